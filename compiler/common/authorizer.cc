@@ -1,0 +1,142 @@
+#include "compiler/common/authorizer.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace rbacc {
+namespace {
+
+constexpr absl::string_view kAll = "*";
+
+bool Contains(const std::vector<std::string>& values, absl::string_view value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+}  // namespace
+
+UserInfo ServiceAccountUser(absl::string_view namespace_name,
+                            absl::string_view name) {
+  return UserInfo{
+      absl::StrCat("system:serviceaccount:", namespace_name, ":", name),
+      {"system:serviceaccounts",
+       absl::StrCat("system:serviceaccounts:", namespace_name),
+       "system:authenticated"}};
+}
+
+bool VerbMatches(const PolicyRule& rule, absl::string_view verb) {
+  return Contains(rule.verbs, kAll) || Contains(rule.verbs, verb);
+}
+
+bool ApiGroupMatches(const PolicyRule& rule, absl::string_view group) {
+  return Contains(rule.api_groups, kAll) || Contains(rule.api_groups, group);
+}
+
+bool ResourceMatches(const PolicyRule& rule, absl::string_view combined_resource,
+                     absl::string_view subresource) {
+  for (const std::string& resource : rule.resources) {
+    if (resource == kAll || resource == combined_resource) return true;
+    if (subresource.empty()) continue;
+    if (resource.size() == subresource.size() + 2 &&
+        absl::StartsWith(resource, "*/") &&
+        absl::EndsWith(resource, subresource)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ResourceNameMatches(const PolicyRule& rule, absl::string_view name) {
+  if (rule.resource_names.empty()) return true;
+  return Contains(rule.resource_names, name);
+}
+
+bool NonResourceUrlMatches(const PolicyRule& rule, absl::string_view path) {
+  for (const std::string& url : rule.non_resource_urls) {
+    if (url == kAll || url == path) return true;
+    if (absl::EndsWith(url, "*") &&
+        absl::StartsWith(path, absl::string_view(url).substr(0, url.size() - 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool RuleAllows(const PolicyRule& rule, const Request& request) {
+  if (!request.is_resource_request) {
+    return VerbMatches(rule, request.verb) &&
+           NonResourceUrlMatches(rule, request.path);
+  }
+  const std::string combined =
+      request.subresource.empty()
+          ? request.resource
+          : absl::StrCat(request.resource, "/", request.subresource);
+  return VerbMatches(rule, request.verb) &&
+         ApiGroupMatches(rule, request.api_group) &&
+         ResourceMatches(rule, combined, request.subresource) &&
+         ResourceNameMatches(rule, request.name);
+}
+
+bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
+                      absl::string_view binding_namespace) {
+  if (subject.kind == "User") return subject.name == user.name;
+  if (subject.kind == "Group") return Contains(user.groups, subject.name);
+  if (subject.kind == "ServiceAccount") {
+    const absl::string_view namespace_name = subject.namespace_name.empty()
+                                                 ? binding_namespace
+                                                 : subject.namespace_name;
+    if (namespace_name.empty()) return false;
+    return user.name == absl::StrCat("system:serviceaccount:", namespace_name,
+                                     ":", subject.name);
+  }
+  return false;
+}
+
+const RoleObject* Authorizer::FindRole(const BindingObject& binding) const {
+  const std::string role_namespace =
+      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
+  if (binding.role_kind == "Role" && role_namespace.empty()) return nullptr;
+  for (const RoleObject& role : objects_.roles) {
+    if (role.metadata.name == binding.role_name &&
+        role.metadata.namespace_name == role_namespace) {
+      return &role;
+    }
+  }
+  return nullptr;
+}
+
+bool Authorizer::Allows(const UserInfo& user, const Request& request,
+                        const CompiledRule** granting_rule) const {
+  for (const BindingObject& binding : objects_.bindings) {
+    // A RoleBinding applies only to requests in its own namespace.
+    if (!binding.is_cluster_binding() &&
+        binding.metadata.namespace_name != request.namespace_name) {
+      continue;
+    }
+    // A ClusterRoleBinding may only refer to a ClusterRole.
+    if (binding.is_cluster_binding() && binding.role_kind != "ClusterRole") {
+      continue;
+    }
+    const bool applies = std::any_of(
+        binding.subjects.begin(), binding.subjects.end(),
+        [&](const Subject& subject) {
+          return SubjectAppliesTo(subject, user, binding.metadata.namespace_name);
+        });
+    if (!applies) continue;
+    const RoleObject* role = FindRole(binding);
+    if (role == nullptr) continue;
+    for (const CompiledRule& rule : role->rules) {
+      if (RuleAllows(rule.rule, request)) {
+        if (granting_rule != nullptr) *granting_rule = &rule;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace rbacc

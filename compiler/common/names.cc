@@ -1,0 +1,107 @@
+#include "compiler/common/names.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+
+namespace rbacc {
+namespace {
+
+bool IsLowerAlphanumeric(char c) {
+  return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'z');
+}
+
+// True for [A-Za-z0-9] first and last, [A-Za-z0-9-_.] between, 1..63 characters.
+bool IsQualifiedNamePart(absl::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!absl::ascii_isalnum(name.front()) || !absl::ascii_isalnum(name.back())) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> previous(b.size() + 1);
+  std::vector<size_t> current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
+bool IsDns1123Label(absl::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!IsLowerAlphanumeric(name.front()) || !IsLowerAlphanumeric(name.back())) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return IsLowerAlphanumeric(c) || c == '-';
+  });
+}
+
+bool IsDns1123Subdomain(absl::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (absl::string_view label : absl::StrSplit(name, '.')) {
+    if (!IsDns1123Label(label)) return false;
+  }
+  return true;
+}
+
+bool IsPathSegmentName(absl::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  if (name == "." || name == "..") return false;
+  return !absl::StrContains(name, '/') && !absl::StrContains(name, '%');
+}
+
+bool IsLabelKey(absl::string_view key) {
+  const size_t slash = key.find('/');
+  if (slash == absl::string_view::npos) return IsQualifiedNamePart(key);
+  return IsDns1123Subdomain(key.substr(0, slash)) &&
+         IsQualifiedNamePart(key.substr(slash + 1));
+}
+
+bool IsLabelValue(absl::string_view value) {
+  return value.empty() || IsQualifiedNamePart(value);
+}
+
+std::string ClosestMatch(absl::string_view input,
+                         const std::vector<std::string>& candidates) {
+  std::vector<std::string> sorted = candidates;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t allowed = std::max<size_t>(1, input.size() / 3);
+  std::string best;
+  size_t best_distance = allowed + 1;
+  for (const std::string& candidate : sorted) {
+    const size_t distance = EditDistance(input, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string DidYouMean(absl::string_view input,
+                       const std::vector<std::string>& candidates) {
+  const std::string match = ClosestMatch(input, candidates);
+  if (match.empty()) return "";
+  return absl::StrCat(" (did you mean \"", match, "\"?)");
+}
+
+}  // namespace rbacc

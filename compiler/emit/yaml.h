@@ -1,0 +1,64 @@
+// Small YAML writing helpers with the quoting rbacc's outputs rely on: every string comes out
+// so that a YAML 1.1 or 1.2 reader gets back exactly that string, and nothing from the input
+// can add structure.
+#ifndef RBACC_COMPILER_EMIT_YAML_H_
+#define RBACC_COMPILER_EMIT_YAML_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "compiler/common/policy_rule.h"
+#include "proto/rbacc/v1/policy.pb.h"
+
+namespace rbacc {
+
+// Returns `value` as a YAML scalar: plain when it is made only of letters, digits and "-._/"
+// (starting with a letter or "/") and YAML would not read it as a boolean, null or number;
+// otherwise double-quoted, with `"`, `\` and control characters escaped.
+std::string YamlScalar(absl::string_view value);
+
+// Returns `values` as a flow sequence of YamlScalar()s: [get, list, "*"].
+std::string YamlFlowSequence(const std::vector<std::string>& values);
+
+// Returns the YAML text of a ConfigValue's value: YamlScalar of a string, true/false, or the
+// integer.
+std::string ConfigValueYaml(const v1::ConfigValue& value);
+
+// Returns `text` as comment lines ("# text\n") with `indent` spaces before "#"; a line break
+// inside `text` starts a new comment line, so text can never leave the comment.
+std::string YamlComment(absl::string_view text, int indent);
+
+// Renders `rules` as a block sequence whose "-" stands `indent` spaces in. Each rule is
+// preceded by one comment line per source: "# feature: reason", followed by the resources it
+// contributes when that is not all of the rule's.
+std::string YamlRules(const std::vector<CompiledRule>& rules, int indent);
+
+// A YAML mapping built from dotted keys ("rbac.create"), rendered with keys sorted.
+class YamlTree {
+ public:
+  // Sets `dotted_key` to a scalar already in YAML form (see YamlScalar, ConfigValueYaml).
+  void SetScalar(absl::string_view dotted_key, std::string yaml_scalar);
+  // Sets `dotted_key` to a block rendered by YamlRules at indent 0; an empty block is
+  // written as [].
+  void SetBlock(absl::string_view dotted_key, std::string block);
+  // Renders the mapping with two-space indentation.
+  std::string Render() const;
+
+ private:
+  struct Node {
+    std::string scalar;
+    std::string block;
+    bool is_block = false;
+    std::map<std::string, Node> children;
+  };
+  Node& NodeAt(absl::string_view dotted_key);
+  static void RenderNode(const Node& node, int indent, std::string* out);
+
+  Node root_;
+};
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_EMIT_YAML_H_

@@ -1,0 +1,172 @@
+#include "compiler/load/text_format_reader.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/common/names.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace rbacc {
+namespace {
+
+using ::google::protobuf::Descriptor;
+using ::google::protobuf::DescriptorPool;
+using ::google::protobuf::FieldDescriptor;
+using ::google::protobuf::Message;
+using ::google::protobuf::Reflection;
+using ::google::protobuf::TextFormat;
+
+// Appends a "did you mean" to protobuf's unknown-field message:
+//   Message type "rbacc.v1.Rule" has no field named "verb".
+std::string ExplainParserMessage(const std::string& message) {
+  const std::string type_prefix = "Message type \"";
+  const std::string field_prefix = "\" has no field named \"";
+  const size_t type_start = message.find(type_prefix);
+  const size_t field_start = message.find(field_prefix);
+  if (type_start == std::string::npos || field_start == std::string::npos) {
+    return message;
+  }
+  const std::string type_name = message.substr(
+      type_start + type_prefix.size(),
+      field_start - type_start - type_prefix.size());
+  const size_t name_start = field_start + field_prefix.size();
+  const size_t name_end = message.find('"', name_start);
+  if (name_end == std::string::npos) return message;
+  const std::string field_name = message.substr(name_start, name_end - name_start);
+  const Descriptor* descriptor =
+      DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
+  if (descriptor == nullptr) return message;
+  std::vector<std::string> names;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    names.push_back(descriptor->field(i)->name());
+  }
+  const std::string suggestion = DidYouMean(field_name, names);
+  if (suggestion.empty()) {
+    return absl::StrCat("unknown field \"", field_name, "\" in ", type_name,
+                        "; see proto/rbacc/v1/policy.proto for its fields");
+  }
+  return absl::StrCat("unknown field \"", field_name, "\" in ", type_name,
+                      suggestion);
+}
+
+// Collects the parser's errors and warnings as issues.
+class IssueCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  IssueCollector(const std::string& display_path, IssueList* issues)
+      : display_path_(display_path), issues_(issues) {}
+
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    issues_->AddError({display_path_, line, column}, ExplainParserMessage(message));
+    ++errors_;
+  }
+
+  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
+                  const std::string& message) override {
+    issues_->AddWarning({display_path_, line, column}, message);
+  }
+
+  int errors() const { return errors_; }
+
+ private:
+  const std::string& display_path_;
+  IssueList* issues_;
+  int errors_ = 0;
+};
+
+// Records the position of every set field of `message` under `prefix`.
+void RecordLocations(const Message& message,
+                     const TextFormat::ParseInfoTree* tree,
+                     const std::string& prefix, SourceFile& source) {
+  if (tree == nullptr) return;
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string name = absl::StrCat(prefix, field->name());
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      for (int i = 0; i < size; ++i) {
+        const std::string element = absl::StrCat(name, "[", i, "]");
+        const TextFormat::ParseLocation location = tree->GetLocation(field, i);
+        if (location.line >= 0) {
+          source.field_locations[element] = {source.display_path, location.line,
+                                             location.column};
+        }
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          RecordLocations(reflection->GetRepeatedMessage(message, field, i),
+                          tree->GetTreeForNested(field, i),
+                          absl::StrCat(element, "."), source);
+        }
+      }
+      continue;
+    }
+    const TextFormat::ParseLocation location = tree->GetLocation(field, -1);
+    if (location.line >= 0) {
+      source.field_locations[name] = {source.display_path, location.line,
+                                      location.column};
+    }
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      RecordLocations(reflection->GetMessage(message, field),
+                      tree->GetTreeForNested(field, -1), absl::StrCat(name, "."),
+                      source);
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
+                                          const std::string& display_path,
+                                          IssueList* issues, size_t max_bytes) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return absl::NotFoundError(absl::StrCat(display_path, ": cannot be read"));
+  }
+  SourceFile source;
+  source.display_path = display_path;
+  stream.seekg(0, std::ios::end);
+  const std::streamoff size = stream.tellg();
+  if (size < 0) {
+    return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
+  }
+  if (static_cast<size_t>(size) > max_bytes) {
+    issues->AddError({display_path},
+                     absl::StrCat("file is ", size, " bytes, more than the ",
+                                  max_bytes,
+                                  " a policy file may have; split it into "
+                                  "several features"));
+    return source;
+  }
+  stream.seekg(0, std::ios::beg);
+  source.text.resize(static_cast<size_t>(size));
+  stream.read(source.text.data(), size);
+  if (!stream) {
+    return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
+  }
+  return source;
+}
+
+bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
+  IssueCollector collector(source.display_path, issues);
+  TextFormat::ParseInfoTree tree;
+  TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(&tree);
+  const bool parsed = parser.ParseFromString(source.text, message);
+  if (!parsed && collector.errors() == 0) {
+    issues->AddError({source.display_path}, "not a valid text-format file");
+  }
+  if (!parsed) return false;
+  RecordLocations(*message, &tree, "", source);
+  return true;
+}
+
+}  // namespace rbacc

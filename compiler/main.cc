@@ -1,0 +1,147 @@
+// rbacc: compiles Kubernetes RBAC policies declared as data into manifests, Helm values and
+// application config. Flags live here only; the work is done by the libraries in compiler/.
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/cli/version_command.h"
+#include "compiler/common/names.h"
+
+ABSL_FLAG(std::string, bundle, "",
+          "Bundle: a folder name under policies/ or a path to a bundle folder. Default: "
+          "skypilot when --profile or --features is given, else every bundle.");
+ABSL_FLAG(std::string, profile, "",
+          "One committed profile to compile (policies/<bundle>/profiles/<NAME>.textproto). "
+          "Default: every profile.");
+ABSL_FLAG(std::string, features, "",
+          "Comma-separated features to merge instead of a profile's, e.g. base,show-gpus. "
+          "Features they require are added.");
+ABSL_FLAG(std::string, namespace, "",
+          "Namespace of the service account and the namespaced Role. Default: the profile's "
+          "or the bundle's (default).");
+ABSL_FLAG(std::string, service_account, "",
+          "Service account the roles are bound to. Default: the profile's or the bundle's "
+          "(sky-sa).");
+ABSL_FLAG(std::string, remote_identity, "",
+          "How the application authenticates in-cluster; this version supports the custom "
+          "service account mode: the --service_account name.");
+ABSL_FLAG(std::string, subjects, "",
+          "Comma-separated extra subjects bound to every role: User:NAME, Group:NAME, "
+          "ServiceAccount:NAMESPACE/NAME.");
+ABSL_FLAG(std::string, out_dir, "",
+          "Output folder, relative to the workspace; - prints rbac.yaml to stdout. Default: "
+          "outputs/<bundle>/<profile>, or outputs/<bundle>/custom with --features.");
+ABSL_FLAG(bool, version, false, "Print the version and the digest of every bundle.");
+
+namespace {
+
+constexpr char kUsage[] =
+    "rbacc [compile] [flags]: compiles Kubernetes RBAC policies into rbac.yaml, values.yaml,\n"
+    "config.yaml, kustomization.yaml and PERMISSIONS.md.\n"
+    "\n"
+    "Examples:\n"
+    "  bazel run //compiler                      # regenerate every committed profile\n"
+    "  bazel run //compiler -- --profile=full    # one profile of the skypilot bundle\n"
+    "  bazel run //compiler -- --features=base,show-gpus --namespace=team-a \\\n"
+    "      --service_account=robot --out_dir=/tmp/x\n"
+    "  bazel run //compiler -- --features=base --out_dir=-   # rbac.yaml to stdout\n"
+    "\n"
+    "Exit codes: 0 written; 2 invalid input, flags or output folder (nothing written).";
+
+// The commands DESIGN.md names; only `compile` exists in this version.
+const std::vector<std::string>& PlannedCommands() {
+  static const auto* const kCommands = new std::vector<std::string>{
+      "check", "lint", "diff", "explain", "can-i", "import", "fmt", "list", "graph"};
+  return *kCommands;
+}
+
+// True when the command line sets flag `name` (as --name, --name=VALUE, -name or
+// -name=VALUE before a "--"), even to an empty value, which then gets validated rather than
+// silently meaning "default".
+bool Given(int argc, char** argv, absl::string_view name) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      if (!absl::ConsumePrefix(&arg, "-")) continue;
+    }
+    if (arg == name || absl::StartsWith(arg, absl::StrCat(name, "="))) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> SplitList(const std::string& value) {
+  return absl::StrSplit(value, ',', absl::SkipWhitespace());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+
+  const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  const std::string workspace_root = workspace != nullptr ? workspace : ".";
+  if (absl::GetFlag(FLAGS_version)) {
+    return rbacc::RunVersion(workspace_root, std::cout, std::cerr);
+  }
+
+  if (positional.size() > 1) {
+    const std::string command = positional[1];
+    if (command != "compile") {
+      std::vector<std::string> known = PlannedCommands();
+      known.push_back("compile");
+      const bool planned = std::find(PlannedCommands().begin(), PlannedCommands().end(),
+                                     command) != PlannedCommands().end();
+      std::cerr << "rbacc: "
+                << (planned ? absl::StrCat("the `", command,
+                                           "` command is not available in this version")
+                            : absl::StrCat("unknown command \"", command, "\"",
+                                           rbacc::DidYouMean(command, known)))
+                << "; available: compile (see --help)\n";
+      return rbacc::kExitError;
+    }
+    if (positional.size() > 2) {
+      std::cerr << "rbacc compile: unexpected argument \"" << positional[2]
+                << "\"; flags are written --name=value (see --help)\n";
+      return rbacc::kExitError;
+    }
+  }
+
+  rbacc::CompileOptions options;
+  options.workspace_root = workspace_root;
+  options.bundle = absl::GetFlag(FLAGS_bundle);
+  options.profile = absl::GetFlag(FLAGS_profile);
+  rbacc::SelectionOverrides& overrides = options.overrides;
+  if (Given(argc, argv, "features")) {
+    overrides.features = {SplitList(absl::GetFlag(FLAGS_features)), {"--features"}};
+  }
+  if (Given(argc, argv, "namespace")) {
+    overrides.namespace_name = {absl::GetFlag(FLAGS_namespace), {"--namespace"}};
+  }
+  if (Given(argc, argv, "service_account")) {
+    overrides.service_account = {absl::GetFlag(FLAGS_service_account),
+                                 {"--service_account"}};
+  }
+  if (Given(argc, argv, "remote_identity")) {
+    overrides.remote_identity = {absl::GetFlag(FLAGS_remote_identity),
+                                 {"--remote_identity"}};
+  }
+  if (Given(argc, argv, "subjects")) {
+    overrides.subjects = {SplitList(absl::GetFlag(FLAGS_subjects)), {"--subjects"}};
+  }
+  if (Given(argc, argv, "out_dir")) options.out_dir = absl::GetFlag(FLAGS_out_dir);
+  return rbacc::RunCompile(options, std::cout, std::cerr);
+}

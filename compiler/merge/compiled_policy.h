@@ -1,0 +1,71 @@
+// The result of compiling a selection: roles by scope, the Kubernetes objects, and the values
+// the application config and Helm values receive. Every emitter reads only this (and the
+// bundle's mapping for Helm).
+#ifndef RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
+#define RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/common/rbac_objects.h"
+#include "compiler/merge/compact.h"
+#include "compiler/validate/selection.h"
+#include "proto/rbacc/v1/policy.pb.h"
+
+namespace rbacc {
+
+// Where a role's rules apply.
+enum class RoleScope {
+  // The ClusterRole: everywhere.
+  kCluster,
+  // The Role in the target namespace.
+  kTargetNamespace,
+  // The Role in one of the bundle's fixed namespaces.
+  kFixedNamespace,
+};
+
+// One role of the compilation, with its binding's name. Only roles with rules exist.
+struct ScopedRole {
+  RoleScope scope = RoleScope::kCluster;
+  // The role's namespace; empty for the ClusterRole.
+  std::string namespace_name;
+  std::string role_name;
+  std::string binding_name;
+  // The compacted rules and the permissions dropped as covered.
+  CompactedRules rules;
+  // For kFixedNamespace: the bundle's declaration of the namespace.
+  v1::FixedNamespace fixed_namespace;
+};
+
+// Everything one compilation produces.
+struct CompiledPolicy {
+  std::string bundle_name;
+  // LoadedBundle::digest.
+  std::string bundle_digest;
+  // Application::name, e.g. "SkyPilot".
+  std::string application_name;
+  // Application::config_file, e.g. "~/.sky/config.yaml".
+  std::string application_config_file;
+  Selection selection;
+  // Summary of each compiled feature, by name.
+  std::map<std::string, std::string> feature_summaries;
+  // The subjects every role is bound to: the service account and the extra subjects, sorted.
+  std::vector<Subject> subjects;
+  // The command that regenerates these outputs, e.g.
+  // "bazel run //compiler -- --bundle=skypilot --profile=full".
+  std::string regenerate_command;
+  // Roles in order: the ClusterRole, the target-namespace Role, then fixed namespaces by name.
+  std::vector<ScopedRole> roles;
+  // The objects rbac.yaml holds, each kind sorted by (namespace, name).
+  RbacObjects objects;
+  // The config snippet's values (the identity and the features' keys), sorted by key.
+  std::vector<v1::ConfigValue> app_config;
+  // The Helm values: the chart's defaults, the features' values and the fixed namespaces'
+  // switches, by key. Empty when the bundle has no Helm chart.
+  std::vector<v1::ConfigValue> helm_values;
+};
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_MERGE_COMPILED_POLICY_H_

@@ -1,0 +1,215 @@
+#include "compiler/validate/selection.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "compiler/common/names.h"
+
+namespace rbacc {
+namespace {
+
+// The longest user or group name accepted in --subjects.
+constexpr size_t kMaxSubjectNameLength = 253;
+
+template <typename T>
+Located<T> FromProfile(const T& value, const LoadedProfile& profile,
+                       const std::string& field) {
+  return Located<T>{value, profile.source.Locate(field)};
+}
+
+std::vector<std::string> ToVector(
+    const google::protobuf::RepeatedPtrField<std::string>& values) {
+  return std::vector<std::string>(values.begin(), values.end());
+}
+
+}  // namespace
+
+bool ParseSubject(const std::string& text, const SourceLocation& location,
+                  Subject* subject, IssueList* issues) {
+  const size_t colon = text.find(':');
+  const std::string kind = colon == std::string::npos ? "" : text.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+  const auto fail = [&](const std::string& why) {
+    issues->AddError(location,
+                     absl::StrCat("subject \"", absl::CEscape(text), "\" ", why,
+                                  "; write User:NAME, Group:NAME or "
+                                  "ServiceAccount:NAMESPACE/NAME"));
+    return false;
+  };
+  if (kind == "User" || kind == "Group") {
+    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
+      return !absl::ascii_iscntrl(static_cast<unsigned char>(c));
+    });
+    if (rest.empty() || rest.size() > kMaxSubjectNameLength || !printable) {
+      return fail("needs a name of 1 to 253 printable characters");
+    }
+    *subject = Subject{kind, rest, ""};
+    return true;
+  }
+  if (kind == "ServiceAccount") {
+    const size_t slash = rest.find('/');
+    if (slash == std::string::npos) return fail("has no namespace");
+    const std::string namespace_name = rest.substr(0, slash);
+    const std::string name = rest.substr(slash + 1);
+    if (!IsDns1123Label(namespace_name)) {
+      return fail(absl::StrCat("has namespace \"", namespace_name,
+                               "\", which is not a DNS-1123 label"));
+    }
+    if (!IsDns1123Subdomain(name)) {
+      return fail(absl::StrCat("has name \"", name,
+                               "\", which is not a DNS-1123 subdomain"));
+    }
+    *subject = Subject{kind, name, namespace_name};
+    return true;
+  }
+  return fail(kind.empty() ? "has no kind"
+                           : absl::StrCat("has unknown kind \"", kind, "\"",
+                                          DidYouMean(kind, {"User", "Group",
+                                                            "ServiceAccount"})));
+}
+
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides, IssueList* issues) {
+  Selection selection;
+  selection.profile_name = profile_name;
+  const v1::Defaults& defaults = bundle.proto.defaults();
+
+  Located<std::vector<std::string>> features;
+  Located<std::string> namespace_name{defaults.namespace_(),
+                                      bundle.source.Locate("defaults.namespace")};
+  Located<std::string> service_account{
+      defaults.service_account(), bundle.source.Locate("defaults.service_account")};
+  std::optional<Located<std::string>> remote_identity;
+  Located<std::vector<std::string>> subjects;
+
+  if (!profile_name.empty()) {
+    const auto found = bundle.profiles.find(profile_name);
+    if (found == bundle.profiles.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, profile] : bundle.profiles) names.push_back(name);
+      issues->AddError(
+          {"--profile"},
+          absl::StrCat("bundle \"", bundle.proto.name(), "\" has no profile \"",
+                       profile_name, "\"", DidYouMean(profile_name, names),
+                       "; its profiles: ", absl::StrJoin(names, ", ")));
+      return selection;
+    }
+    const LoadedProfile& profile = found->second;
+    const v1::Profile& proto = profile.proto;
+    features = FromProfile(ToVector(proto.features()), profile, "features");
+    if (!proto.namespace_().empty()) {
+      namespace_name = FromProfile(proto.namespace_(), profile, "namespace");
+    }
+    if (!proto.service_account().empty()) {
+      service_account = FromProfile(proto.service_account(), profile, "service_account");
+    }
+    if (!proto.remote_identity().empty()) {
+      remote_identity = FromProfile(proto.remote_identity(), profile, "remote_identity");
+    }
+    subjects = FromProfile(ToVector(proto.subjects()), profile, "subjects");
+  }
+  if (overrides.features) features = *overrides.features;
+  if (overrides.namespace_name) namespace_name = *overrides.namespace_name;
+  if (overrides.service_account) service_account = *overrides.service_account;
+  if (overrides.remote_identity) remote_identity = *overrides.remote_identity;
+  if (overrides.subjects) subjects = *overrides.subjects;
+
+  // Features: known, then closed under `requires`.
+  std::vector<std::string> known(bundle.proto.features().begin(),
+                                 bundle.proto.features().end());
+  std::set<std::string> requested;
+  for (const std::string& name : features.value) {
+    if (bundle.features.count(name) == 0) {
+      issues->AddError(features.location,
+                       absl::StrCat("unknown feature \"", name, "\"",
+                                    DidYouMean(name, known), "; bundle \"",
+                                    bundle.proto.name(), "\" has: ",
+                                    absl::StrJoin(known, ", ")));
+      continue;
+    }
+    requested.insert(name);
+  }
+  if (features.value.empty()) {
+    issues->AddError(features.location.file.empty() ? SourceLocation{"--features"}
+                                                    : features.location,
+                     absl::StrCat("no features selected; name at least one of: ",
+                                  absl::StrJoin(known, ", ")));
+  }
+  selection.requested_features.assign(requested.begin(), requested.end());
+  std::set<std::string> closure = requested;
+  std::vector<std::string> pending(requested.begin(), requested.end());
+  while (!pending.empty()) {
+    const std::string name = pending.back();
+    pending.pop_back();
+    const auto feature = bundle.features.find(name);
+    if (feature == bundle.features.end()) continue;
+    for (const std::string& required : feature->second.proto.requires()) {
+      if (bundle.features.count(required) == 0) continue;
+      if (closure.insert(required).second) {
+        selection.required_by[required] = name;
+        pending.push_back(required);
+      }
+    }
+  }
+  selection.features.assign(closure.begin(), closure.end());
+
+  // Parameters.
+  if (!IsDns1123Label(namespace_name.value)) {
+    issues->AddError(namespace_name.location,
+                     absl::StrCat("namespace \"", absl::CEscape(namespace_name.value),
+                                  "\" is not a DNS-1123 label: at most 63 "
+                                  "characters of a-z, 0-9 and \"-\", starting "
+                                  "and ending with a letter or digit"));
+  }
+  selection.namespace_name = namespace_name.value;
+  if (!IsDns1123Subdomain(service_account.value)) {
+    issues->AddError(service_account.location,
+                     absl::StrCat("service account \"",
+                                  absl::CEscape(service_account.value),
+                                  "\" is not a DNS-1123 subdomain: at most 253 "
+                                  "characters of a-z, 0-9, \"-\" and \".\", "
+                                  "each dot-separated part starting and ending "
+                                  "with a letter or digit"));
+  }
+  selection.service_account = service_account.value;
+  selection.remote_identity = service_account.value;
+  if (remote_identity && remote_identity->value != service_account.value) {
+    const std::string& value = remote_identity->value;
+    const bool is_mode =
+        !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+          return absl::ascii_isupper(c) || c == '_';
+        });
+    issues->AddError(
+        remote_identity->location,
+        is_mode ? absl::StrCat("remote identity mode \"", value,
+                               "\" is not supported by this version, only a custom "
+                               "service account; leave --remote_identity out to use "
+                               "the service account \"",
+                               service_account.value, "\"")
+                : absl::StrCat("remote identity \"", absl::CEscape(value),
+                               "\" is not the service account \"", service_account.value,
+                               "\"; leave --remote_identity out or set "
+                               "--service_account=",
+                               value, " instead"));
+  }
+
+  std::set<Subject> extra;
+  for (const std::string& text : subjects.value) {
+    Subject subject;
+    if (ParseSubject(text, subjects.location, &subject, issues)) extra.insert(subject);
+  }
+  extra.erase(Subject{"ServiceAccount", selection.service_account,
+                      selection.namespace_name});
+  selection.extra_subjects.assign(extra.begin(), extra.end());
+  return selection;
+}
+
+}  // namespace rbacc

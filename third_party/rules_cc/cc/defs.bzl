@@ -1,0 +1,16 @@
+"""@rules_cc for Bazel 4.2.3: the native C++ rules under the names @bazel_tools loads.
+
+Debian's /usr/share/bazel/rules/cc is newer than Bazel 4 and cannot be loaded by it.
+"""
+
+cc_binary = native.cc_binary
+cc_import = native.cc_import
+cc_library = native.cc_library
+cc_proto_library = native.cc_proto_library
+cc_test = native.cc_test
+cc_toolchain = native.cc_toolchain
+cc_toolchain_suite = native.cc_toolchain_suite
+fdo_prefetch_hints = native.fdo_prefetch_hints
+fdo_profile = native.fdo_profile
+objc_import = native.objc_import
+objc_library = native.objc_library
