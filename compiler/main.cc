@@ -1,5 +1,6 @@
-// rbacc: compiles Kubernetes RBAC policies declared as data into manifests, Helm values and
-// application config. Flags live here only; the work is done by the libraries in compiler/.
+// rbacc: compiles Kubernetes RBAC policies declared as data into manifests,
+// Helm values and application config. Flags live here only; the work is done by
+// the libraries in compiler/.
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -20,56 +21,73 @@
 #include "compiler/common/names.h"
 
 ABSL_FLAG(std::string, bundle, "",
-          "Bundle: a folder name under policies/ or a path to a bundle folder. Default: "
+          "Bundle: a folder name under policies/ or a path to a bundle folder. "
+          "Default: "
           "skypilot when --profile or --features is given, else every bundle.");
 ABSL_FLAG(std::string, profile, "",
-          "One committed profile to compile (policies/<bundle>/profiles/<NAME>.textproto). "
+          "One committed profile to compile "
+          "(policies/<bundle>/profiles/<NAME>.textproto). "
           "Default: every profile.");
 ABSL_FLAG(std::string, features, "",
-          "Comma-separated features to merge instead of a profile's, e.g. base,show-gpus. "
+          "Comma-separated features to merge instead of a profile's, e.g. "
+          "base,show-gpus. "
           "Features they require are added.");
 ABSL_FLAG(std::string, namespace, "",
-          "Namespace of the service account and the namespaced Role. Default: the profile's "
+          "Namespace of the service account and the namespaced Role. Default: "
+          "the profile's "
           "or the bundle's (default).");
 ABSL_FLAG(std::string, service_account, "",
-          "Service account the roles are bound to. Default: the profile's or the bundle's "
+          "Service account the roles are bound to. Default: the profile's or "
+          "the bundle's "
           "(sky-sa).");
 ABSL_FLAG(std::string, remote_identity, "",
-          "How the application authenticates in-cluster; this version supports the custom "
+          "How the application authenticates in-cluster; this version supports "
+          "the custom "
           "service account mode: the --service_account name.");
 ABSL_FLAG(std::string, subjects, "",
-          "Comma-separated extra subjects bound to every role: User:NAME, Group:NAME, "
+          "Comma-separated extra subjects bound to every role: User:NAME, "
+          "Group:NAME, "
           "ServiceAccount:NAMESPACE/NAME.");
-ABSL_FLAG(std::string, out_dir, "",
-          "Output folder, relative to the workspace; - prints rbac.yaml to stdout. Default: "
-          "outputs/<bundle>/<profile>, or outputs/<bundle>/custom with --features.");
-ABSL_FLAG(bool, version, false, "Print the version and the digest of every bundle.");
+ABSL_FLAG(
+    std::string, out_dir, "",
+    "Output folder, relative to the workspace; - prints rbac.yaml to stdout. "
+    "Default: "
+    "outputs/<bundle>/<profile>, or outputs/<bundle>/custom with --features.");
+ABSL_FLAG(bool, version, false,
+          "Print the version and the digest of every bundle.");
 
 namespace {
 
 constexpr char kUsage[] =
-    "rbacc [compile] [flags]: compiles Kubernetes RBAC policies into rbac.yaml, values.yaml,\n"
+    "rbacc [compile] [flags]: compiles Kubernetes RBAC policies into "
+    "rbac.yaml, values.yaml,\n"
     "config.yaml, kustomization.yaml and PERMISSIONS.md.\n"
     "\n"
     "Examples:\n"
-    "  bazel run //compiler                      # regenerate every committed profile\n"
-    "  bazel run //compiler -- --profile=full    # one profile of the skypilot bundle\n"
-    "  bazel run //compiler -- --features=base,show-gpus --namespace=team-a \\\n"
+    "  bazel run //compiler                      # regenerate every committed "
+    "profile\n"
+    "  bazel run //compiler -- --profile=full    # one profile of the skypilot "
+    "bundle\n"
+    "  bazel run //compiler -- --features=base,show-gpus --namespace=team-a "
+    "\\\n"
     "      --service_account=robot --out_dir=/tmp/x\n"
-    "  bazel run //compiler -- --features=base --out_dir=-   # rbac.yaml to stdout\n"
+    "  bazel run //compiler -- --features=base --out_dir=-   # rbac.yaml to "
+    "stdout\n"
     "\n"
-    "Exit codes: 0 written; 2 invalid input, flags or output folder (nothing written).";
+    "Exit codes: 0 written; 2 invalid input, flags or output folder (nothing "
+    "written).";
 
 // The commands DESIGN.md names; only `compile` exists in this version.
 const std::vector<std::string>& PlannedCommands() {
-  static const auto* const kCommands = new std::vector<std::string>{
-      "check", "lint", "diff", "explain", "can-i", "import", "fmt", "list", "graph"};
+  static const auto* const kCommands =
+      new std::vector<std::string>{"check",  "lint", "diff", "explain", "can-i",
+                                   "import", "fmt",  "list", "graph"};
   return *kCommands;
 }
 
-// True when the command line sets flag `name` (as --name, --name=VALUE, -name or
-// -name=VALUE before a "--"), even to an empty value, which then gets validated rather than
-// silently meaning "default".
+// True when the command line sets flag `name` (as --name, --name=VALUE, -name
+// or -name=VALUE before a "--"), even to an empty value, which then gets
+// validated rather than silently meaning "default".
 bool Given(int argc, char** argv, absl::string_view name) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
@@ -77,7 +95,8 @@ bool Given(int argc, char** argv, absl::string_view name) {
     if (!absl::ConsumePrefix(&arg, "--")) {
       if (!absl::ConsumePrefix(&arg, "-")) continue;
     }
-    if (arg == name || absl::StartsWith(arg, absl::StrCat(name, "="))) return true;
+    if (arg == name || absl::StartsWith(arg, absl::StrCat(name, "=")))
+      return true;
   }
   return false;
 }
@@ -103,11 +122,13 @@ int main(int argc, char** argv) {
     if (command != "compile") {
       std::vector<std::string> known = PlannedCommands();
       known.push_back("compile");
-      const bool planned = std::find(PlannedCommands().begin(), PlannedCommands().end(),
-                                     command) != PlannedCommands().end();
+      const bool planned =
+          std::find(PlannedCommands().begin(), PlannedCommands().end(),
+                    command) != PlannedCommands().end();
       std::cerr << "rbacc: "
-                << (planned ? absl::StrCat("the `", command,
-                                           "` command is not available in this version")
+                << (planned ? absl::StrCat(
+                                  "the `", command,
+                                  "` command is not available in this version")
                             : absl::StrCat("unknown command \"", command, "\"",
                                            rbacc::DidYouMean(command, known)))
                 << "; available: compile (see --help)\n";
@@ -126,10 +147,12 @@ int main(int argc, char** argv) {
   options.profile = absl::GetFlag(FLAGS_profile);
   rbacc::SelectionOverrides& overrides = options.overrides;
   if (Given(argc, argv, "features")) {
-    overrides.features = {SplitList(absl::GetFlag(FLAGS_features)), {"--features"}};
+    overrides.features = {SplitList(absl::GetFlag(FLAGS_features)),
+                          {"--features"}};
   }
   if (Given(argc, argv, "namespace")) {
-    overrides.namespace_name = {absl::GetFlag(FLAGS_namespace), {"--namespace"}};
+    overrides.namespace_name = {absl::GetFlag(FLAGS_namespace),
+                                {"--namespace"}};
   }
   if (Given(argc, argv, "service_account")) {
     overrides.service_account = {absl::GetFlag(FLAGS_service_account),
@@ -140,8 +163,10 @@ int main(int argc, char** argv) {
                                  {"--remote_identity"}};
   }
   if (Given(argc, argv, "subjects")) {
-    overrides.subjects = {SplitList(absl::GetFlag(FLAGS_subjects)), {"--subjects"}};
+    overrides.subjects = {SplitList(absl::GetFlag(FLAGS_subjects)),
+                          {"--subjects"}};
   }
-  if (Given(argc, argv, "out_dir")) options.out_dir = absl::GetFlag(FLAGS_out_dir);
+  if (Given(argc, argv, "out_dir"))
+    options.out_dir = absl::GetFlag(FLAGS_out_dir);
   return rbacc::RunCompile(options, std::cout, std::cerr);
 }

@@ -36,18 +36,21 @@ constexpr char kCustomOutputName[] = "custom";
 constexpr char kStdoutOutDir[] = "-";
 constexpr char kRbacFile[] = "rbac.yaml";
 
-// A value as a POSIX shell word: unchanged when it needs no quoting, else single-quoted.
+// A value as a POSIX shell word: unchanged when it needs no quoting, else
+// single-quoted.
 std::string ShellWord(const std::string& value) {
-  const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-    return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
-  });
+  const bool plain =
+      !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+        return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
+      });
   if (plain) return value;
   return absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'");
 }
 
 std::string SubjectArgument(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
-    return absl::StrCat(subject.kind, ":", subject.namespace_name, "/", subject.name);
+    return absl::StrCat(subject.kind, ":", subject.namespace_name, "/",
+                        subject.name);
   }
   return absl::StrCat(subject.kind, ":", subject.name);
 }
@@ -70,8 +73,9 @@ std::string DisplayPath(const fs::path& path, const fs::path& root) {
 // True when `inner` is `outer` or lies inside it.
 bool IsInside(const fs::path& inner, const fs::path& outer) {
   std::error_code error;
-  const fs::path relative = fs::weakly_canonical(inner, error)
-                                .lexically_relative(fs::weakly_canonical(outer, error));
+  const fs::path relative =
+      fs::weakly_canonical(inner, error)
+          .lexically_relative(fs::weakly_canonical(outer, error));
   return !relative.empty() && *relative.begin() != "..";
 }
 
@@ -93,8 +97,10 @@ struct Result {
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
 std::string FirstParameterOverride(const SelectionOverrides& overrides) {
   if (overrides.namespace_name) return overrides.namespace_name->location.file;
-  if (overrides.service_account) return overrides.service_account->location.file;
-  if (overrides.remote_identity) return overrides.remote_identity->location.file;
+  if (overrides.service_account)
+    return overrides.service_account->location.file;
+  if (overrides.remote_identity)
+    return overrides.remote_identity->location.file;
   if (overrides.subjects) return overrides.subjects->location.file;
   return "";
 }
@@ -102,33 +108,39 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
 }  // namespace
 
 std::string RegenerateCommand(const std::string& bundle_argument,
-                              const std::string& profile, const Selection& selection,
+                              const std::string& profile,
+                              const Selection& selection,
                               const CompileOptions& options) {
-  std::vector<std::string> words = {"bazel run //compiler --",
-                                    absl::StrCat("--bundle=", ShellWord(bundle_argument))};
-  if (!profile.empty()) words.push_back(absl::StrCat("--profile=", ShellWord(profile)));
+  std::vector<std::string> words = {
+      "bazel run //compiler --",
+      absl::StrCat("--bundle=", ShellWord(bundle_argument))};
+  if (!profile.empty())
+    words.push_back(absl::StrCat("--profile=", ShellWord(profile)));
   const SelectionOverrides& overrides = options.overrides;
   if (overrides.features) {
     words.push_back(absl::StrCat(
-        "--features=", ShellWord(absl::StrJoin(selection.requested_features, ","))));
+        "--features=",
+        ShellWord(absl::StrJoin(selection.requested_features, ","))));
   }
   if (overrides.namespace_name) {
-    words.push_back(absl::StrCat("--namespace=", ShellWord(selection.namespace_name)));
+    words.push_back(
+        absl::StrCat("--namespace=", ShellWord(selection.namespace_name)));
   }
   if (overrides.service_account) {
-    words.push_back(
-        absl::StrCat("--service_account=", ShellWord(selection.service_account)));
+    words.push_back(absl::StrCat("--service_account=",
+                                 ShellWord(selection.service_account)));
   }
   if (overrides.remote_identity) {
-    words.push_back(
-        absl::StrCat("--remote_identity=", ShellWord(selection.remote_identity)));
+    words.push_back(absl::StrCat("--remote_identity=",
+                                 ShellWord(selection.remote_identity)));
   }
   if (overrides.subjects) {
     std::vector<std::string> subjects;
     for (const Subject& subject : selection.extra_subjects) {
       subjects.push_back(SubjectArgument(subject));
     }
-    words.push_back(absl::StrCat("--subjects=", ShellWord(absl::StrJoin(subjects, ","))));
+    words.push_back(
+        absl::StrCat("--subjects=", ShellWord(absl::StrJoin(subjects, ","))));
   }
   if (options.out_dir) {
     words.push_back(absl::StrCat("--out_dir=", ShellWord(*options.out_dir)));
@@ -136,21 +148,24 @@ std::string RegenerateCommand(const std::string& bundle_argument,
   return absl::StrJoin(words, " ");
 }
 
-int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
+int RunCompile(const CompileOptions& options, std::ostream& out,
+               std::ostream& err) {
   const fs::path root(options.workspace_root);
   IssueList issues;
   const bool ad_hoc = options.overrides.features.has_value();
 
   const std::string parameter_flag = FirstParameterOverride(options.overrides);
   if (!ad_hoc && options.profile.empty() && !parameter_flag.empty()) {
-    issues.AddError({parameter_flag},
-                    "this flag changes one compilation, but every profile would be "
-                    "written; add --profile=NAME or --features=... to say which");
+    issues.AddError(
+        {parameter_flag},
+        "this flag changes one compilation, but every profile would be "
+        "written; add --profile=NAME or --features=... to say which");
   }
   if (!ad_hoc && options.profile.empty() && options.out_dir) {
-    issues.AddError({"--out_dir"},
-                    "--out_dir names one folder, but every profile would be written; "
-                    "add --profile=NAME or --features=...");
+    issues.AddError(
+        {"--out_dir"},
+        "--out_dir names one folder, but every profile would be written; "
+        "add --profile=NAME or --features=...");
   }
   if (issues.has_errors()) {
     err << issues.Render();
@@ -172,7 +187,8 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
       }
     }
     if (error || bundle_arguments.empty()) {
-      err << kPoliciesFolder << ": no bundles found under " << (root / kPoliciesFolder).string()
+      err << kPoliciesFolder << ": no bundles found under "
+          << (root / kPoliciesFolder).string()
           << "; run from the workspace or pass --bundle=PATH\n";
       return kExitError;
     }
@@ -183,12 +199,14 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
   std::map<std::string, std::string> file_texts;
   std::vector<Job> jobs;
   for (const std::string& argument : bundle_arguments) {
-    const fs::path directory =
-        IsBundlePath(argument) ? root / argument : root / kPoliciesFolder / argument;
+    const fs::path directory = IsBundlePath(argument)
+                                   ? root / argument
+                                   : root / kPoliciesFolder / argument;
     absl::StatusOr<LoadedBundle> loaded =
         LoadBundle(directory.string(), DisplayPath(directory, root), &issues);
     if (!loaded.ok()) {
-      err << "--bundle=" << argument << ": " << loaded.status().message() << "\n";
+      err << "--bundle=" << argument << ": " << loaded.status().message()
+          << "\n";
       return kExitError;
     }
     auto bundle = std::make_shared<const LoadedBundle>(*std::move(loaded));
@@ -201,9 +219,10 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
         jobs.push_back({argument, bundle, name});
       }
       if (bundle->profiles.empty()) {
-        issues.AddError({bundle->display_directory},
-                        "bundle has no profiles to compile; add one under profiles/ "
-                        "or pass --features=...");
+        issues.AddError(
+            {bundle->display_directory},
+            "bundle has no profiles to compile; add one under profiles/ "
+            "or pass --features=...");
       }
     }
   }
@@ -213,7 +232,8 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
   }
 
   // Compile every job in memory.
-  if (options.out_dir && *options.out_dir == kStdoutOutDir && jobs.size() != 1) {
+  if (options.out_dir && *options.out_dir == kStdoutOutDir &&
+      jobs.size() != 1) {
     err << "--out_dir=-: prints one rbac.yaml, but " << jobs.size()
         << " compilations were selected\n";
     return kExitError;
@@ -225,10 +245,10 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
         ResolveSelection(bundle, job.profile, options.overrides, &issues);
     if (issues.has_errors()) continue;
     Result result;
-    result.policy = CompilePolicy(bundle, selection,
-                                  RegenerateCommand(job.bundle_argument, job.profile,
-                                                    selection, options),
-                                  &issues);
+    result.policy = CompilePolicy(
+        bundle, selection,
+        RegenerateCommand(job.bundle_argument, job.profile, selection, options),
+        &issues);
     if (issues.has_errors()) continue;
     result.files = EmitOutputs(result.policy, bundle.proto);
 
@@ -240,7 +260,8 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
     } else if (!job.profile.empty() &&
                !bundle.profiles.at(job.profile).proto.out_dir().empty()) {
       out_dir = bundle.profiles.at(job.profile).proto.out_dir();
-      shown_as = bundle.profiles.at(job.profile).source.Locate("out_dir").ToString();
+      shown_as =
+          bundle.profiles.at(job.profile).source.Locate("out_dir").ToString();
     } else {
       out_dir = (fs::path(kOutputsFolder) / bundle.proto.name() /
                  (job.profile.empty() ? kCustomOutputName : job.profile))
@@ -248,8 +269,8 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
       shown_as = out_dir;
     }
     if (out_dir != kStdoutOutDir) {
-      const fs::path directory = fs::path(out_dir).is_absolute() ? fs::path(out_dir)
-                                                                 : root / out_dir;
+      const fs::path directory =
+          fs::path(out_dir).is_absolute() ? fs::path(out_dir) : root / out_dir;
       if (out_dir.empty()) {
         issues.AddError({shown_as}, "output folder is empty; name a folder");
         continue;
@@ -285,7 +306,8 @@ int RunCompile(const CompileOptions& options, std::ostream& out, std::ostream& e
         if (file.name == kRbacFile) out << file.content;
       }
     } else {
-      const absl::Status status = WriteOutputFiles(result.directory, result.files);
+      const absl::Status status =
+          WriteOutputFiles(result.directory, result.files);
       if (!status.ok()) {
         err << "error: " << status.message() << "\n";
         return kExitError;

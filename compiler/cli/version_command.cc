@@ -14,7 +14,8 @@
 
 namespace rbacc {
 
-int RunVersion(const std::string& workspace_root, std::ostream& out, std::ostream& err) {
+int RunVersion(const std::string& workspace_root, std::ostream& out,
+               std::ostream& err) {
   namespace fs = std::filesystem;
   out << "rbacc " << kRbaccVersion << "\n";
   std::vector<fs::path> bundles;
@@ -30,9 +31,11 @@ int RunVersion(const std::string& workspace_root, std::ostream& out, std::ostrea
   for (const fs::path& directory : bundles) {
     IssueList issues;
     const std::string shown = "policies/" + directory.filename().string();
-    absl::StatusOr<LoadedBundle> bundle = LoadBundle(directory.string(), shown, &issues);
+    absl::StatusOr<LoadedBundle> bundle =
+        LoadBundle(directory.string(), shown, &issues);
     if (!bundle.ok() || issues.has_errors()) {
-      err << shown << ": cannot be loaded; run `bazel run //compiler` to see why\n";
+      err << shown
+          << ": cannot be loaded; run `bazel run //compiler` to see why\n";
       exit_code = 2;
       continue;
     }

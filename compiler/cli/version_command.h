@@ -7,10 +7,12 @@
 
 namespace rbacc {
 
-// Prints "rbacc <version>" and one "bundle <name>@<digest>" line per bundle under
-// `workspace_root`/policies (in name order) to `out`. A bundle that cannot be loaded is
-// reported on `err` and makes the result 2; otherwise returns 0.
-int RunVersion(const std::string& workspace_root, std::ostream& out, std::ostream& err);
+// Prints "rbacc <version>" and one "bundle <name>@<digest>" line per bundle
+// under `workspace_root`/policies (in name order) to `out`. A bundle that
+// cannot be loaded is reported on `err` and makes the result 2; otherwise
+// returns 0.
+int RunVersion(const std::string& workspace_root, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace rbacc
 

@@ -36,7 +36,8 @@ bool ApiGroupMatches(const PolicyRule& rule, absl::string_view group) {
   return Contains(rule.api_groups, kAll) || Contains(rule.api_groups, group);
 }
 
-bool ResourceMatches(const PolicyRule& rule, absl::string_view combined_resource,
+bool ResourceMatches(const PolicyRule& rule,
+                     absl::string_view combined_resource,
                      absl::string_view subresource) {
   for (const std::string& resource : rule.resources) {
     if (resource == kAll || resource == combined_resource) return true;
@@ -58,8 +59,10 @@ bool ResourceNameMatches(const PolicyRule& rule, absl::string_view name) {
 bool NonResourceUrlMatches(const PolicyRule& rule, absl::string_view path) {
   for (const std::string& url : rule.non_resource_urls) {
     if (url == kAll || url == path) return true;
+    // strings.TrimRight(ruleURL, "*"): every trailing star goes.
     if (absl::EndsWith(url, "*") &&
-        absl::StartsWith(path, absl::string_view(url).substr(0, url.size() - 1))) {
+        absl::StartsWith(path, absl::string_view(url).substr(
+                                   0, url.find_last_not_of('*') + 1))) {
       return true;
     }
   }
@@ -121,11 +124,12 @@ bool Authorizer::Allows(const UserInfo& user, const Request& request,
     if (binding.is_cluster_binding() && binding.role_kind != "ClusterRole") {
       continue;
     }
-    const bool applies = std::any_of(
-        binding.subjects.begin(), binding.subjects.end(),
-        [&](const Subject& subject) {
-          return SubjectAppliesTo(subject, user, binding.metadata.namespace_name);
-        });
+    const bool applies =
+        std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                    [&](const Subject& subject) {
+                      return SubjectAppliesTo(subject, user,
+                                              binding.metadata.namespace_name);
+                    });
     if (!applies) continue;
     const RoleObject* role = FindRole(binding);
     if (role == nullptr) continue;

@@ -1,8 +1,10 @@
-// Kubernetes' RBAC authorizer, offline: which requests a set of roles and bindings allows.
+// Kubernetes' RBAC authorizer, offline: which requests a set of roles and
+// bindings allows.
 //
-// The matching functions follow k8s.io/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go and the
-// subject matching follows plugin/pkg/auth/authorizer/rbac (appliesToUser), so that what rbacc
-// says a rule grants is what an API server would allow.
+// The matching functions follow k8s.io/kubernetes
+// pkg/apis/rbac/v1/evaluation_helpers.go and the subject matching follows
+// plugin/pkg/auth/authorizer/rbac (appliesToUser), so that what rbacc says a
+// rule grants is what an API server would allow.
 #ifndef RBACC_COMPILER_COMMON_AUTHORIZER_H_
 #define RBACC_COMPILER_COMMON_AUTHORIZER_H_
 
@@ -17,7 +19,8 @@ namespace rbacc {
 
 // A request as the API server's authorizer sees it.
 struct Request {
-  // The verb: get, list, create, ... (for non-resource requests, the lower-cased HTTP method).
+  // The verb: get, list, create, ... (for non-resource requests, the
+  // lower-cased HTTP method).
   std::string verb;
   // False for a non-resource request (a URL path such as /healthz).
   bool is_resource_request = true;
@@ -37,13 +40,15 @@ struct Request {
 
 // The identity making a request.
 struct UserInfo {
-  // The user name; for service accounts "system:serviceaccount:<namespace>:<name>".
+  // The user name; for service accounts
+  // "system:serviceaccount:<namespace>:<name>".
   std::string name;
   std::vector<std::string> groups;
 };
 
-// Returns the identity Kubernetes gives a service account: its user name and the groups
-// system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated.
+// Returns the identity Kubernetes gives a service account: its user name and
+// the groups system:serviceaccounts, system:serviceaccounts:<namespace> and
+// system:authenticated.
 UserInfo ServiceAccountUser(absl::string_view namespace_name,
                             absl::string_view name);
 
@@ -51,35 +56,39 @@ UserInfo ServiceAccountUser(absl::string_view namespace_name,
 bool VerbMatches(const PolicyRule& rule, absl::string_view verb);
 // True when the rule's API groups contain `group` or "*".
 bool ApiGroupMatches(const PolicyRule& rule, absl::string_view group);
-// True when the rule's resources contain "*", the combined resource ("pods/exec"), or
+// True when the rule's resources contain "*", the combined resource
+// ("pods/exec"), or
 // "*/<subresource>" for a request with a subresource.
-bool ResourceMatches(const PolicyRule& rule, absl::string_view combined_resource,
+bool ResourceMatches(const PolicyRule& rule,
+                     absl::string_view combined_resource,
                      absl::string_view subresource);
-// True when the rule names no objects, or names `name` (a request without a name never
-// matches a rule with names).
+// True when the rule names no objects, or names `name` (a request without a
+// name never matches a rule with names).
 bool ResourceNameMatches(const PolicyRule& rule, absl::string_view name);
-// True when a URL of the rule is "*", equals `path`, or ends in "*" and prefixes `path`.
+// True when a URL of the rule is "*", equals `path`, or ends in "*" and,
+// without its trailing stars, prefixes `path`.
 bool NonResourceUrlMatches(const PolicyRule& rule, absl::string_view path);
 
 // True when the rule allows the request (RuleAllows in evaluation_helpers.go).
 bool RuleAllows(const PolicyRule& rule, const Request& request);
 
-// True when the subject refers to `user`. A ServiceAccount subject without a namespace refers
-// to `binding_namespace` (how RoleBindings may name accounts of their own namespace).
+// True when the subject refers to `user`. A ServiceAccount subject without a
+// namespace refers to `binding_namespace` (how RoleBindings may name accounts
+// of their own namespace).
 bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
                       absl::string_view binding_namespace);
 
-// Evaluates requests against a set of objects, as the API server's RBAC authorizer does:
-// ClusterRoleBindings apply everywhere; RoleBindings only in their namespace, and refer to a
-// Role of that namespace or to a ClusterRole.
+// Evaluates requests against a set of objects, as the API server's RBAC
+// authorizer does: ClusterRoleBindings apply everywhere; RoleBindings only in
+// their namespace, and refer to a Role of that namespace or to a ClusterRole.
 class Authorizer {
  public:
   // Keeps a reference to `objects`, which must outlive the Authorizer.
   explicit Authorizer(const RbacObjects& objects) : objects_(objects) {}
 
-  // True when some binding that applies to `user` refers to a role with a rule that allows
-  // `request`. When `granting_rule` is not null and the request is allowed, it receives the
-  // first rule found that allows it.
+  // True when some binding that applies to `user` refers to a role with a rule
+  // that allows `request`. When `granting_rule` is not null and the request is
+  // allowed, it receives the first rule found that allows it.
   bool Allows(const UserInfo& user, const Request& request,
               const CompiledRule** granting_rule = nullptr) const;
 

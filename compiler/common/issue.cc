@@ -12,7 +12,8 @@
 namespace rbacc {
 namespace {
 
-// Sets *out to the 0-based line `line` of `text`; false when there is no such line.
+// Sets *out to the 0-based line `line` of `text`; false when there is no such
+// line.
 bool SourceLine(const std::string& text, int line, std::string* out) {
   int current = 0;
   for (absl::string_view piece : absl::StrSplit(text, '\n')) {
@@ -28,7 +29,8 @@ bool SourceLine(const std::string& text, int line, std::string* out) {
 }  // namespace
 
 void IssueList::AddError(SourceLocation location, std::string message) {
-  issues_.push_back({Severity::kError, std::move(location), std::move(message)});
+  issues_.push_back(
+      {Severity::kError, std::move(location), std::move(message)});
 }
 
 void IssueList::AddWarning(SourceLocation location, std::string message) {
@@ -37,7 +39,9 @@ void IssueList::AddWarning(SourceLocation location, std::string message) {
 }
 
 void IssueList::Append(const IssueList& other) {
-  issues_.insert(issues_.end(), other.issues_.begin(), other.issues_.end());
+  // A copy first: `other` may be this list.
+  const std::vector<Issue> added = other.issues_;
+  issues_.insert(issues_.end(), added.begin(), added.end());
 }
 
 bool IssueList::has_errors() const {

@@ -1,8 +1,10 @@
-// Mistakes found in the input, collected with their locations so that one run reports them all.
+// Mistakes found in the input, collected with their locations so that one run
+// reports them all.
 //
-// Two error channels, as in cel-cpp's checker: a mistake in the user's input (a policy typo, a
-// bad flag) is an Issue added to an IssueList and the stage keeps going; a non-OK absl::Status
-// means a stage could not reasonably finish (a file that cannot be read, a broken invariant).
+// Two error channels, as in cel-cpp's checker: a mistake in the user's input (a
+// policy typo, a bad flag) is an Issue added to an IssueList and the stage
+// keeps going; a non-OK absl::Status means a stage could not reasonably finish
+// (a file that cannot be read, a broken invariant).
 #ifndef RBACC_COMPILER_COMMON_ISSUE_H_
 #define RBACC_COMPILER_COMMON_ISSUE_H_
 
@@ -49,9 +51,10 @@ class IssueList {
   // Every issue in the order recorded.
   const std::vector<Issue>& issues() const { return issues_; }
 
-  // Renders each issue as "file:line:col: error: message" (1-based line and column), followed,
-  // when `file_texts` holds the file, by the source line and a caret under the column, as clang
-  // does. Prints at most kMaxRenderedIssues issues, then "... and N more".
+  // Renders each issue as "file:line:col: error: message" (1-based line and
+  // column), followed, when `file_texts` holds the file, by the source line and
+  // a caret under the column, as clang does. Prints at most kMaxRenderedIssues
+  // issues, then "... and N more".
   std::string Render(
       const std::map<std::string, std::string>& file_texts = {}) const;
 

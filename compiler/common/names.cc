@@ -17,7 +17,8 @@ bool IsLowerAlphanumeric(char c) {
   return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'z');
 }
 
-// True for [A-Za-z0-9] first and last, [A-Za-z0-9-_.] between, 1..63 characters.
+// True for [A-Za-z0-9] first and last, [A-Za-z0-9-_.] between, 1..63
+// characters.
 bool IsQualifiedNamePart(absl::string_view name) {
   if (name.empty() || name.size() > 63) return false;
   if (!absl::ascii_isalnum(name.front()) || !absl::ascii_isalnum(name.back())) {
@@ -35,8 +36,10 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      const size_t substitution =
+          previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] =
+          std::min({previous[j] + 1, current[j - 1] + 1, substitution});
     }
     std::swap(previous, current);
   }
@@ -50,15 +53,22 @@ bool IsDns1123Label(absl::string_view name) {
   if (!IsLowerAlphanumeric(name.front()) || !IsLowerAlphanumeric(name.back())) {
     return false;
   }
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return IsLowerAlphanumeric(c) || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return IsLowerAlphanumeric(c) || c == '-'; });
 }
 
 bool IsDns1123Subdomain(absl::string_view name) {
   if (name.empty() || name.size() > 253) return false;
-  for (absl::string_view label : absl::StrSplit(name, '.')) {
-    if (!IsDns1123Label(label)) return false;
+  // Kubernetes limits only the whole name, not each part, to 253 characters.
+  for (absl::string_view part : absl::StrSplit(name, '.')) {
+    if (part.empty() || !IsLowerAlphanumeric(part.front()) ||
+        !IsLowerAlphanumeric(part.back())) {
+      return false;
+    }
+    const bool valid = std::all_of(part.begin(), part.end(), [](char c) {
+      return IsLowerAlphanumeric(c) || c == '-';
+    });
+    if (!valid) return false;
   }
   return true;
 }
@@ -84,7 +94,7 @@ std::string ClosestMatch(absl::string_view input,
                          const std::vector<std::string>& candidates) {
   std::vector<std::string> sorted = candidates;
   std::sort(sorted.begin(), sorted.end());
-  const size_t allowed = std::max<size_t>(1, input.size() / 3);
+  const size_t allowed = std::max<size_t>(1, (input.size() + 2) / 3);
   std::string best;
   size_t best_distance = allowed + 1;
   for (const std::string& candidate : sorted) {

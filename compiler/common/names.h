@@ -10,33 +10,38 @@
 
 namespace rbacc {
 
-// True for a DNS-1123 label: at most 63 characters of [a-z0-9-], starting and ending
-// alphanumeric. Namespaces must be labels.
+// True for a DNS-1123 label: at most 63 characters of [a-z0-9-], starting and
+// ending alphanumeric. Namespaces must be labels.
 bool IsDns1123Label(absl::string_view name);
 
-// True for a DNS-1123 subdomain: at most 253 characters, dot-separated DNS-1123 labels.
-// Service account names must be subdomains.
+// True for a DNS-1123 subdomain: at most 253 characters in all, dot-separated
+// parts of [a-z0-9-] starting and ending alphanumeric (Kubernetes sets no
+// per-part limit). Service account names must be subdomains.
 bool IsDns1123Subdomain(absl::string_view name);
 
-// True for a name Kubernetes accepts as a path segment (Role, ClusterRole and binding names):
-// non-empty, at most 253 characters, not "." or "..", and without "/" or "%".
+// True for a name Kubernetes accepts as a path segment (Role, ClusterRole and
+// binding names): non-empty, at most 253 characters, not "." or "..", and
+// without "/" or "%".
 bool IsPathSegmentName(absl::string_view name);
 
-// True for a label key: an optional DNS-1123 subdomain prefix and "/", then a name of at most
-// 63 characters of [A-Za-z0-9-_.] starting and ending alphanumeric.
+// True for a label key: an optional DNS-1123 subdomain prefix and "/", then a
+// name of at most 63 characters of [A-Za-z0-9-_.] starting and ending
+// alphanumeric.
 bool IsLabelKey(absl::string_view key);
 
-// True for a label value: empty, or at most 63 characters of [A-Za-z0-9-_.] starting and ending
-// alphanumeric.
+// True for a label value: empty, or at most 63 characters of [A-Za-z0-9-_.]
+// starting and ending alphanumeric.
 bool IsLabelValue(absl::string_view value);
 
-// Returns the candidate closest to `input` by edit distance when it is close enough to be a
-// likely typo (distance at most a third of the input's length, and at least 1 allowed), or ""
-// when none is. Ties go to the candidate that sorts first.
+// Returns the candidate closest to `input` by edit distance when it is close
+// enough to be a likely typo (distance at most a third of the input's length
+// rounded up, at least 1), or "" when none is. Ties go to the candidate that
+// sorts first.
 std::string ClosestMatch(absl::string_view input,
                          const std::vector<std::string>& candidates);
 
-// Returns " (did you mean \"x\"?)" for ClosestMatch's answer, or "" when there is none.
+// Returns " (did you mean \"x\"?)" for ClosestMatch's answer, or "" when there
+// is none.
 std::string DidYouMean(absl::string_view input,
                        const std::vector<std::string>& candidates);
 

@@ -10,10 +10,11 @@ namespace {
 
 // Kubernetes' verbs in the order kubectl and the docs list them.
 constexpr std::array<const char*, 8> kVerbOrder = {
-    "get",   "list",   "watch",  "create",
+    "get",    "list",  "watch",  "create",
     "update", "patch", "delete", "deletecollection"};
 
-// Rank of a verb: its index in kVerbOrder, or kVerbOrder.size() for any other verb.
+// Rank of a verb: its index in kVerbOrder, or kVerbOrder.size() for any other
+// verb.
 size_t VerbRank(const std::string& verb) {
   for (size_t i = 0; i < kVerbOrder.size(); ++i) {
     if (verb == kVerbOrder[i]) return i;

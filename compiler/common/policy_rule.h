@@ -1,5 +1,5 @@
-// The permission rule every stage passes along: Kubernetes' rbac/v1 PolicyRule, and where each
-// part of a compiled rule came from.
+// The permission rule every stage passes along: Kubernetes' rbac/v1 PolicyRule,
+// and where each part of a compiled rule came from.
 #ifndef RBACC_COMPILER_COMMON_POLICY_RULE_H_
 #define RBACC_COMPILER_COMMON_POLICY_RULE_H_
 
@@ -10,8 +10,9 @@
 
 namespace rbacc {
 
-// A rule in Kubernetes' PolicyRule shape. Resource rules set api_groups, resources and verbs
-// (and optionally resource_names); non-resource rules set non_resource_urls and verbs.
+// A rule in Kubernetes' PolicyRule shape. Resource rules set api_groups,
+// resources and verbs (and optionally resource_names); non-resource rules set
+// non_resource_urls and verbs.
 struct PolicyRule {
   std::vector<std::string> api_groups;
   std::vector<std::string> resources;
@@ -29,7 +30,8 @@ struct PolicyRule {
   }
 };
 
-// Why a compiled rule holds some of its resources: one declared rule of one feature.
+// Why a compiled rule holds some of its resources: one declared rule of one
+// feature.
 struct RuleSource {
   // The feature that declared the rule.
   std::string feature;
@@ -37,22 +39,25 @@ struct RuleSource {
   std::string reason;
   // Where the declared rule is.
   SourceLocation location;
-  // The resources (or non-resource URLs) of the compiled rule that this source grants, sorted.
+  // The resources (or non-resource URLs) of the compiled rule that this source
+  // grants, sorted.
   std::vector<std::string> resources;
 };
 
 // A rule of a compiled role with the declared rules behind it.
 struct CompiledRule {
   PolicyRule rule;
-  // Sorted by (feature, location, reason): declaration order within each feature.
+  // Sorted by (feature, location, reason): declaration order within each
+  // feature.
   std::vector<RuleSource> sources;
 };
 
-// Sorts verbs in Kubernetes' conventional order (get list watch create update patch delete
-// deletecollection, then the others alphabetically).
+// Sorts verbs in Kubernetes' conventional order (get list watch create update
+// patch delete deletecollection, then the others alphabetically).
 void SortVerbs(std::vector<std::string>& verbs);
 
-// Returns true when `a` comes before `b` in Kubernetes' conventional verb order.
+// Returns true when `a` comes before `b` in Kubernetes' conventional verb
+// order.
 bool VerbLess(const std::string& a, const std::string& b);
 
 }  // namespace rbacc

@@ -1,5 +1,6 @@
-// The Kubernetes objects a compilation produces (and that review tools read back from YAML):
-// Namespaces, ServiceAccounts, Roles, ClusterRoles and their bindings.
+// The Kubernetes objects a compilation produces (and that review tools read
+// back from YAML): Namespaces, ServiceAccounts, Roles, ClusterRoles and their
+// bindings.
 #ifndef RBACC_COMPILER_COMMON_RBAC_OBJECTS_H_
 #define RBACC_COMPILER_COMMON_RBAC_OBJECTS_H_
 
@@ -12,19 +13,22 @@
 
 namespace rbacc {
 
-// The API group of Role, ClusterRole, their bindings, and User and Group subjects.
+// The API group of Role, ClusterRole, their bindings, and User and Group
+// subjects.
 inline constexpr char kRbacApiGroup[] = "rbac.authorization.k8s.io";
 
 // Object metadata rbacc sets.
 struct ObjectMeta {
   std::string name;
-  // Empty for cluster-scoped objects (Namespace, ClusterRole, ClusterRoleBinding).
+  // Empty for cluster-scoped objects (Namespace, ClusterRole,
+  // ClusterRoleBinding).
   std::string namespace_name;
   // Sorted by key.
   std::map<std::string, std::string> labels;
 };
 
-// A subject of a binding: kind "ServiceAccount" (with namespace), "User" or "Group".
+// A subject of a binding: kind "ServiceAccount" (with namespace), "User" or
+// "Group".
 struct Subject {
   std::string kind;
   std::string name;
@@ -50,7 +54,8 @@ struct RoleObject {
   bool is_cluster_role() const { return metadata.namespace_name.empty(); }
 };
 
-// A RoleBinding (namespace_name set) or ClusterRoleBinding (namespace_name empty).
+// A RoleBinding (namespace_name set) or ClusterRoleBinding (namespace_name
+// empty).
 struct BindingObject {
   ObjectMeta metadata;
   // "Role" or "ClusterRole".

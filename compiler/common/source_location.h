@@ -1,4 +1,5 @@
-// Where something is in an input: a file and a position, or a command-line flag.
+// Where something is in an input: a file and a position, or a command-line
+// flag.
 #ifndef RBACC_COMPILER_COMMON_SOURCE_LOCATION_H_
 #define RBACC_COMPILER_COMMON_SOURCE_LOCATION_H_
 
@@ -7,18 +8,20 @@
 
 namespace rbacc {
 
-// A position in an input file, or a flag. `line` and `column` are 0-based, as protobuf's parser
-// reports them; rendering adds 1. A negative line means "the whole file" (or the flag).
+// A position in an input file, or a flag. `line` and `column` are 0-based, as
+// protobuf's parser reports them; rendering adds 1. A negative line means "the
+// whole file" (or the flag).
 struct SourceLocation {
-  // Path of the file as the user should see it (relative to the workspace when inside it), or a
-  // flag such as "--features".
+  // Path of the file as the user should see it (relative to the workspace when
+  // inside it), or a flag such as "--features".
   std::string file;
   // 0-based line, or -1 when the location is a whole file or a flag.
   int line = -1;
   // 0-based column (in bytes), or -1.
   int column = -1;
 
-  // Renders "file:line:col" with 1-based line and column, or just "file" when there is no line.
+  // Renders "file:line:col" with 1-based line and column, or just "file" when
+  // there is no line.
   std::string ToString() const;
 
   friend bool operator<(const SourceLocation& a, const SourceLocation& b) {

@@ -37,22 +37,26 @@ std::string YamlHeader(const CompiledPolicy& policy) {
   std::string header = YamlComment(ProvenanceText(policy), 0);
   const std::string required = RequiredFeaturesText(policy.selection);
   if (!required.empty()) {
-    header += YamlComment(absl::StrCat("Added because selected features require them: ",
-                                       required, "."),
-                          0);
+    header += YamlComment(
+        absl::StrCat("Added because selected features require them: ", required,
+                     "."),
+        0);
   }
   return header;
 }
 
 std::string MetadataYaml(const ObjectMeta& meta) {
-  std::string out = absl::StrCat("metadata:\n  name: ", YamlScalar(meta.name), "\n");
+  std::string out =
+      absl::StrCat("metadata:\n  name: ", YamlScalar(meta.name), "\n");
   if (!meta.namespace_name.empty()) {
-    absl::StrAppend(&out, "  namespace: ", YamlScalar(meta.namespace_name), "\n");
+    absl::StrAppend(&out, "  namespace: ", YamlScalar(meta.namespace_name),
+                    "\n");
   }
   if (!meta.labels.empty()) {
     absl::StrAppend(&out, "  labels:\n");
     for (const auto& [key, value] : meta.labels) {
-      absl::StrAppend(&out, "    ", YamlScalar(key), ": ", YamlScalar(value), "\n");
+      absl::StrAppend(&out, "    ", YamlScalar(key), ": ", YamlScalar(value),
+                      "\n");
     }
   }
   return out;
@@ -67,7 +71,8 @@ std::string SubjectsYaml(const std::vector<Subject>& subjects) {
     }
     absl::StrAppend(&out, "    name: ", YamlScalar(subject.name), "\n");
     if (!subject.namespace_name.empty()) {
-      absl::StrAppend(&out, "    namespace: ", YamlScalar(subject.namespace_name), "\n");
+      absl::StrAppend(
+          &out, "    namespace: ", YamlScalar(subject.namespace_name), "\n");
     }
   }
   return out;
@@ -75,7 +80,8 @@ std::string SubjectsYaml(const std::vector<Subject>& subjects) {
 
 std::string SubjectText(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
-    return absl::StrCat("ServiceAccount ", subject.namespace_name, "/", subject.name);
+    return absl::StrCat("ServiceAccount ", subject.namespace_name, "/",
+                        subject.name);
   }
   return absl::StrCat(subject.kind, " ", subject.name);
 }
@@ -85,10 +91,12 @@ std::string Cell(const std::string& text) {
   return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
 }
 
-// Verbs for a Markdown cell; the wildcard as code so that it is not read as emphasis.
+// Verbs for a Markdown cell; the wildcard as code so that it is not read as
+// emphasis.
 std::string VerbsText(const std::vector<std::string>& verbs) {
   std::vector<std::string> shown;
-  for (const std::string& verb : verbs) shown.push_back(verb == "*" ? "`*`" : verb);
+  for (const std::string& verb : verbs)
+    shown.push_back(verb == "*" ? "`*`" : verb);
   return absl::StrJoin(shown, ", ");
 }
 
@@ -116,8 +124,10 @@ std::vector<PolicyRule> ToPolicyRules(
   std::vector<PolicyRule> result;
   for (const v1::Rule& rule : rules) {
     PolicyRule policy_rule;
-    policy_rule.api_groups.assign(rule.api_groups().begin(), rule.api_groups().end());
-    policy_rule.resources.assign(rule.resources().begin(), rule.resources().end());
+    policy_rule.api_groups.assign(rule.api_groups().begin(),
+                                  rule.api_groups().end());
+    policy_rule.resources.assign(rule.resources().begin(),
+                                 rule.resources().end());
     policy_rule.verbs.assign(rule.verbs().begin(), rule.verbs().end());
     policy_rule.resource_names.assign(rule.resource_names().begin(),
                                       rule.resource_names().end());
@@ -136,12 +146,13 @@ std::vector<PolicyRule> RulesOf(const ScopedRole& role) {
 
 std::string RuleText(const PolicyRule& rule) {
   const bool is_url = !rule.non_resource_urls.empty();
-  std::string text = is_url ? absl::StrJoin(rule.non_resource_urls, ",")
-                            : absl::StrCat(rule.api_groups.empty() ||
-                                                   rule.api_groups[0].empty()
-                                               ? "core"
-                                               : absl::StrJoin(rule.api_groups, ","),
-                                           "/", absl::StrJoin(rule.resources, ","));
+  std::string text =
+      is_url
+          ? absl::StrJoin(rule.non_resource_urls, ",")
+          : absl::StrCat(rule.api_groups.empty() || rule.api_groups[0].empty()
+                             ? "core"
+                             : absl::StrJoin(rule.api_groups, ","),
+                         "/", absl::StrJoin(rule.resources, ","));
   absl::StrAppend(&text, " [", absl::StrJoin(rule.verbs, ","), "]");
   if (!rule.resource_names.empty()) {
     absl::StrAppend(&text, " names ", absl::StrJoin(rule.resource_names, ","));
@@ -152,18 +163,19 @@ std::string RuleText(const PolicyRule& rule) {
 }  // namespace
 
 std::string ProvenanceText(const CompiledPolicy& policy) {
-  return absl::StrCat("Generated by rbacc ", kRbaccVersion, " from bundle ",
-                      policy.bundle_name, "@", policy.bundle_digest, ", features ",
-                      absl::StrJoin(policy.selection.features, ", "),
-                      ". Do not edit; edit policies/ and re-run: ",
-                      policy.regenerate_command);
+  return absl::StrCat(
+      "Generated by rbacc ", kRbaccVersion, " from bundle ", policy.bundle_name,
+      "@", policy.bundle_digest, ", features ",
+      absl::StrJoin(policy.selection.features, ", "),
+      ". Do not edit; edit policies/ and re-run: ", policy.regenerate_command);
 }
 
 std::string EmitRbacYaml(const CompiledPolicy& policy) {
   const RbacObjects& objects = policy.objects;
   std::string out = YamlHeader(policy);
   for (const ObjectMeta& meta : objects.namespaces) {
-    absl::StrAppend(&out, "---\napiVersion: v1\nkind: Namespace\n", MetadataYaml(meta));
+    absl::StrAppend(&out, "---\napiVersion: v1\nkind: Namespace\n",
+                    MetadataYaml(meta));
   }
   for (const ObjectMeta& meta : objects.service_accounts) {
     absl::StrAppend(&out, "---\napiVersion: v1\nkind: ServiceAccount\n",
@@ -172,18 +184,20 @@ std::string EmitRbacYaml(const CompiledPolicy& policy) {
   const auto emit_roles = [&](bool cluster) {
     for (const RoleObject& role : objects.roles) {
       if (role.is_cluster_role() != cluster) continue;
-      absl::StrAppend(&out, "---\napiVersion: ", kRbacApiGroup, "/v1\nkind: ",
-                      cluster ? "ClusterRole" : "Role", "\n", MetadataYaml(role.metadata),
-                      "rules:\n", YamlRules(role.rules, 2));
+      absl::StrAppend(&out, "---\napiVersion: ", kRbacApiGroup,
+                      "/v1\nkind: ", cluster ? "ClusterRole" : "Role", "\n",
+                      MetadataYaml(role.metadata), "rules:\n",
+                      YamlRules(role.rules, 2));
     }
     for (const BindingObject& binding : objects.bindings) {
       if (binding.is_cluster_binding() != cluster) continue;
-      absl::StrAppend(&out, "---\napiVersion: ", kRbacApiGroup, "/v1\nkind: ",
-                      cluster ? "ClusterRoleBinding" : "RoleBinding", "\n",
-                      MetadataYaml(binding.metadata), SubjectsYaml(binding.subjects),
-                      "roleRef:\n  apiGroup: ", kRbacApiGroup,
-                      "\n  kind: ", binding.role_kind,
-                      "\n  name: ", YamlScalar(binding.role_name), "\n");
+      absl::StrAppend(
+          &out, "---\napiVersion: ", kRbacApiGroup,
+          "/v1\nkind: ", cluster ? "ClusterRoleBinding" : "RoleBinding", "\n",
+          MetadataYaml(binding.metadata), SubjectsYaml(binding.subjects),
+          "roleRef:\n  apiGroup: ", kRbacApiGroup,
+          "\n  kind: ", binding.role_kind,
+          "\n  name: ", YamlScalar(binding.role_name), "\n");
     }
   };
   emit_roles(/*cluster=*/true);
@@ -191,16 +205,20 @@ std::string EmitRbacYaml(const CompiledPolicy& policy) {
   return out;
 }
 
-std::string EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart) {
+std::string EmitHelmValues(const CompiledPolicy& policy,
+                           const v1::HelmChart& chart) {
   const Selection& selection = policy.selection;
   std::vector<std::string> notes;
   notes.push_back(absl::StrCat(
-      "Helm values for the ", chart.name(), " chart. Install the release into namespace ",
-      selection.namespace_name, " (helm upgrade --install RELEASE ", chart.name(),
-      " --namespace ", selection.namespace_name,
-      " -f values.yaml) so its service account lives where rbac.yaml puts it."));
+      "Helm values for the ", chart.name(),
+      " chart. Install the release into namespace ", selection.namespace_name,
+      " (helm upgrade --install RELEASE ", chart.name(), " --namespace ",
+      selection.namespace_name,
+      " -f values.yaml) so its service account lives where rbac.yaml puts "
+      "it."));
   notes.push_back(
-      "The chart names its roles and bindings after the release, not as rbac.yaml does: "
+      "The chart names its roles and bindings after the release, not as "
+      "rbac.yaml does: "
       "use either this file or rbac.yaml for a cluster, not both.");
 
   YamlTree tree;
@@ -208,20 +226,22 @@ std::string EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& ch
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
   tree.SetScalar(chart.namespace_key(), YamlScalar(selection.namespace_name));
-  tree.SetScalar(chart.service_account_key(), YamlScalar(selection.service_account));
+  tree.SetScalar(chart.service_account_key(),
+                 YamlScalar(selection.service_account));
 
   const ScopedRole* target = FindRole(policy, RoleScope::kTargetNamespace);
   tree.SetBlock(chart.namespace_rules_key(),
                 target == nullptr ? "" : YamlRules(target->rules.rules, 0));
 
-  const std::vector<PolicyRule> builtin = ToPolicyRules(chart.builtin_cluster_rules());
+  const std::vector<PolicyRule> builtin =
+      ToPolicyRules(chart.builtin_cluster_rules());
   std::vector<CompiledRule> cluster_rules;
   if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
     for (const CompiledRule& rule : cluster->rules.rules) {
       if (IsCovered(rule.rule, builtin)) {
-        notes.push_back(absl::StrCat("Left out of ", chart.cluster_rules_key(),
-                                     " because the chart always grants it: ",
-                                     RuleText(rule.rule), "."));
+        notes.push_back(absl::StrCat(
+            "Left out of ", chart.cluster_rules_key(),
+            " because the chart always grants it: ", RuleText(rule.rule), "."));
       } else {
         cluster_rules.push_back(rule);
       }
@@ -235,7 +255,8 @@ std::string EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& ch
     }
   } else {
     for (const PolicyRule& rule : builtin) {
-      notes.push_back(absl::StrCat("The chart's ClusterRole also grants ", RuleText(rule),
+      notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
+                                   RuleText(rule),
                                    ", which the selected features do not."));
     }
   }
@@ -246,17 +267,19 @@ std::string EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& ch
     const v1::FixedNamespace& fixed = role.fixed_namespace;
     if (fixed.helm_switch().empty()) {
       notes.push_back(absl::StrCat(
-          "Not expressible in this chart: Role ", role.role_name, " in namespace ",
-          role.namespace_name, " (and its RoleBinding ", role.binding_name,
-          "). Apply those two objects from rbac.yaml."));
+          "Not expressible in this chart: Role ", role.role_name,
+          " in namespace ", role.namespace_name, " (and its RoleBinding ",
+          role.binding_name, "). Apply those two objects from rbac.yaml."));
       continue;
     }
-    const std::vector<PolicyRule> chart_rules = ToPolicyRules(fixed.helm_rules());
+    const std::vector<PolicyRule> chart_rules =
+        ToPolicyRules(fixed.helm_rules());
     for (const CompiledRule& rule : role.rules.rules) {
       if (!IsCovered(rule.rule, chart_rules)) {
-        notes.push_back(absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
-                                     " in namespace ", role.namespace_name,
-                                     ". Apply Role ", role.role_name, " from rbac.yaml."));
+        notes.push_back(
+            absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
+                         " in namespace ", role.namespace_name, ". Apply Role ",
+                         role.role_name, " from rbac.yaml."));
       }
     }
     for (const PolicyRule& rule : chart_rules) {
@@ -273,10 +296,11 @@ std::string EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& ch
     for (const Subject& subject : selection.extra_subjects) {
       subjects.push_back(SubjectText(subject));
     }
-    notes.push_back(absl::StrCat(
-        "Not expressible in this chart: binding the roles to ",
-        absl::StrJoin(subjects, ", "),
-        " (the chart binds only its own service account). Use rbac.yaml for them."));
+    notes.push_back(
+        absl::StrCat("Not expressible in this chart: binding the roles to ",
+                     absl::StrJoin(subjects, ", "),
+                     " (the chart binds only its own service account). Use "
+                     "rbac.yaml for them."));
   }
 
   std::string out = YamlHeader(policy);
@@ -292,9 +316,10 @@ std::string EmitAppConfig(const CompiledPolicy& policy) {
   }
   std::string out = YamlHeader(policy);
   if (!policy.application_config_file.empty()) {
-    out += YamlComment(absl::StrCat("Merge these keys into ", policy.application_name,
-                                    "'s ", policy.application_config_file, "."),
-                       0);
+    out += YamlComment(
+        absl::StrCat("Merge these keys into ", policy.application_name, "'s ",
+                     policy.application_config_file, "."),
+        0);
   }
   out += tree.Render();
   return out;
@@ -312,61 +337,74 @@ std::string EmitKustomization(const CompiledPolicy& policy) {
 std::string EmitPermissionsMarkdown(const CompiledPolicy& policy) {
   const Selection& selection = policy.selection;
   std::string out = absl::StrCat("<!-- ", ProvenanceText(policy), " -->\n\n");
-  absl::StrAppend(&out, "# Permissions: bundle `", policy.bundle_name, "`",
-                  selection.profile_name.empty()
-                      ? ""
-                      : absl::StrCat(", profile `", selection.profile_name, "`"),
-                  "\n\n");
+  absl::StrAppend(
+      &out, "# Permissions: bundle `", policy.bundle_name, "`",
+      selection.profile_name.empty()
+          ? ""
+          : absl::StrCat(", profile `", selection.profile_name, "`"),
+      "\n\n");
   std::vector<std::string> subjects;
-  for (const Subject& subject : policy.subjects) subjects.push_back(SubjectText(subject));
+  for (const Subject& subject : policy.subjects)
+    subjects.push_back(SubjectText(subject));
   absl::StrAppend(&out, "Target namespace `", selection.namespace_name,
-                  "`; every role is bound to ", absl::StrJoin(subjects, ", "), ".\n\n");
+                  "`; every role is bound to ", absl::StrJoin(subjects, ", "),
+                  ".\n\n");
   absl::StrAppend(&out, "| Feature | Summary |\n| --- | --- |\n");
   for (const std::string& name : selection.features) {
     const auto summary = policy.feature_summaries.find(name);
     const auto required = selection.required_by.find(name);
-    absl::StrAppend(&out, "| ", name, " | ",
-                    Cell(summary == policy.feature_summaries.end() ? "" : summary->second),
-                    required == selection.required_by.end()
-                        ? ""
-                        : absl::StrCat(" (required by ", required->second, ")"),
-                    " |\n");
+    absl::StrAppend(
+        &out, "| ", name, " | ",
+        Cell(summary == policy.feature_summaries.end() ? "" : summary->second),
+        required == selection.required_by.end()
+            ? ""
+            : absl::StrCat(" (required by ", required->second, ")"),
+        " |\n");
   }
   for (const ScopedRole& role : policy.roles) {
     const bool cluster = role.scope == RoleScope::kCluster;
-    absl::StrAppend(&out, "\n## ", cluster ? "ClusterRole" : "Role", " `", role.role_name,
-                    "`", cluster ? "" : absl::StrCat(" in namespace `", role.namespace_name, "`"),
-                    "\n\n");
+    absl::StrAppend(
+        &out, "\n## ", cluster ? "ClusterRole" : "Role", " `", role.role_name,
+        "`",
+        cluster ? ""
+                : absl::StrCat(" in namespace `", role.namespace_name, "`"),
+        "\n\n");
     if (!role.fixed_namespace.description().empty()) {
       absl::StrAppend(&out, Cell(role.fixed_namespace.description()), "\n\n");
     }
-    absl::StrAppend(&out, "Bound by ", cluster ? "ClusterRoleBinding" : "RoleBinding",
-                    " `", role.binding_name, "`.\n\n");
-    absl::StrAppend(&out,
-                    "| API group | Resource | Verbs | Scope | Features | Reason |\n"
-                    "| --- | --- | --- | --- | --- | --- |\n");
+    absl::StrAppend(&out, "Bound by ",
+                    cluster ? "ClusterRoleBinding" : "RoleBinding", " `",
+                    role.binding_name, "`.\n\n");
+    absl::StrAppend(
+        &out,
+        "| API group | Resource | Verbs | Scope | Features | Reason |\n"
+        "| --- | --- | --- | --- | --- | --- |\n");
     for (const CompiledRule& rule : role.rules.rules) {
       const PolicyRule& r = rule.rule;
       const bool is_url = !r.non_resource_urls.empty();
-      const std::vector<std::string>& targets = is_url ? r.non_resource_urls : r.resources;
+      const std::vector<std::string>& targets =
+          is_url ? r.non_resource_urls : r.resources;
       for (const std::string& target : targets) {
         std::set<std::string> features;
         std::vector<std::string> reasons;
         for (const RuleSource& source : rule.sources) {
-          if (std::find(source.resources.begin(), source.resources.end(), target) ==
-              source.resources.end()) {
+          if (std::find(source.resources.begin(), source.resources.end(),
+                        target) == source.resources.end()) {
             continue;
           }
           features.insert(source.feature);
-          if (std::find(reasons.begin(), reasons.end(), source.reason) == reasons.end()) {
+          if (std::find(reasons.begin(), reasons.end(), source.reason) ==
+              reasons.end()) {
             reasons.push_back(source.reason);
           }
         }
         const std::string group =
-            is_url ? "(URL)" : (r.api_groups[0].empty() ? "core" : r.api_groups[0]);
+            is_url ? "(URL)"
+                   : (r.api_groups[0].empty() ? "core" : r.api_groups[0]);
         std::string resource = absl::StrCat("`", target, "`");
         if (!r.resource_names.empty()) {
-          absl::StrAppend(&resource, " named ", absl::StrJoin(r.resource_names, ", "));
+          absl::StrAppend(&resource, " named ",
+                          absl::StrJoin(r.resource_names, ", "));
         }
         absl::StrAppend(&out, "| ", Cell(group), " | ", Cell(resource), " | ",
                         Cell(VerbsText(r.verbs)), " | ", ScopeText(role), " | ",
@@ -375,10 +413,13 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy) {
       }
     }
     if (!role.rules.covered.empty()) {
-      absl::StrAppend(&out, "\nLeft out because another rule of this role grants them:\n\n");
+      absl::StrAppend(
+          &out,
+          "\nLeft out because another rule of this role grants them:\n\n");
       for (const CoveredGrant& covered : role.rules.covered) {
-        absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (", covered.source.feature,
-                        ", ", covered.source.location.ToString(), ") is covered by ",
+        absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
+                        covered.source.feature, ", ",
+                        covered.source.location.ToString(), ") is covered by ",
                         covered.covered_by.feature, " at ",
                         covered.covered_by.location.ToString(), "\n");
       }
@@ -403,9 +444,11 @@ std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
   if (wanted(v1::OUTPUT_KIND_KUSTOMIZATION)) {
     files.push_back({kKustomizationFile, EmitKustomization(policy)});
   }
-  if (wanted(v1::OUTPUT_KIND_RBAC)) files.push_back({kRbacFile, EmitRbacYaml(policy)});
+  if (wanted(v1::OUTPUT_KIND_RBAC))
+    files.push_back({kRbacFile, EmitRbacYaml(policy)});
   if (wanted(v1::OUTPUT_KIND_HELM_VALUES) && bundle.has_helm_chart()) {
-    files.push_back({kHelmValuesFile, EmitHelmValues(policy, bundle.helm_chart())});
+    files.push_back(
+        {kHelmValuesFile, EmitHelmValues(policy, bundle.helm_chart())});
   }
   return files;
 }

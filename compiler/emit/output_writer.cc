@@ -43,24 +43,30 @@ class FileDescriptor {
 };
 
 absl::Status WriteAndSync(const std::string& path, const std::string& content) {
-  FileDescriptor fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  FileDescriptor fd(
+      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot create: ", ErrnoText()));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot create: ", ErrnoText()));
   }
   size_t written = 0;
   while (written < content.size()) {
-    const ssize_t n = write(fd.get(), content.data() + written, content.size() - written);
+    const ssize_t n =
+        write(fd.get(), content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      return absl::UnavailableError(absl::StrCat(path, ": cannot write: ", ErrnoText()));
+      return absl::UnavailableError(
+          absl::StrCat(path, ": cannot write: ", ErrnoText()));
     }
     written += static_cast<size_t>(n);
   }
   if (fsync(fd.get()) != 0) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot flush: ", ErrnoText()));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot flush: ", ErrnoText()));
   }
   if (!fd.Close()) {
-    return absl::UnavailableError(absl::StrCat(path, ": cannot close: ", ErrnoText()));
+    return absl::UnavailableError(
+        absl::StrCat(path, ": cannot close: ", ErrnoText()));
   }
   return absl::OkStatus();
 }
@@ -75,11 +81,13 @@ absl::Status CheckOutputDirectory(const std::string& directory) {
     if (fs::exists(status)) {
       if (fs::is_symlink(status) && !fs::exists(fs::status(path, error))) {
         return absl::InvalidArgumentError(absl::StrCat(
-            path.string(), " is a link to nothing; remove it or choose another folder"));
+            path.string(),
+            " is a link to nothing; remove it or choose another folder"));
       }
       if (!fs::is_directory(fs::status(path, error))) {
         return absl::InvalidArgumentError(absl::StrCat(
-            path.string(), " is a file, not a folder; choose another output folder"));
+            path.string(),
+            " is a file, not a folder; choose another output folder"));
       }
       return absl::OkStatus();
     }
@@ -97,10 +105,22 @@ absl::Status WriteOutputFiles(const std::string& directory,
     return absl::UnavailableError(
         absl::StrCat(directory, ": cannot create folder: ", error.message()));
   }
-  FileDescriptor folder(open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  FileDescriptor folder(
+      open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (folder.get() < 0) {
     return absl::UnavailableError(
         absl::StrCat(directory, ": cannot open folder: ", ErrnoText()));
+  }
+
+  // A folder where an output file belongs would make its rename fail after
+  // others succeeded.
+  for (const OutputFile& file : files) {
+    const fs::path final_path = fs::path(directory) / file.name;
+    if (fs::is_directory(fs::symlink_status(final_path, error))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          final_path.string(),
+          " is a folder; remove it so the output file can be written"));
+    }
   }
 
   std::vector<std::string> staged;
@@ -108,9 +128,10 @@ absl::Status WriteOutputFiles(const std::string& directory,
     for (const std::string& path : staged) unlink(path.c_str());
   };
   for (const OutputFile& file : files) {
-    const std::string staging_path = (fs::path(directory) /
-                                      absl::StrCat(".", file.name, ".rbacc-", getpid(), ".tmp"))
-                                         .string();
+    const std::string staging_path =
+        (fs::path(directory) /
+         absl::StrCat(".", file.name, ".rbacc-", getpid(), ".tmp"))
+            .string();
     staged.push_back(staging_path);
     const absl::Status status = WriteAndSync(staging_path, file.content);
     if (!status.ok()) {
@@ -125,7 +146,8 @@ absl::Status WriteOutputFiles(const std::string& directory,
         absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
   }
   for (size_t i = 0; i < files.size(); ++i) {
-    const std::string final_path = (fs::path(directory) / files[i].name).string();
+    const std::string final_path =
+        (fs::path(directory) / files[i].name).string();
     if (rename(staged[i].c_str(), final_path.c_str()) != 0) {
       const std::string reason = ErrnoText();
       for (size_t j = i; j < staged.size(); ++j) unlink(staged[j].c_str());

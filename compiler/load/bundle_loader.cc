@@ -43,8 +43,8 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
-// Reads and parses one file into `message`. Returns false (with issues) when the file has
-// errors; a non-OK status when it cannot be read.
+// Reads and parses one file into `message`. Returns false (with issues) when
+// the file has errors; a non-OK status when it cannot be read.
 absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
                               const std::string& display_path,
                               google::protobuf::Message* message,
@@ -56,8 +56,8 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
   if (!read.ok()) return read.status();
   *source = *std::move(read);
   bundle->file_texts[display_path] = source->text;
-  const bool ok =
-      !file_issues.has_errors() && ParseTextFormat(*source, message, &file_issues);
+  const bool ok = !file_issues.has_errors() &&
+                  ParseTextFormat(*source, message, &file_issues);
   issues->Append(file_issues);
   return ok;
 }
@@ -73,19 +73,22 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
   bundle.display_directory = display_directory;
   const fs::path root(directory);
   const auto display = [&](const std::string& relative) {
-    return display_directory.empty() ? relative
-                                     : absl::StrCat(display_directory, "/", relative);
+    return display_directory.empty()
+               ? relative
+               : absl::StrCat(display_directory, "/", relative);
   };
 
   std::error_code error;
   if (!fs::is_regular_file(root / kBundleFile, error)) {
-    return absl::NotFoundError(absl::StrCat(
-        display(kBundleFile),
-        ": no such file; --bundle must name a folder under policies/ or a path to a "
-        "folder holding bundle.textproto"));
+    return absl::NotFoundError(
+        absl::StrCat(display(kBundleFile),
+                     ": no such file; --bundle must name a folder under "
+                     "policies/ or a path to a "
+                     "folder holding bundle.textproto"));
   }
-  absl::StatusOr<bool> parsed = LoadFile(root / kBundleFile, display(kBundleFile),
-                                         &bundle.proto, &bundle.source, &bundle, issues);
+  absl::StatusOr<bool> parsed =
+      LoadFile(root / kBundleFile, display(kBundleFile), &bundle.proto,
+               &bundle.source, &bundle, issues);
   if (!parsed.ok()) return parsed.status();
 
   for (int i = 0; i < bundle.proto.features_size(); ++i) {
@@ -110,20 +113,23 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
   const fs::path profiles = root / kProfilesFolder;
   if (fs::is_directory(profiles, error)) {
     std::vector<fs::path> files;
-    for (const fs::directory_entry& entry : fs::directory_iterator(profiles, error)) {
-      if (entry.path().extension() == kPolicyExtension) files.push_back(entry.path());
+    for (const fs::directory_entry& entry :
+         fs::directory_iterator(profiles, error)) {
+      if (entry.path().extension() == kPolicyExtension)
+        files.push_back(entry.path());
     }
     if (error) {
-      return absl::UnavailableError(
-          absl::StrCat(display(kProfilesFolder), ": cannot be listed: ", error.message()));
+      return absl::UnavailableError(absl::StrCat(
+          display(kProfilesFolder), ": cannot be listed: ", error.message()));
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
       LoadedProfile profile;
       const std::string name = file.stem().string();
-      parsed = LoadFile(file, display(absl::StrCat(kProfilesFolder, "/", name,
-                                                   kPolicyExtension)),
-                        &profile.proto, &profile.source, &bundle, issues);
+      parsed = LoadFile(
+          file,
+          display(absl::StrCat(kProfilesFolder, "/", name, kPolicyExtension)),
+          &profile.proto, &profile.source, &bundle, issues);
       if (!parsed.ok()) return parsed.status();
       if (*parsed) bundle.profiles.emplace(name, std::move(profile));
     }

@@ -1,10 +1,12 @@
-// Loads a policy bundle folder: bundle.textproto, one file per feature, and the profiles.
+// Loads a policy bundle folder: bundle.textproto, one file per feature, and the
+// profiles.
 //
 //   IssueList issues;
 //   absl::StatusOr<LoadedBundle> bundle =
 //       LoadBundle("/repo/policies/skypilot", "policies/skypilot", &issues);
 //   if (!bundle.ok()) { /* the folder cannot be read */ }
-//   if (issues.has_errors()) { std::cerr << issues.Render(bundle->file_texts); }
+//   if (issues.has_errors()) { std::cerr << issues.Render(bundle->file_texts);
+//   }
 #ifndef RBACC_COMPILER_LOAD_BUNDLE_LOADER_H_
 #define RBACC_COMPILER_LOAD_BUNDLE_LOADER_H_
 
@@ -30,7 +32,8 @@ struct LoadedProfile {
   SourceFile source;
 };
 
-// A bundle folder, parsed. Files with syntax errors are left out (their errors are issues).
+// A bundle folder, parsed. Files with syntax errors are left out (their errors
+// are issues).
 struct LoadedBundle {
   // The folder as the file system knows it.
   std::string directory;
@@ -42,19 +45,21 @@ struct LoadedBundle {
   std::map<std::string, LoadedFeature> features;
   // Profiles by name (the file name without ".textproto").
   std::map<std::string, LoadedProfile> profiles;
-  // 16 hex digits identifying the bundle's content (the bundle and its features, not their
-  // formatting or comments, nor the profiles): FNV-1a 64 of their deterministic serialization.
+  // 16 hex digits identifying the bundle's content (the bundle and its
+  // features, not their formatting or comments, nor the profiles): FNV-1a 64 of
+  // their deterministic serialization.
   std::string digest;
 
-  // The text of every file read (including files with syntax errors), by display path, for
-  // rendering issues with their source lines.
+  // The text of every file read (including files with syntax errors), by
+  // display path, for rendering issues with their source lines.
   std::map<std::string, std::string> file_texts;
 };
 
-// Reads the bundle in `directory` (shown to users as `display_directory`). Input mistakes
-// (syntax errors, unknown fields, a listed feature without a file, a file larger than
-// kMaxPolicyFileBytes) are added to `issues`. Returns NotFoundError when the folder has no
-// bundle.textproto, or another error when a file cannot be read.
+// Reads the bundle in `directory` (shown to users as `display_directory`).
+// Input mistakes (syntax errors, unknown fields, a listed feature without a
+// file, a file larger than kMaxPolicyFileBytes) are added to `issues`. Returns
+// NotFoundError when the folder has no bundle.textproto, or another error when
+// a file cannot be read.
 absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                                         const std::string& display_directory,
                                         IssueList* issues);

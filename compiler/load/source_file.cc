@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace rbacc {
@@ -11,6 +12,9 @@ SourceLocation SourceFile::Locate(absl::string_view field_path) const {
   while (!path.empty()) {
     const auto found = field_locations.find(path);
     if (found != field_locations.end()) return found->second;
+    // A repeated field is recorded per element: use its first element's place.
+    const auto first = field_locations.find(absl::StrCat(path, "[0]"));
+    if (first != field_locations.end()) return first->second;
     const size_t cut = path.find_last_of(".[");
     if (cut == absl::string_view::npos) break;
     path = path.substr(0, cut);

@@ -16,12 +16,15 @@ struct SourceFile {
   std::string display_path;
   // The file's text.
   std::string text;
-  // Field path → where its value starts. Paths name fields as in the schema, repeated elements
-  // with their index: "cluster_rules[0].verbs[1]", "defaults.namespace".
+  // Field path → where its value starts. Paths name fields as in the schema,
+  // repeated elements with their index: "cluster_rules[0].verbs[1]",
+  // "defaults.namespace".
   std::map<std::string, SourceLocation, std::less<>> field_locations;
 
-  // Returns the location of `field_path`; when it was not recorded (a field left unset), the
-  // location of its nearest recorded parent; otherwise the file itself (no line).
+  // Returns the location of `field_path`, or of its first element when it names
+  // a repeated field; when neither was recorded (a field left unset), the
+  // location of its nearest recorded parent; otherwise the file itself (no
+  // line).
   SourceLocation Locate(absl::string_view field_path) const;
 };
 

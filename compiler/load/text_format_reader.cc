@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/common/names.h"
 #include "google/protobuf/descriptor.h"
@@ -23,9 +24,16 @@ using ::google::protobuf::Message;
 using ::google::protobuf::Reflection;
 using ::google::protobuf::TextFormat;
 
-// Appends a "did you mean" to protobuf's unknown-field message:
+// Rewrites protobuf's parser messages where rbacc can say more. Appends a "did
+// you mean" to the unknown-field message:
 //   Message type "rbacc.v1.Rule" has no field named "verb".
+// Protobuf's parser reports the end of the file as an empty token.
 std::string ExplainParserMessage(const std::string& message) {
+  if (absl::EndsWith(message, "got: ")) {
+    return absl::StrCat(
+        message.substr(0, message.size() - 5),
+        "reached the end of the file; is a closing \"}\" missing?");
+  }
   const std::string type_prefix = "Message type \"";
   const std::string field_prefix = "\" has no field named \"";
   const size_t type_start = message.find(type_prefix);
@@ -33,13 +41,14 @@ std::string ExplainParserMessage(const std::string& message) {
   if (type_start == std::string::npos || field_start == std::string::npos) {
     return message;
   }
-  const std::string type_name = message.substr(
-      type_start + type_prefix.size(),
-      field_start - type_start - type_prefix.size());
+  const std::string type_name =
+      message.substr(type_start + type_prefix.size(),
+                     field_start - type_start - type_prefix.size());
   const size_t name_start = field_start + field_prefix.size();
   const size_t name_end = message.find('"', name_start);
   if (name_end == std::string::npos) return message;
-  const std::string field_name = message.substr(name_start, name_end - name_start);
+  const std::string field_name =
+      message.substr(name_start, name_end - name_start);
   const Descriptor* descriptor =
       DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
   if (descriptor == nullptr) return message;
@@ -64,7 +73,8 @@ class IssueCollector : public google::protobuf::io::ErrorCollector {
 
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    issues_->AddError({display_path_, line, column}, ExplainParserMessage(message));
+    issues_->AddError({display_path_, line, column},
+                      ExplainParserMessage(message));
     ++errors_;
   }
 
@@ -115,8 +125,8 @@ void RecordLocations(const Message& message,
     }
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       RecordLocations(reflection->GetMessage(message, field),
-                      tree->GetTreeForNested(field, -1), absl::StrCat(name, "."),
-                      source);
+                      tree->GetTreeForNested(field, -1),
+                      absl::StrCat(name, "."), source);
     }
   }
 }
@@ -138,11 +148,11 @@ absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
     return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
   }
   if (static_cast<size_t>(size) > max_bytes) {
-    issues->AddError({display_path},
-                     absl::StrCat("file is ", size, " bytes, more than the ",
-                                  max_bytes,
-                                  " a policy file may have; split it into "
-                                  "several features"));
+    issues->AddError(
+        {display_path},
+        absl::StrCat("file is ", size, " bytes, more than the ", max_bytes,
+                     " a policy file may have; split it into "
+                     "several features"));
     return source;
   }
   stream.seekg(0, std::ios::beg);

@@ -1,5 +1,6 @@
-// Parses one protobuf text-format file into a message, collecting syntax errors and unknown
-// fields as issues with their positions, and recording where every field stands.
+// Parses one protobuf text-format file into a message, collecting syntax errors
+// and unknown fields as issues with their positions, and recording where every
+// field stands.
 #ifndef RBACC_COMPILER_LOAD_TEXT_FORMAT_READER_H_
 #define RBACC_COMPILER_LOAD_TEXT_FORMAT_READER_H_
 
@@ -16,17 +17,17 @@ namespace rbacc {
 // The largest policy file rbacc reads, in bytes.
 inline constexpr size_t kMaxPolicyFileBytes = 4 << 20;
 
-// Reads the file at `path` (shown to users as `display_path`). Returns its SourceFile, or
-// NotFoundError / a reading error when it cannot be read. A file larger than
-// `max_bytes` is reported as an issue and comes back with empty text.
-absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
-                                          const std::string& display_path,
-                                          IssueList* issues,
-                                          size_t max_bytes = kMaxPolicyFileBytes);
+// Reads the file at `path` (shown to users as `display_path`). Returns its
+// SourceFile, or NotFoundError / a reading error when it cannot be read. A file
+// larger than `max_bytes` is reported as an issue and comes back with empty
+// text.
+absl::StatusOr<SourceFile> ReadSourceFile(
+    const std::string& path, const std::string& display_path, IssueList* issues,
+    size_t max_bytes = kMaxPolicyFileBytes);
 
-// Parses `source.text` into `message`, recording field positions in `source`. Syntax errors
-// and unknown fields (with a "did you mean" for a misspelt field) are added to `issues`;
-// returns false when there were any.
+// Parses `source.text` into `message`, recording field positions in `source`.
+// Syntax errors and unknown fields (with a "did you mean" for a misspelt field)
+// are added to `issues`; returns false when there were any.
 bool ParseTextFormat(SourceFile& source, google::protobuf::Message* message,
                      IssueList* issues);
 

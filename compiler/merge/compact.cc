@@ -16,7 +16,8 @@ namespace {
 
 constexpr char kAll[] = "*";
 
-// One permission: a single group, resource (or URL), verb, and a sorted set of names.
+// One permission: a single group, resource (or URL), verb, and a sorted set of
+// names.
 struct Atom {
   bool is_url = false;
   std::string group;
@@ -26,8 +27,12 @@ struct Atom {
   std::vector<std::string> names;
 
   auto Tie() const { return std::tie(is_url, group, target, verb, names); }
-  friend bool operator<(const Atom& a, const Atom& b) { return a.Tie() < b.Tie(); }
-  friend bool operator==(const Atom& a, const Atom& b) { return a.Tie() == b.Tie(); }
+  friend bool operator<(const Atom& a, const Atom& b) {
+    return a.Tie() < b.Tie();
+  }
+  friend bool operator==(const Atom& a, const Atom& b) {
+    return a.Tie() == b.Tie();
+  }
 };
 
 // Sources in declaration order within each feature.
@@ -48,8 +53,8 @@ bool IsSubset(const std::vector<std::string>& sorted_small,
                        sorted_small.begin(), sorted_small.end());
 }
 
-// The targets that may grant everything `atom.target` grants: itself, "*", "*/<sub>" for a
-// subresource, and for URLs every "<prefix>*".
+// The targets that may grant everything `atom.target` grants: itself, "*",
+// "*/<sub>" for a subresource, and for URLs every "<prefix>*".
 std::vector<std::string> CoveringTargets(const Atom& atom) {
   std::vector<std::string> targets = {atom.target, kAll};
   if (atom.is_url) {
@@ -70,8 +75,8 @@ using AtomsByKey =
     std::map<std::tuple<bool, std::string, std::string, std::string>,
              std::vector<const Atom*>>;
 
-// Returns an atom that grants everything `atom` grants, or nullptr. An atom equal to `atom`
-// counts only when `allow_equal`.
+// Returns an atom that grants everything `atom` grants, or nullptr. An atom
+// equal to `atom` counts only when `allow_equal`.
 const Atom* FindCoverer(const Atom& atom, const AtomsByKey& index,
                         bool allow_equal = false) {
   std::vector<std::string> groups = {atom.group};
@@ -121,7 +126,8 @@ std::vector<Atom> SplitIntoAtoms(const PolicyRule& rule) {
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
   std::set<Atom> by_atoms;
   for (const PolicyRule& covering : by) {
-    for (Atom& atom : SplitIntoAtoms(covering)) by_atoms.insert(std::move(atom));
+    for (Atom& atom : SplitIntoAtoms(covering))
+      by_atoms.insert(std::move(atom));
   }
   AtomsByKey index;
   for (const Atom& atom : by_atoms) {
@@ -156,7 +162,8 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
       continue;
     }
     PolicyRule grant;
-    (atom.is_url ? grant.non_resource_urls : grant.resources).push_back(atom.target);
+    (atom.is_url ? grant.non_resource_urls : grant.resources)
+        .push_back(atom.target);
     if (!atom.is_url) grant.api_groups.push_back(atom.group);
     grant.verbs.push_back(atom.verb);
     grant.resource_names = atom.names;
@@ -169,12 +176,15 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     }
   }
 
-  // 3. Merge verbs per (kind, group, target, names), then targets per (kind, group, names,
+  // 3. Merge verbs per (kind, group, target, names), then targets per (kind,
+  // group, names,
   //    verbs).
-  using TargetKey = std::tuple<bool, std::string, std::string, std::vector<std::string>>;
+  using TargetKey =
+      std::tuple<bool, std::string, std::string, std::vector<std::string>>;
   std::map<TargetKey, std::vector<const Atom*>> by_target;
   for (const Atom* atom : kept) {
-    by_target[{atom->is_url, atom->group, atom->target, atom->names}].push_back(atom);
+    by_target[{atom->is_url, atom->group, atom->target, atom->names}].push_back(
+        atom);
   }
   using RuleKey = std::tuple<bool, std::string, std::vector<std::string>,
                              std::vector<std::string>>;
@@ -183,9 +193,11 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     std::vector<std::string> verbs;
     for (const Atom* atom : target_atoms) verbs.push_back(atom->verb);
     SortVerbs(verbs);
-    RuleKey rule_key{std::get<0>(key), std::get<1>(key), std::get<3>(key), verbs};
+    RuleKey rule_key{std::get<0>(key), std::get<1>(key), std::get<3>(key),
+                     verbs};
     auto& rule_atoms = by_rule[rule_key];
-    rule_atoms.insert(rule_atoms.end(), target_atoms.begin(), target_atoms.end());
+    rule_atoms.insert(rule_atoms.end(), target_atoms.begin(),
+                      target_atoms.end());
   }
 
   for (const auto& [key, rule_atoms] : by_rule) {
@@ -205,8 +217,10 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     if (!is_url) compiled.rule.api_groups = {group};
     compiled.rule.verbs = verbs;
     compiled.rule.resource_names = names;
-    // One source per declared rule; several declared rules may share feature and reason.
-    std::map<std::tuple<std::string, std::string, SourceLocation>, RuleSource> merged;
+    // One source per declared rule; several declared rules may share feature
+    // and reason.
+    std::map<std::tuple<std::string, std::string, SourceLocation>, RuleSource>
+        merged;
     for (const auto& [source, source_target_set] : source_targets) {
       RuleSource& entry =
           merged[{source->feature, source->reason, source->location}];
@@ -237,9 +251,9 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
         b_url ? b.rule.non_resource_urls : b.rule.resources;
     if (a_targets != b_targets) return a_targets < b_targets;
     if (a.rule.verbs != b.rule.verbs) {
-      return std::lexicographical_compare(a.rule.verbs.begin(), a.rule.verbs.end(),
-                                          b.rule.verbs.begin(), b.rule.verbs.end(),
-                                          VerbLess);
+      return std::lexicographical_compare(
+          a.rule.verbs.begin(), a.rule.verbs.end(), b.rule.verbs.begin(),
+          b.rule.verbs.end(), VerbLess);
     }
     return a.rule.resource_names < b.rule.resource_names;
   };

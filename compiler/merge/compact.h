@@ -1,10 +1,11 @@
 // Canonical, minimal rules for one role, by Kubernetes' matching semantics.
 //
-// Each declared rule is split into single permissions (group, resource or URL, verb, names);
-// a permission that another one grants entirely is dropped (and recorded as covered); what
-// remains is regrouped: permissions with the same group, resource and names merge their verbs,
-// then rules with the same group, names and verbs merge their resources. The result depends
-// only on the set of permissions and sources, so merging is associative and commutative.
+// Each declared rule is split into single permissions (group, resource or URL,
+// verb, names); a permission that another one grants entirely is dropped (and
+// recorded as covered); what remains is regrouped: permissions with the same
+// group, resource and names merge their verbs, then rules with the same group,
+// names and verbs merge their resources. The result depends only on the set of
+// permissions and sources, so merging is associative and commutative.
 #ifndef RBACC_COMPILER_MERGE_COMPACT_H_
 #define RBACC_COMPILER_MERGE_COMPACT_H_
 
@@ -20,8 +21,8 @@ struct DeclaredRule {
   RuleSource source;
 };
 
-// A single permission dropped because another permission of the same role grants everything
-// it does.
+// A single permission dropped because another permission of the same role
+// grants everything it does.
 struct CoveredGrant {
   // One API group, one resource (or one URL), one verb, and the names.
   PolicyRule grant;
@@ -33,21 +34,23 @@ struct CoveredGrant {
 
 // The rules of one role after compaction.
 struct CompactedRules {
-  // Sorted canonically: resource rules by (group, resources, verbs in Kubernetes' order,
-  // names), then non-resource rules by (URLs, verbs). Within a rule, resources, URLs and names
-  // are sorted and verbs are in Kubernetes' order; "*" stands alone.
+  // Sorted canonically: resource rules by (group, resources, verbs in
+  // Kubernetes' order, names), then non-resource rules by (URLs, verbs). Within
+  // a rule, resources, URLs and names are sorted and verbs are in Kubernetes'
+  // order; "*" stands alone.
   std::vector<CompiledRule> rules;
   // Permissions dropped as covered, in canonical order.
   std::vector<CoveredGrant> covered;
 };
 
-// Compacts `declared` into canonical minimal rules that allow exactly the requests the declared
-// rules allow together. Never fails; validation has already rejected malformed rules.
+// Compacts `declared` into canonical minimal rules that allow exactly the
+// requests the declared rules allow together. Never fails; validation has
+// already rejected malformed rules.
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared);
 
-// True when every single permission of `rule` is granted by one rule of `by`. A permission that
-// only several rules of `by` grant together (names split across rules) counts as not covered,
-// so the answer errs towards "not covered".
+// True when every single permission of `rule` is granted by one rule of `by`. A
+// permission that only several rules of `by` grant together (names split across
+// rules) counts as not covered, so the answer errs towards "not covered".
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by);
 
 }  // namespace rbacc

@@ -19,8 +19,10 @@ using ::rbacc::v1::ConfigValue;
 
 PolicyRule ToPolicyRule(const v1::Rule& rule) {
   PolicyRule policy_rule;
-  policy_rule.api_groups.assign(rule.api_groups().begin(), rule.api_groups().end());
-  policy_rule.resources.assign(rule.resources().begin(), rule.resources().end());
+  policy_rule.api_groups.assign(rule.api_groups().begin(),
+                                rule.api_groups().end());
+  policy_rule.resources.assign(rule.resources().begin(),
+                               rule.resources().end());
   policy_rule.verbs.assign(rule.verbs().begin(), rule.verbs().end());
   policy_rule.resource_names.assign(rule.resource_names().begin(),
                                     rule.resource_names().end());
@@ -41,21 +43,20 @@ void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
   }
 }
 
-// Key and value of a ConfigValue, for comparing values set by different features.
+// Key and value of a ConfigValue, for comparing values set by different
+// features.
 std::string ValueIdentity(const ConfigValue& value) {
   ConfigValue copy = value;
   copy.clear_key();
   return copy.SerializeAsString();
 }
 
-// Merges config values: later layers override earlier ones; within the features' layer two
-// features setting one key differently is an error.
+// Merges config values: later layers override earlier ones; within the
+// features' layer two features setting one key differently is an error.
 class ConfigMerger {
  public:
   // Sets values that features may override.
-  void SetBase(const ConfigValue& value) {
-    values_[value.key()] = {value, ""};
-  }
+  void SetBase(const ConfigValue& value) { values_[value.key()] = {value, ""}; }
 
   // Sets a feature's value at `location`.
   void SetFromFeature(const ConfigValue& value, const std::string& feature,
@@ -63,28 +64,29 @@ class ConfigMerger {
     auto found = values_.find(value.key());
     if (found != values_.end() && !found->second.feature.empty() &&
         ValueIdentity(found->second.value) != ValueIdentity(value)) {
-      issues->AddError(location,
-                       absl::StrCat("feature \"", feature, "\" sets \"", value.key(),
-                                    "\" to another value than feature \"",
-                                    found->second.feature,
-                                    "\" does; selected together they conflict"));
+      issues->AddError(
+          location,
+          absl::StrCat("feature \"", feature, "\" sets \"", value.key(),
+                       "\" to another value than feature \"",
+                       found->second.feature,
+                       "\" does; selected together they conflict"));
       return;
     }
     values_[value.key()] = {value, feature};
   }
 
-  // Reports keys nested inside other keys' values ("a" and "a.b"), then returns the values
-  // sorted by key.
+  // Reports keys nested inside other keys' values ("a" and "a.b"), then returns
+  // the values sorted by key.
   std::vector<ConfigValue> Finish(const SourceLocation& location,
                                   IssueList* issues) const {
     std::vector<ConfigValue> result;
     for (const auto& [key, entry] : values_) {
       const auto next = values_.upper_bound(key);
       if (next != values_.end() && absl::StartsWith(next->first, key + ".")) {
-        issues->AddError(location,
-                         absl::StrCat("config key \"", next->first,
-                                      "\" is inside \"", key,
-                                      "\", which already has a value"));
+        issues->AddError(
+            location,
+            absl::StrCat("config key \"", next->first, "\" is inside \"", key,
+                         "\", which already has a value"));
       }
       result.push_back(entry.value);
     }
@@ -105,24 +107,25 @@ ObjectMeta Meta(const std::string& name, const std::string& namespace_name,
   return ObjectMeta{name, namespace_name, labels};
 }
 
-void CheckUniqueObjects(const RbacObjects& objects, const SourceLocation& location,
-                        IssueList* issues) {
+void CheckUniqueObjects(const RbacObjects& objects,
+                        const SourceLocation& location, IssueList* issues) {
   std::set<std::tuple<std::string, std::string, std::string>> seen;
   const auto check = [&](const std::string& kind, const ObjectMeta& meta) {
     if (!seen.insert({kind, meta.namespace_name, meta.name}).second) {
-      issues->AddError(location,
-                       absl::StrCat("two ", kind, " objects are named \"", meta.name,
-                                    "\"",
-                                    meta.namespace_name.empty()
-                                        ? ""
-                                        : absl::StrCat(" in namespace \"",
-                                                       meta.namespace_name, "\""),
-                                    "; give them different names in "
-                                    "bundle.textproto"));
+      issues->AddError(
+          location,
+          absl::StrCat(
+              "two ", kind, " objects are named \"", meta.name, "\"",
+              meta.namespace_name.empty()
+                  ? ""
+                  : absl::StrCat(" in namespace \"", meta.namespace_name, "\""),
+              "; give them different names in "
+              "bundle.textproto"));
     }
   };
   for (const ObjectMeta& meta : objects.namespaces) check("Namespace", meta);
-  for (const ObjectMeta& meta : objects.service_accounts) check("ServiceAccount", meta);
+  for (const ObjectMeta& meta : objects.service_accounts)
+    check("ServiceAccount", meta);
   for (const RoleObject& role : objects.roles) {
     check(role.is_cluster_role() ? "ClusterRole" : "Role", role.metadata);
   }
@@ -134,7 +137,8 @@ void CheckUniqueObjects(const RbacObjects& objects, const SourceLocation& locati
 
 }  // namespace
 
-CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& selection,
+CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
+                             const Selection& selection,
                              const std::string& regenerate_command,
                              IssueList* issues) {
   const v1::Bundle& proto = bundle.proto;
@@ -170,16 +174,18 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
     const v1::Feature& f = feature.proto;
     policy.feature_summaries[name] = f.summary();
     AddDeclared(f.cluster_rules(), "cluster_rules", feature, &cluster_rules);
-    AddDeclared(f.namespace_rules(), "namespace_rules", feature, &namespace_rules);
+    AddDeclared(f.namespace_rules(), "namespace_rules", feature,
+                &namespace_rules);
     for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
       const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
-      AddDeclared(grant.rules(), absl::StrCat("fixed_namespace_rules[", i, "].rules"),
-                  feature, &fixed_rules[grant.namespace_()]);
+      AddDeclared(grant.rules(),
+                  absl::StrCat("fixed_namespace_rules[", i, "].rules"), feature,
+                  &fixed_rules[grant.namespace_()]);
     }
     for (int i = 0; i < f.app_config_size(); ++i) {
-      app_config.SetFromFeature(f.app_config(i), name,
-                                feature.source.Locate(absl::StrCat("app_config[", i, "]")),
-                                issues);
+      app_config.SetFromFeature(
+          f.app_config(i), name,
+          feature.source.Locate(absl::StrCat("app_config[", i, "]")), issues);
     }
     for (int i = 0; i < f.helm_values_size(); ++i) {
       helm_values.SetFromFeature(
@@ -190,17 +196,23 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
 
   const v1::ObjectNames& names = proto.defaults().object_names();
   if (!cluster_rules.empty()) {
-    policy.roles.push_back({RoleScope::kCluster, "", expand(names.cluster_role()),
+    policy.roles.push_back({RoleScope::kCluster,
+                            "",
+                            expand(names.cluster_role()),
                             expand(names.cluster_role_binding()),
-                            CompactRules(cluster_rules), {}});
+                            CompactRules(cluster_rules),
+                            {}});
   }
   if (!namespace_rules.empty()) {
-    policy.roles.push_back({RoleScope::kTargetNamespace, target_namespace,
-                            expand(names.role()), expand(names.role_binding()),
-                            CompactRules(namespace_rules), {}});
+    policy.roles.push_back({RoleScope::kTargetNamespace,
+                            target_namespace,
+                            expand(names.role()),
+                            expand(names.role_binding()),
+                            CompactRules(namespace_rules),
+                            {}});
   }
-  std::vector<v1::FixedNamespace> fixed_namespaces(proto.fixed_namespaces().begin(),
-                                                   proto.fixed_namespaces().end());
+  std::vector<v1::FixedNamespace> fixed_namespaces(
+      proto.fixed_namespaces().begin(), proto.fixed_namespaces().end());
   std::sort(fixed_namespaces.begin(), fixed_namespaces.end(),
             [](const v1::FixedNamespace& a, const v1::FixedNamespace& b) {
               return a.name() < b.name();
@@ -209,7 +221,8 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
     const auto rules = fixed_rules.find(fixed.name());
     if (rules == fixed_rules.end()) continue;
     policy.roles.push_back({RoleScope::kFixedNamespace, fixed.name(),
-                            expand(fixed.role_name()), expand(fixed.role_binding_name()),
+                            expand(fixed.role_name()),
+                            expand(fixed.role_binding_name()),
                             CompactRules(rules->second), fixed});
     if (!fixed.helm_switch().empty()) {
       ConfigValue on;
@@ -224,11 +237,13 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
                                             proto.defaults().labels().end());
   RbacObjects& objects = policy.objects;
   for (const ScopedRole& role : policy.roles) {
-    if (role.scope == RoleScope::kFixedNamespace && role.fixed_namespace.create()) {
+    if (role.scope == RoleScope::kFixedNamespace &&
+        role.fixed_namespace.create()) {
       objects.namespaces.push_back(Meta(role.namespace_name, "", labels));
     }
   }
-  objects.service_accounts.push_back(Meta(service_account, target_namespace, labels));
+  objects.service_accounts.push_back(
+      Meta(service_account, target_namespace, labels));
   std::vector<Subject> subjects = {
       Subject{"ServiceAccount", service_account, target_namespace}};
   subjects.insert(subjects.end(), selection.extra_subjects.begin(),
@@ -239,9 +254,9 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
     const bool cluster = role.scope == RoleScope::kCluster;
     objects.roles.push_back(
         {Meta(role.role_name, role.namespace_name, labels), role.rules.rules});
-    objects.bindings.push_back({Meta(role.binding_name, role.namespace_name, labels),
-                                cluster ? "ClusterRole" : "Role", role.role_name,
-                                subjects});
+    objects.bindings.push_back(
+        {Meta(role.binding_name, role.namespace_name, labels),
+         cluster ? "ClusterRole" : "Role", role.role_name, subjects});
   }
   const auto by_place = [](const auto& a, const auto& b) {
     return std::tie(a.metadata.namespace_name, a.metadata.name) <
@@ -249,13 +264,17 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle, const Selection& select
   };
   std::sort(objects.roles.begin(), objects.roles.end(), by_place);
   std::sort(objects.bindings.begin(), objects.bindings.end(), by_place);
-  std::sort(objects.namespaces.begin(), objects.namespaces.end(),
-            [](const ObjectMeta& a, const ObjectMeta& b) { return a.name < b.name; });
-  CheckUniqueObjects(objects, bundle.source.Locate("defaults.object_names"), issues);
+  std::sort(
+      objects.namespaces.begin(), objects.namespaces.end(),
+      [](const ObjectMeta& a, const ObjectMeta& b) { return a.name < b.name; });
+  CheckUniqueObjects(objects, bundle.source.Locate("defaults.object_names"),
+                     issues);
 
-  policy.app_config = app_config.Finish(bundle.source.Locate("application"), issues);
+  policy.app_config =
+      app_config.Finish(bundle.source.Locate("application"), issues);
   if (proto.has_helm_chart()) {
-    policy.helm_values = helm_values.Finish(bundle.source.Locate("helm_chart"), issues);
+    policy.helm_values =
+        helm_values.Finish(bundle.source.Locate("helm_chart"), issues);
   }
   return policy;
 }

@@ -1,6 +1,6 @@
-// The result of compiling a selection: roles by scope, the Kubernetes objects, and the values
-// the application config and Helm values receive. Every emitter reads only this (and the
-// bundle's mapping for Helm).
+// The result of compiling a selection: roles by scope, the Kubernetes objects,
+// and the values the application config and Helm values receive. Every emitter
+// reads only this (and the bundle's mapping for Helm).
 #ifndef RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
 #define RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
 
@@ -25,7 +25,8 @@ enum class RoleScope {
   kFixedNamespace,
 };
 
-// One role of the compilation, with its binding's name. Only roles with rules exist.
+// One role of the compilation, with its binding's name. Only roles with rules
+// exist.
 struct ScopedRole {
   RoleScope scope = RoleScope::kCluster;
   // The role's namespace; empty for the ClusterRole.
@@ -50,19 +51,22 @@ struct CompiledPolicy {
   Selection selection;
   // Summary of each compiled feature, by name.
   std::map<std::string, std::string> feature_summaries;
-  // The subjects every role is bound to: the service account and the extra subjects, sorted.
+  // The subjects every role is bound to: the service account and the extra
+  // subjects, sorted.
   std::vector<Subject> subjects;
   // The command that regenerates these outputs, e.g.
   // "bazel run //compiler -- --bundle=skypilot --profile=full".
   std::string regenerate_command;
-  // Roles in order: the ClusterRole, the target-namespace Role, then fixed namespaces by name.
+  // Roles in order: the ClusterRole, the target-namespace Role, then fixed
+  // namespaces by name.
   std::vector<ScopedRole> roles;
   // The objects rbac.yaml holds, each kind sorted by (namespace, name).
   RbacObjects objects;
-  // The config snippet's values (the identity and the features' keys), sorted by key.
+  // The config snippet's values (the identity and the features' keys), sorted
+  // by key.
   std::vector<v1::ConfigValue> app_config;
-  // The Helm values: the chart's defaults, the features' values and the fixed namespaces'
-  // switches, by key. Empty when the bundle has no Helm chart.
+  // The Helm values: the chart's defaults, the features' values and the fixed
+  // namespaces' switches, by key. Empty when the bundle has no Helm chart.
   std::vector<v1::ConfigValue> helm_values;
 };
 

@@ -1,6 +1,6 @@
-// Reads Kubernetes RBAC YAML (a multi-document manifest such as rbac.yaml or a documentation
-// page's example) back into RbacObjects, so that permissions can be compared by evaluating
-// requests rather than by comparing text.
+// Reads Kubernetes RBAC YAML (a multi-document manifest such as rbac.yaml or a
+// documentation page's example) back into RbacObjects, so that permissions can
+// be compared by evaluating requests rather than by comparing text.
 #ifndef RBACC_COMPILER_REVIEW_RBAC_YAML_READER_H_
 #define RBACC_COMPILER_REVIEW_RBAC_YAML_READER_H_
 
@@ -12,12 +12,14 @@
 
 namespace rbacc {
 
-// Parses every document of `yaml_text` (named `display_name` in errors). Keeps Namespace,
-// ServiceAccount, Role, ClusterRole, RoleBinding and ClusterRoleBinding objects; documents of
-// other kinds and empty documents are skipped. ClusterRole and ClusterRoleBinding never get a
-// namespace, even when the YAML gives one (Kubernetes ignores it on cluster-scoped objects).
-// Returns InvalidArgumentError "<display_name>:<line>:<col>: <what>" (1-based) for YAML that
-// does not parse or an RBAC object of the wrong shape (e.g. rules that are not a list).
+// Parses every document of `yaml_text` (named `display_name` in errors). Keeps
+// Namespace, ServiceAccount, Role, ClusterRole, RoleBinding and
+// ClusterRoleBinding objects; documents of other kinds and empty documents are
+// skipped. ClusterRole and ClusterRoleBinding never get a namespace, even when
+// the YAML gives one (Kubernetes ignores it on cluster-scoped objects). Returns
+// InvalidArgumentError "<display_name>:<line>:<col>: <what>" (1-based) for YAML
+// that does not parse or an RBAC object of the wrong shape (e.g. rules that are
+// not a list).
 absl::StatusOr<RbacObjects> ReadRbacYaml(absl::string_view yaml_text,
                                          const std::string& display_name);
 

@@ -33,8 +33,8 @@ constexpr size_t kMaxStringLength = 4096;
 // True for names of bundles, features and profiles: DNS-1123 labels.
 bool IsPolicyName(absl::string_view name) { return IsDns1123Label(name); }
 
-// True when `text` holds a control character (including newlines), which would let it break
-// out of a YAML comment or a Markdown table cell.
+// True when `text` holds a control character (including newlines), which would
+// let it break out of a YAML comment or a Markdown table cell.
 bool HasControlCharacter(absl::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) {
     return absl::ascii_iscntrl(static_cast<unsigned char>(c));
@@ -44,7 +44,8 @@ bool HasControlCharacter(absl::string_view text) {
 // Where the rules of one list live in a file.
 struct RuleListPlace {
   const SourceFile* source;
-  // Field path of the list, e.g. "cluster_rules" or "fixed_namespace_rules[0].rules".
+  // Field path of the list, e.g. "cluster_rules" or
+  // "fixed_namespace_rules[0].rules".
   std::string path;
   // True for cluster rules: the only place non-resource URLs may appear.
   bool cluster_scope;
@@ -55,16 +56,17 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
                   const SourceFile& source, IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
     const std::string& value = values[i];
-    const SourceLocation location = source.Locate(absl::StrCat(path, "[", i, "]"));
+    const SourceLocation location =
+        source.Locate(absl::StrCat(path, "[", i, "]"));
     if (value.empty() && !allow_empty) {
       issues->AddError(location, absl::StrCat("empty ", what, "; remove it"));
     } else if (value.size() > kMaxStringLength) {
       issues->AddError(location, absl::StrCat(what, " is longer than ",
                                               kMaxStringLength, " characters"));
     } else if (HasControlCharacter(value) || absl::StrContains(value, ' ')) {
-      issues->AddError(location,
-                       absl::StrCat(what, " \"", absl::CEscape(value),
-                                    "\" contains a space or control character"));
+      issues->AddError(
+          location, absl::StrCat(what, " \"", absl::CEscape(value),
+                                 "\" contains a space or control character"));
     }
   }
 }
@@ -111,9 +113,10 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                      "non_resource_urls are only allowed in cluster_rules "
                      "(Kubernetes ignores them in a Role)");
   }
-  if (has_urls && (!rule.api_groups().empty() || !rule.resource_names().empty())) {
-    issues->AddError(location,
-                     "a non-resource rule takes no api_groups or resource_names");
+  if (has_urls && !has_resources &&
+      (!rule.api_groups().empty() || !rule.resource_names().empty())) {
+    issues->AddError(
+        location, "a non-resource rule takes no api_groups or resource_names");
   }
   for (int i = 0; i < rule.non_resource_urls_size(); ++i) {
     const std::string& url = rule.non_resource_urls(i);
@@ -126,7 +129,8 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                        "\" must start with \"/\" and may only end in \"*\""));
     }
   }
-  CheckStrings(rule.api_groups(), absl::StrCat(path, ".api_groups"), "API group",
+  CheckStrings(rule.api_groups(), absl::StrCat(path, ".api_groups"),
+               "API group",
                /*allow_empty=*/true, source, issues);
   CheckStrings(rule.resources(), absl::StrCat(path, ".resources"), "resource",
                /*allow_empty=*/false, source, issues);
@@ -134,8 +138,9 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                /*allow_empty=*/false, source, issues);
   CheckStrings(rule.resource_names(), absl::StrCat(path, ".resource_names"),
                "resource name", /*allow_empty=*/false, source, issues);
-  CheckStrings(rule.non_resource_urls(), absl::StrCat(path, ".non_resource_urls"),
-               "non-resource URL", /*allow_empty=*/false, source, issues);
+  CheckStrings(rule.non_resource_urls(),
+               absl::StrCat(path, ".non_resource_urls"), "non-resource URL",
+               /*allow_empty=*/false, source, issues);
 }
 
 void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
@@ -143,9 +148,9 @@ void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
   for (int i = 0; i < rules.size(); ++i) CheckRule(rules[i], place, i, issues);
 }
 
-void CheckConfigValues(const google::protobuf::RepeatedPtrField<ConfigValue>& values,
-                       const std::string& path, const SourceFile& source,
-                       IssueList* issues) {
+void CheckConfigValues(
+    const google::protobuf::RepeatedPtrField<ConfigValue>& values,
+    const std::string& path, const SourceFile& source, IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
     const ConfigValue& value = values[i];
     const std::string element = absl::StrCat(path, "[", i, "]");
@@ -168,14 +173,16 @@ void CheckConfigValues(const google::protobuf::RepeatedPtrField<ConfigValue>& va
   }
 }
 
-void CheckNameTemplate(const std::string& name_template, const std::string& path,
-                       const SourceFile& source, IssueList* issues) {
+void CheckNameTemplate(const std::string& name_template,
+                       const std::string& path, const SourceFile& source,
+                       IssueList* issues) {
   const std::string expanded =
       ExpandNameTemplate(name_template, "account", "namespace");
   if (name_template.empty()) {
     issues->AddError(source.Locate(path),
                      absl::StrCat(path, " is empty; give the object a name"));
-  } else if (absl::StrContains(expanded, '{') || absl::StrContains(expanded, '}')) {
+  } else if (absl::StrContains(expanded, '{') ||
+             absl::StrContains(expanded, '}')) {
     issues->AddError(source.Locate(path),
                      absl::StrCat("name \"", name_template,
                                   "\" uses an unknown placeholder; only "
@@ -231,9 +238,9 @@ void CheckRequiresCycles(const LoadedBundle& bundle, IssueList* issues) {
 std::string ExpandNameTemplate(absl::string_view name_template,
                                absl::string_view service_account,
                                absl::string_view namespace_name) {
-  return absl::StrReplaceAll(
-      name_template, {{kPlaceholderServiceAccount, service_account},
-                      {kPlaceholderNamespace, namespace_name}});
+  return absl::StrReplaceAll(name_template,
+                             {{kPlaceholderServiceAccount, service_account},
+                              {kPlaceholderNamespace, namespace_name}});
 }
 
 void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
@@ -255,23 +262,37 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
 
   const v1::Defaults& defaults = proto.defaults();
   if (!IsDns1123Label(defaults.namespace_())) {
-    issues->AddError(source.Locate("defaults.namespace"),
-                     absl::StrCat("defaults.namespace \"", defaults.namespace_(),
-                                  "\" is not a DNS-1123 label"));
+    issues->AddError(
+        source.Locate("defaults.namespace"),
+        absl::StrCat("defaults.namespace \"", defaults.namespace_(),
+                     "\" is not a DNS-1123 label"));
   }
   if (!IsDns1123Subdomain(defaults.service_account())) {
-    issues->AddError(source.Locate("defaults.service_account"),
-                     absl::StrCat("defaults.service_account \"",
-                                  defaults.service_account(),
-                                  "\" is not a DNS-1123 subdomain"));
+    issues->AddError(
+        source.Locate("defaults.service_account"),
+        absl::StrCat("defaults.service_account \"", defaults.service_account(),
+                     "\" is not a DNS-1123 subdomain"));
   }
-  for (const auto& [key, value] : defaults.labels()) {
+  // Labels in file order (the map's own order is not), so each error points at
+  // its label.
+  const google::protobuf::FieldDescriptor* labels_field =
+      v1::Defaults::descriptor()->FindFieldByName("labels");
+  const google::protobuf::Reflection* reflection = defaults.GetReflection();
+  for (int i = 0; i < reflection->FieldSize(defaults, labels_field); ++i) {
+    const google::protobuf::Message& entry =
+        reflection->GetRepeatedMessage(defaults, labels_field, i);
+    const google::protobuf::Descriptor* entry_type = entry.GetDescriptor();
+    const std::string key =
+        entry.GetReflection()->GetString(entry, entry_type->map_key());
+    const std::string value =
+        entry.GetReflection()->GetString(entry, entry_type->map_value());
     if (!IsLabelKey(key) || !IsLabelValue(value)) {
-      issues->AddError(source.Locate("defaults.labels"),
-                       absl::StrCat("label ", key, "=", value,
-                                    " is not a valid Kubernetes label (keys and "
-                                    "values: at most 63 of [A-Za-z0-9-_.], "
-                                    "alphanumeric at both ends)"));
+      issues->AddError(
+          source.Locate(absl::StrCat("defaults.labels[", i, "]")),
+          absl::StrCat("label ", key, "=", value,
+                       " is not a valid Kubernetes label (keys and "
+                       "values: at most 63 of [A-Za-z0-9-_.], "
+                       "alphanumeric at both ends)"));
     }
   }
   const v1::ObjectNames& names = defaults.object_names();
@@ -281,12 +302,14 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
   CheckNameTemplate(names.cluster_role(), "defaults.object_names.cluster_role",
                     source, issues);
   CheckNameTemplate(names.cluster_role_binding(),
-                    "defaults.object_names.cluster_role_binding", source, issues);
+                    "defaults.object_names.cluster_role_binding", source,
+                    issues);
   if (proto.application().identity_config_key().empty()) {
-    issues->AddError(source.Locate("application"),
-                     "application.identity_config_key is empty; name the config "
-                     "key that holds the service account (e.g. "
-                     "\"kubernetes.remote_identity\")");
+    issues->AddError(
+        source.Locate("application"),
+        "application.identity_config_key is empty; name the config "
+        "key that holds the service account (e.g. "
+        "\"kubernetes.remote_identity\")");
   }
 
   std::set<std::string> fixed_namespaces;
@@ -302,12 +325,12 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
                        absl::StrCat("fixed namespace \"", fixed.name(),
                                     "\" is declared twice"));
     }
-    CheckNameTemplate(fixed.role_name(), absl::StrCat(path, ".role_name"), source,
-                      issues);
+    CheckNameTemplate(fixed.role_name(), absl::StrCat(path, ".role_name"),
+                      source, issues);
     CheckNameTemplate(fixed.role_binding_name(),
                       absl::StrCat(path, ".role_binding_name"), source, issues);
-    CheckRules(fixed.helm_rules(), {&source, absl::StrCat(path, ".helm_rules"), false},
-               issues);
+    CheckRules(fixed.helm_rules(),
+               {&source, absl::StrCat(path, ".helm_rules"), false}, issues);
   }
   if (proto.has_helm_chart()) {
     const v1::HelmChart& chart = proto.helm_chart();
@@ -318,8 +341,9 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
              {chart.namespace_rules_key(), "helm_chart.namespace_rules_key"},
              {chart.cluster_rules_key(), "helm_chart.cluster_rules_key"}}) {
       if (key.empty()) {
-        issues->AddError(source.Locate("helm_chart"),
-                         absl::StrCat(path, " is empty; name the chart's value"));
+        issues->AddError(
+            source.Locate("helm_chart"),
+            absl::StrCat(path, " is empty; name the chart's value"));
       }
     }
     CheckConfigValues(chart.values(), "helm_chart.values", source, issues);
@@ -330,9 +354,9 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
   std::set<std::string> listed;
   for (int i = 0; i < proto.features_size(); ++i) {
     if (!listed.insert(proto.features(i)).second) {
-      issues->AddError(source.Locate(absl::StrCat("features[", i, "]")),
-                       absl::StrCat("feature \"", proto.features(i),
-                                    "\" is listed twice"));
+      issues->AddError(
+          source.Locate(absl::StrCat("features[", i, "]")),
+          absl::StrCat("feature \"", proto.features(i), "\" is listed twice"));
     }
   }
   const std::vector<std::string> feature_names(listed.begin(), listed.end());
@@ -351,17 +375,19 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
                                     "\"-\""));
     }
     if (f.summary().empty() || HasControlCharacter(f.summary())) {
-      issues->AddError(fsource.Locate("summary"),
+      issues->AddError(fsource.Locate(f.summary().empty() ? "name" : "summary"),
                        "feature needs a one-line summary (`summary: \"...\"`)");
     }
     for (int i = 0; i < f.requires_size(); ++i) {
       if (listed.count(f.requires(i)) == 0) {
-        issues->AddError(fsource.Locate(absl::StrCat("requires[", i, "]")),
-                         absl::StrCat("requires unknown feature \"", f.requires(i),
-                                      "\"", DidYouMean(f.requires(i), feature_names)));
+        issues->AddError(
+            fsource.Locate(absl::StrCat("requires[", i, "]")),
+            absl::StrCat("requires unknown feature \"", f.requires(i), "\"",
+                         DidYouMean(f.requires(i), feature_names)));
       }
     }
-    CheckRules(f.namespace_rules(), {&fsource, "namespace_rules", false}, issues);
+    CheckRules(f.namespace_rules(), {&fsource, "namespace_rules", false},
+               issues);
     CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true}, issues);
     for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
       const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
@@ -369,12 +395,13 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
       if (fixed_namespaces.count(grant.namespace_()) == 0) {
         issues->AddError(
             fsource.Locate(absl::StrCat(path, ".namespace")),
-            absl::StrCat("namespace \"", grant.namespace_(),
-                         "\" is not a fixed namespace of the bundle",
-                         DidYouMean(grant.namespace_(),
-                                    std::vector<std::string>(fixed_namespaces.begin(),
-                                                             fixed_namespaces.end())),
-                         "; declare it in bundle.textproto's fixed_namespaces"));
+            absl::StrCat(
+                "namespace \"", grant.namespace_(),
+                "\" is not a fixed namespace of the bundle",
+                DidYouMean(grant.namespace_(),
+                           std::vector<std::string>(fixed_namespaces.begin(),
+                                                    fixed_namespaces.end())),
+                "; declare it in bundle.textproto's fixed_namespaces"));
       }
       CheckRules(grant.rules(), {&fsource, absl::StrCat(path, ".rules"), false},
                  issues);

@@ -1,5 +1,6 @@
-// Checks a loaded bundle for mistakes that do not depend on the selection: names, rule shapes,
-// references between features, fixed namespaces and Helm keys.
+// Checks a loaded bundle for mistakes that do not depend on the selection:
+// names, rule shapes, references between features, fixed namespaces and Helm
+// keys.
 #ifndef RBACC_COMPILER_VALIDATE_BUNDLE_VALIDATOR_H_
 #define RBACC_COMPILER_VALIDATE_BUNDLE_VALIDATOR_H_
 
@@ -11,19 +12,25 @@
 
 namespace rbacc {
 
-// Adds an issue to `issues` for each mistake in `bundle`, at the offending field:
-//  - the bundle, feature and profile names (and that each matches its file or folder);
-//  - every rule: a reason, at least one verb, resources or non-resource URLs but not both,
-//    API groups with resources, non-resource URLs only in cluster rules, URLs starting with "/"
-//    and "*" only at the end, no empty strings but the core group "";
+// Adds an issue to `issues` for each mistake in `bundle`, at the offending
+// field:
+//  - the bundle, feature and profile names (and that each matches its file or
+//  folder);
+//  - every rule: a reason, at least one verb, resources or non-resource URLs
+//  but not both,
+//    API groups with resources, non-resource URLs only in cluster rules, URLs
+//    starting with "/" and "*" only at the end, no empty strings but the core
+//    group "";
 //  - `requires` naming listed features, without cycles;
 //  - fixed namespaces: DNS-1123 labels, declared once, referenced by grants;
-//  - object name templates: only {service_account} and {namespace} placeholders;
+//  - object name templates: only {service_account} and {namespace}
+//  placeholders;
 //  - labels, config and Helm keys.
 void ValidateBundle(const LoadedBundle& bundle, IssueList* issues);
 
-// Expands the placeholders {service_account} and {namespace} in `name_template`. Returns the
-// name; unknown placeholders are left as they are (ValidateBundle reports them).
+// Expands the placeholders {service_account} and {namespace} in
+// `name_template`. Returns the name; unknown placeholders are left as they are
+// (ValidateBundle reports them).
 std::string ExpandNameTemplate(absl::string_view name_template,
                                absl::string_view service_account,
                                absl::string_view namespace_name);

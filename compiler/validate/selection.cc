@@ -18,15 +18,24 @@ namespace {
 // The longest user or group name accepted in --subjects.
 constexpr size_t kMaxSubjectNameLength = 253;
 
-template <typename T>
-Located<T> FromProfile(const T& value, const LoadedProfile& profile,
-                       const std::string& field) {
-  return Located<T>{value, profile.source.Locate(field)};
+Located<std::string> FromProfile(const std::string& value,
+                                 const LoadedProfile& profile,
+                                 const std::string& field) {
+  return Located<std::string>{value, profile.source.Locate(field), {}};
 }
 
-std::vector<std::string> ToVector(
-    const google::protobuf::RepeatedPtrField<std::string>& values) {
-  return std::vector<std::string>(values.begin(), values.end());
+Located<std::vector<std::string>> FromProfile(
+    const google::protobuf::RepeatedPtrField<std::string>& values,
+    const LoadedProfile& profile, const std::string& field) {
+  Located<std::vector<std::string>> located{
+      std::vector<std::string>(values.begin(), values.end()),
+      profile.source.Locate(field),
+      {}};
+  for (int i = 0; i < values.size(); ++i) {
+    located.element_locations.push_back(
+        profile.source.Locate(absl::StrCat(field, "[", i, "]")));
+  }
+  return located;
 }
 
 }  // namespace
@@ -34,8 +43,10 @@ std::vector<std::string> ToVector(
 bool ParseSubject(const std::string& text, const SourceLocation& location,
                   Subject* subject, IssueList* issues) {
   const size_t colon = text.find(':');
-  const std::string kind = colon == std::string::npos ? "" : text.substr(0, colon);
-  const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+  const std::string kind =
+      colon == std::string::npos ? "" : text.substr(0, colon);
+  const std::string rest =
+      colon == std::string::npos ? "" : text.substr(colon + 1);
   const auto fail = [&](const std::string& why) {
     issues->AddError(location,
                      absl::StrCat("subject \"", absl::CEscape(text), "\" ", why,
@@ -69,24 +80,27 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
     *subject = Subject{kind, name, namespace_name};
     return true;
   }
-  return fail(kind.empty() ? "has no kind"
-                           : absl::StrCat("has unknown kind \"", kind, "\"",
-                                          DidYouMean(kind, {"User", "Group",
-                                                            "ServiceAccount"})));
+  return fail(kind.empty()
+                  ? "has no kind"
+                  : absl::StrCat(
+                        "has unknown kind \"", kind, "\"",
+                        DidYouMean(kind, {"User", "Group", "ServiceAccount"})));
 }
 
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,
-                           const SelectionOverrides& overrides, IssueList* issues) {
+                           const SelectionOverrides& overrides,
+                           IssueList* issues) {
   Selection selection;
   selection.profile_name = profile_name;
   const v1::Defaults& defaults = bundle.proto.defaults();
 
   Located<std::vector<std::string>> features;
-  Located<std::string> namespace_name{defaults.namespace_(),
-                                      bundle.source.Locate("defaults.namespace")};
+  Located<std::string> namespace_name{
+      defaults.namespace_(), bundle.source.Locate("defaults.namespace")};
   Located<std::string> service_account{
-      defaults.service_account(), bundle.source.Locate("defaults.service_account")};
+      defaults.service_account(),
+      bundle.source.Locate("defaults.service_account")};
   std::optional<Located<std::string>> remote_identity;
   Located<std::vector<std::string>> subjects;
 
@@ -104,17 +118,19 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     }
     const LoadedProfile& profile = found->second;
     const v1::Profile& proto = profile.proto;
-    features = FromProfile(ToVector(proto.features()), profile, "features");
+    features = FromProfile(proto.features(), profile, "features");
     if (!proto.namespace_().empty()) {
       namespace_name = FromProfile(proto.namespace_(), profile, "namespace");
     }
     if (!proto.service_account().empty()) {
-      service_account = FromProfile(proto.service_account(), profile, "service_account");
+      service_account =
+          FromProfile(proto.service_account(), profile, "service_account");
     }
     if (!proto.remote_identity().empty()) {
-      remote_identity = FromProfile(proto.remote_identity(), profile, "remote_identity");
+      remote_identity =
+          FromProfile(proto.remote_identity(), profile, "remote_identity");
     }
-    subjects = FromProfile(ToVector(proto.subjects()), profile, "subjects");
+    subjects = FromProfile(proto.subjects(), profile, "subjects");
   }
   if (overrides.features) features = *overrides.features;
   if (overrides.namespace_name) namespace_name = *overrides.namespace_name;
@@ -126,22 +142,24 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   std::vector<std::string> known(bundle.proto.features().begin(),
                                  bundle.proto.features().end());
   std::set<std::string> requested;
-  for (const std::string& name : features.value) {
+  for (size_t i = 0; i < features.value.size(); ++i) {
+    const std::string& name = features.value[i];
     if (bundle.features.count(name) == 0) {
-      issues->AddError(features.location,
+      issues->AddError(features.ElementLocation(i),
                        absl::StrCat("unknown feature \"", name, "\"",
                                     DidYouMean(name, known), "; bundle \"",
-                                    bundle.proto.name(), "\" has: ",
-                                    absl::StrJoin(known, ", ")));
+                                    bundle.proto.name(),
+                                    "\" has: ", absl::StrJoin(known, ", ")));
       continue;
     }
     requested.insert(name);
   }
   if (features.value.empty()) {
-    issues->AddError(features.location.file.empty() ? SourceLocation{"--features"}
-                                                    : features.location,
-                     absl::StrCat("no features selected; name at least one of: ",
-                                  absl::StrJoin(known, ", ")));
+    issues->AddError(
+        features.location.file.empty() ? SourceLocation{"--features"}
+                                       : features.location,
+        absl::StrCat("no features selected; name at least one of: ",
+                     absl::StrJoin(known, ", ")));
   }
   selection.requested_features.assign(requested.begin(), requested.end());
   std::set<std::string> closure = requested;
@@ -163,21 +181,22 @@ Selection ResolveSelection(const LoadedBundle& bundle,
 
   // Parameters.
   if (!IsDns1123Label(namespace_name.value)) {
-    issues->AddError(namespace_name.location,
-                     absl::StrCat("namespace \"", absl::CEscape(namespace_name.value),
-                                  "\" is not a DNS-1123 label: at most 63 "
-                                  "characters of a-z, 0-9 and \"-\", starting "
-                                  "and ending with a letter or digit"));
+    issues->AddError(
+        namespace_name.location,
+        absl::StrCat("namespace \"", absl::CEscape(namespace_name.value),
+                     "\" is not a DNS-1123 label: at most 63 "
+                     "characters of a-z, 0-9 and \"-\", starting "
+                     "and ending with a letter or digit"));
   }
   selection.namespace_name = namespace_name.value;
   if (!IsDns1123Subdomain(service_account.value)) {
-    issues->AddError(service_account.location,
-                     absl::StrCat("service account \"",
-                                  absl::CEscape(service_account.value),
-                                  "\" is not a DNS-1123 subdomain: at most 253 "
-                                  "characters of a-z, 0-9, \"-\" and \".\", "
-                                  "each dot-separated part starting and ending "
-                                  "with a letter or digit"));
+    issues->AddError(
+        service_account.location,
+        absl::StrCat("service account \"", absl::CEscape(service_account.value),
+                     "\" is not a DNS-1123 subdomain: at most 253 "
+                     "characters of a-z, 0-9, \"-\" and \".\", "
+                     "each dot-separated part starting and ending "
+                     "with a letter or digit"));
   }
   selection.service_account = service_account.value;
   selection.remote_identity = service_account.value;
@@ -189,22 +208,27 @@ Selection ResolveSelection(const LoadedBundle& bundle,
         });
     issues->AddError(
         remote_identity->location,
-        is_mode ? absl::StrCat("remote identity mode \"", value,
-                               "\" is not supported by this version, only a custom "
-                               "service account; leave --remote_identity out to use "
-                               "the service account \"",
-                               service_account.value, "\"")
+        is_mode ? absl::StrCat(
+                      "remote identity mode \"", value,
+                      "\" is not supported by this version, only a custom "
+                      "service account; leave --remote_identity out to use "
+                      "the service account \"",
+                      service_account.value, "\"")
                 : absl::StrCat("remote identity \"", absl::CEscape(value),
-                               "\" is not the service account \"", service_account.value,
+                               "\" is not the service account \"",
+                               service_account.value,
                                "\"; leave --remote_identity out or set "
                                "--service_account=",
                                value, " instead"));
   }
 
   std::set<Subject> extra;
-  for (const std::string& text : subjects.value) {
+  for (size_t i = 0; i < subjects.value.size(); ++i) {
     Subject subject;
-    if (ParseSubject(text, subjects.location, &subject, issues)) extra.insert(subject);
+    if (ParseSubject(subjects.value[i], subjects.ElementLocation(i), &subject,
+                     issues)) {
+      extra.insert(subject);
+    }
   }
   extra.erase(Subject{"ServiceAccount", selection.service_account,
                       selection.namespace_name});

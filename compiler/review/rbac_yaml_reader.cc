@@ -1,0 +1,413 @@
+// Reads Kubernetes RBAC YAML into RbacObjects with yaml-cpp. yaml-cpp reports
+// malformed YAML by throwing; ReadRbacYaml catches every exception here and
+// turns it, like an object of the wrong shape, into an InvalidArgumentError
+// that gives the 1-based line and column.
+#include "compiler/review/rbac_yaml_reader.h"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "compiler/common/policy_rule.h"
+#include "compiler/common/rbac_objects.h"
+#include "yaml-cpp/eventhandler.h"
+#include "yaml-cpp/yaml.h"
+
+namespace rbacc {
+namespace {
+
+// Whether an object's metadata.namespace is read, and whether it must be set.
+enum class NamespaceUse { kIgnored, kOptional, kRequired };
+
+// A string-list field of a PolicyRule and its key in YAML.
+struct RuleField {
+  const char* key;
+  std::vector<std::string> PolicyRule::*member;
+};
+
+constexpr RuleField kRuleFields[] = {
+    {"apiGroups", &PolicyRule::api_groups},
+    {"resources", &PolicyRule::resources},
+    {"verbs", &PolicyRule::verbs},
+    {"resourceNames", &PolicyRule::resource_names},
+    {"nonResourceURLs", &PolicyRule::non_resource_urls},
+};
+
+// "<line>:<col>: <message>" with yaml-cpp's 0-based mark made 1-based.
+// ReadRbacYaml adds the display name in front.
+absl::Status ErrorAt(const YAML::Mark& mark, absl::string_view message) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(mark.line + 1, ":", mark.column + 1, ": ", message));
+}
+
+absl::Status ErrorAt(const YAML::Node& node, absl::string_view message) {
+  return ErrorAt(node.Mark(), message);
+}
+
+// True for a key the YAML does not have and for an explicit null (`~`, `null`
+// or nothing).
+bool IsAbsent(const YAML::Node& node) {
+  return !node.IsDefined() || node.IsNull();
+}
+
+// "a list", "a map"... for error messages about a node of the wrong type.
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return absl::StrCat("the scalar \"", node.Scalar(), "\"");
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "undefined";
+}
+
+// Returns an error unless `node` is a map whose keys yaml-cpp reads the way
+// Kubernetes does. yaml-cpp keeps a repeated key and its lookups see the first
+// value, while Kubernetes rejects the object or keeps the last value; and
+// yaml-cpp 0.7 reads a merge key (`<<: *anchor`) as an ordinary key, which
+// Kubernetes expands. Reading on could hide (or invent) a permission.
+absl::Status CheckMap(const YAML::Node& node, absl::string_view what) {
+  if (!node.IsMap()) {
+    return ErrorAt(node,
+                   absl::StrCat(what, " must be a map, not ", Describe(node)));
+  }
+  std::set<std::string> keys;
+  for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) continue;
+    const std::string& key = entry.first.Scalar();
+    if (key == "<<") {
+      return ErrorAt(entry.first,
+                     absl::StrCat(what,
+                                  " uses a YAML merge key (<<), which "
+                                  "this reader does not support"));
+    }
+    if (!keys.insert(key).second) {
+      return ErrorAt(entry.first,
+                     absl::StrCat(what, " repeats the key \"", key, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reads a scalar exactly as written (`""` is the empty string); an absent value
+// reads as "".
+absl::Status ReadString(const YAML::Node& node, absl::string_view what,
+                        std::string& value) {
+  if (IsAbsent(node)) {
+    value.clear();
+    return absl::OkStatus();
+  }
+  if (!node.IsScalar()) {
+    return ErrorAt(
+        node, absl::StrCat(what, " must be a string, not ", Describe(node)));
+  }
+  value = node.Scalar();
+  return absl::OkStatus();
+}
+
+// Reads a list of strings in the order written; an absent list reads as empty.
+absl::Status ReadStringList(const YAML::Node& node, absl::string_view what,
+                            std::vector<std::string>& values) {
+  values.clear();
+  if (IsAbsent(node)) return absl::OkStatus();
+  if (!node.IsSequence()) {
+    return ErrorAt(node, absl::StrCat(what, " must be a list of strings, not ",
+                                      Describe(node)));
+  }
+  for (const auto& item : node) {
+    std::string& value = values.emplace_back();
+    absl::Status status = ReadString(
+        item, absl::StrCat(what, "[", values.size() - 1, "]"), value);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// Reads metadata.labels; absent labels are none.
+absl::Status ReadLabels(const YAML::Node& node,
+                        std::map<std::string, std::string>& labels) {
+  if (IsAbsent(node)) return absl::OkStatus();
+  absl::Status status = CheckMap(node, "metadata.labels");
+  if (!status.ok()) return status;
+  for (const auto& entry : node) {
+    std::string key;
+    status = ReadString(entry.first, "a label key", key);
+    if (!status.ok()) return status;
+    status = ReadString(entry.second, absl::StrCat("metadata.labels.", key),
+                        labels[key]);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// Reads the metadata of `object`, a `kind` object, which must have a name.
+absl::Status ReadMetadata(const YAML::Node& object, absl::string_view kind,
+                          NamespaceUse namespace_use, ObjectMeta& meta) {
+  const YAML::Node metadata = object["metadata"];
+  if (!IsAbsent(metadata)) {
+    absl::Status status = CheckMap(metadata, "metadata");
+    if (!status.ok()) return status;
+    status = ReadString(metadata["name"], "metadata.name", meta.name);
+    if (!status.ok()) return status;
+    if (namespace_use != NamespaceUse::kIgnored) {
+      status = ReadString(metadata["namespace"], "metadata.namespace",
+                          meta.namespace_name);
+      if (!status.ok()) return status;
+    }
+    status = ReadLabels(metadata["labels"], meta.labels);
+    if (!status.ok()) return status;
+  }
+  if (meta.name.empty()) {
+    return ErrorAt(object, absl::StrCat(kind, " object has no metadata.name"));
+  }
+  // An empty namespace is how RoleObject and BindingObject tell cluster-scoped
+  // objects apart.
+  if (namespace_use == NamespaceUse::kRequired && meta.namespace_name.empty()) {
+    return ErrorAt(object, absl::StrCat(kind, " \"", meta.name,
+                                        "\" has no metadata.namespace"));
+  }
+  return absl::OkStatus();
+}
+
+// Reads a role's rules in the order written; absent rules are none.
+absl::Status ReadRules(const YAML::Node& node,
+                       std::vector<CompiledRule>& rules) {
+  if (IsAbsent(node)) return absl::OkStatus();
+  if (!node.IsSequence()) {
+    return ErrorAt(node,
+                   absl::StrCat("rules must be a list, not ", Describe(node)));
+  }
+  for (const auto& item : node) {
+    const std::string what = absl::StrCat("rules[", rules.size(), "]");
+    absl::Status status = CheckMap(item, what);
+    if (!status.ok()) return status;
+    PolicyRule& rule = rules.emplace_back().rule;
+    for (const RuleField& field : kRuleFields) {
+      status =
+          ReadStringList(item[field.key], absl::StrCat(what, ".", field.key),
+                         rule.*field.member);
+      if (!status.ok()) return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reads the string `key` of the map `node`, which must be set.
+absl::Status ReadRequiredString(const YAML::Node& node, const char* key,
+                                absl::string_view what, std::string& value) {
+  const std::string field = absl::StrCat(what, ".", key);
+  absl::Status status = ReadString(node[key], field, value);
+  if (!status.ok()) return status;
+  if (value.empty()) return ErrorAt(node, absl::StrCat(field, " is not set"));
+  return absl::OkStatus();
+}
+
+// Reads a binding's subjects, sorted; absent subjects are none.
+absl::Status ReadSubjects(const YAML::Node& node,
+                          std::vector<Subject>& subjects) {
+  if (IsAbsent(node)) return absl::OkStatus();
+  if (!node.IsSequence()) {
+    return ErrorAt(
+        node, absl::StrCat("subjects must be a list, not ", Describe(node)));
+  }
+  for (const auto& item : node) {
+    const std::string what = absl::StrCat("subjects[", subjects.size(), "]");
+    Subject& subject = subjects.emplace_back();
+    absl::Status status = CheckMap(item, what);
+    if (!status.ok()) return status;
+    status = ReadRequiredString(item, "kind", what, subject.kind);
+    if (!status.ok()) return status;
+    status = ReadRequiredString(item, "name", what, subject.name);
+    if (!status.ok()) return status;
+    status = ReadString(item["namespace"], absl::StrCat(what, ".namespace"),
+                        subject.namespace_name);
+    if (!status.ok()) return status;
+  }
+  std::sort(subjects.begin(), subjects.end());
+  return absl::OkStatus();
+}
+
+// Reads a `kind` binding (RoleBinding or ClusterRoleBinding).
+absl::Status ReadBinding(const YAML::Node& object, absl::string_view kind,
+                         NamespaceUse namespace_use, BindingObject& binding) {
+  absl::Status status =
+      ReadMetadata(object, kind, namespace_use, binding.metadata);
+  if (!status.ok()) return status;
+  status = ReadSubjects(object["subjects"], binding.subjects);
+  if (!status.ok()) return status;
+  const YAML::Node role_ref = object["roleRef"];
+  if (!role_ref.IsDefined()) {
+    return ErrorAt(object, absl::StrCat(kind, " \"", binding.metadata.name,
+                                        "\" has no roleRef"));
+  }
+  status = CheckMap(role_ref, "roleRef");
+  if (!status.ok()) return status;
+  status = ReadRequiredString(role_ref, "kind", "roleRef", binding.role_kind);
+  if (!status.ok()) return status;
+  return ReadRequiredString(role_ref, "name", "roleRef", binding.role_name);
+}
+
+// Reads one document, or one item of a List, into `objects`. `what` names it in
+// errors.
+absl::Status ReadObject(const YAML::Node& node, absl::string_view what,
+                        RbacObjects& objects) {
+  if (node.IsNull()) return absl::OkStatus();
+  if (!node.IsMap()) {
+    return ErrorAt(
+        node, absl::StrCat(what, " must be a Kubernetes object (a map), not ",
+                           Describe(node)));
+  }
+  std::string kind;
+  absl::Status status = ReadString(node["kind"], "kind", kind);
+  if (!status.ok()) return status;
+  if (kind != "List" && kind != "Namespace" && kind != "ServiceAccount" &&
+      kind != "Role" && kind != "ClusterRole" && kind != "RoleBinding" &&
+      kind != "ClusterRoleBinding") {
+    return absl::OkStatus();
+  }
+  status = CheckMap(node, what);
+  if (!status.ok()) return status;
+
+  if (kind == "List") {
+    const YAML::Node items = node["items"];
+    if (IsAbsent(items)) return absl::OkStatus();
+    if (!items.IsSequence()) {
+      return ErrorAt(
+          items, absl::StrCat("items must be a list, not ", Describe(items)));
+    }
+    int index = 0;
+    for (const auto& item : items) {
+      status = ReadObject(item, absl::StrCat(what, " items[", index++, "]"),
+                          objects);
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+  if (kind == "Namespace") {
+    return ReadMetadata(node, kind, NamespaceUse::kIgnored,
+                        objects.namespaces.emplace_back());
+  }
+  if (kind == "ServiceAccount") {
+    return ReadMetadata(node, kind, NamespaceUse::kOptional,
+                        objects.service_accounts.emplace_back());
+  }
+  if (kind == "Role" || kind == "ClusterRole") {
+    RoleObject& role = objects.roles.emplace_back();
+    status = ReadMetadata(
+        node, kind,
+        kind == "Role" ? NamespaceUse::kRequired : NamespaceUse::kIgnored,
+        role.metadata);
+    if (!status.ok()) return status;
+    return ReadRules(node["rules"], role.rules);
+  }
+  return ReadBinding(
+      node, kind,
+      kind == "RoleBinding" ? NamespaceUse::kRequired : NamespaceUse::kIgnored,
+      objects.bindings.emplace_back());
+}
+
+// Notes where each document starts. yaml-cpp 0.7 cannot start a document at
+// some tokens (a stray "," outside brackets): its parser then returns an empty
+// document without consuming the token, and YAML::LoadAll asks for the next
+// document forever, allocating until memory runs out (jbeder/yaml-cpp#1040).
+// Two documents starting at the same place show that.
+class DocumentStartRecorder : public YAML::EventHandler {
+ public:
+  // Where the latest document starts.
+  const YAML::Mark& start() const { return start_; }
+  // Whether the document before the latest one started at the same place.
+  bool stalled() const { return stalled_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stalled_ = !start_.is_null() && mark.pos == start_.pos;
+    start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  YAML::Mark start_ = YAML::Mark::null_mark();
+  bool stalled_ = false;
+};
+
+// Parses `text` without building nodes, to catch (before YAML::LoadAll loops on
+// it) a document yaml-cpp cannot start.
+absl::Status CheckDocumentsStart(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStartRecorder recorder;
+  while (parser.HandleNextDocument(recorder)) {
+    if (recorder.stalled()) {
+      const YAML::Mark& start = recorder.start();
+      return ErrorAt(start, absl::StrCat("a YAML document cannot start with \"",
+                                         text.substr(start.pos, 1), "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reads every document of `yaml_text`; yaml-cpp may throw.
+absl::Status ReadDocuments(absl::string_view yaml_text, RbacObjects& objects) {
+  const std::string text(yaml_text);
+  absl::Status status = CheckDocumentsStart(text);
+  if (!status.ok()) return status;
+  const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+  for (size_t i = 0; i < documents.size(); ++i) {
+    status =
+        ReadObject(documents[i], absl::StrCat("document ", i + 1), objects);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RbacObjects> ReadRbacYaml(absl::string_view yaml_text,
+                                         const std::string& display_name) {
+  RbacObjects objects;
+  absl::Status status;
+  try {
+    status = ReadDocuments(yaml_text, objects);
+  } catch (const YAML::Exception& e) {
+    // Exceptions about nodes rather than text (e.g. InvalidNode) carry no
+    // position.
+    if (e.mark.is_null()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name, ": ", e.msg));
+    }
+    status = ErrorAt(e.mark, e.msg);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", e.what()));
+  }
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ":", status.message()));
+  }
+  return objects;
+}
+
+}  // namespace rbacc

@@ -1,0 +1,138 @@
+// Bad input never crashes and never writes: each case under
+// testdata/bad_inputs/ is one defect, run through the real rbacc binary on a
+// scratch copy of policies/. The test checks the exact error text and exit code
+// (expected.txt) and that the previous outputs are untouched.
+//
+// A case folder holds:
+//   args          the command-line arguments, one per line (default:
+//   --features=base) policies/...  files that replace or add to the copy of
+//   policies/ (optional) remove        paths under the workspace to delete
+//   before running, one per line (optional) expected.txt  what rbacc prints on
+//   stderr, then "exit: N"
+//
+// expected.txt is written by the test itself, never by hand: after changing a
+// message, run
+//   RBACC_UPDATE_GOLDENS=1 bazel run //tests:bad_input_test
+// and review the diff.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "tests/testing/workspace.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::ReadFileOrDie;
+using ::rbacc::testing::ReadTree;
+using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::WriteFile;
+
+constexpr char kCases[] = "tests/testdata/bad_inputs";
+
+std::vector<std::string> CaseNames() {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(RunfilePath(kCases))) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ShellQuote(const std::string& word) {
+  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+// Runs rbacc in `workspace` with `args`; returns its stderr followed by "exit:
+// N".
+std::string RunRbacc(const std::string& workspace,
+                     const std::vector<std::string>& args) {
+  std::string command =
+      absl::StrCat("cd ", ShellQuote(workspace),
+                   " && BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
+                   ShellQuote(RunfilePath("compiler/compiler")));
+  for (const std::string& arg : args)
+    absl::StrAppend(&command, " ", ShellQuote(arg));
+  absl::StrAppend(&command, " 2>&1 >/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run rbacc";
+  std::string output;
+  char buffer[4096];
+  size_t read;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    output.append(buffer, read);
+  const int status = pclose(pipe);
+  return absl::StrCat(
+      output, "exit: ", WIFEXITED(status) ? WEXITSTATUS(status) : -1, "\n");
+}
+
+class BadInputTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BadInputTest, ReportsTheExactErrorAndWritesNothing) {
+  const std::string case_dir =
+      absl::StrCat(RunfilePath(kCases), "/", GetParam());
+  const std::string workspace = MakeWorkspace("bad_" + GetParam());
+  for (const auto& [relative, content] : ReadTree(case_dir + "/policies")) {
+    WriteFile(absl::StrCat(workspace, "/policies/", relative), content);
+  }
+  if (fs::exists(case_dir + "/remove")) {
+    for (const std::string& path : Lines(ReadFileOrDie(case_dir + "/remove"))) {
+      fs::remove(absl::StrCat(workspace, "/", path));
+    }
+  }
+  std::vector<std::string> args = {"--features=base"};
+  if (fs::exists(case_dir + "/args"))
+    args = Lines(ReadFileOrDie(case_dir + "/args"));
+
+  // Previous outputs that a failed run must leave alone.
+  for (const std::string profile : {"custom", "full", "minimal"}) {
+    WriteFile(
+        absl::StrCat(workspace, "/outputs/skypilot/", profile, "/rbac.yaml"),
+        "previous\n");
+  }
+  const std::map<std::string, std::string> before = ReadTree(workspace);
+
+  const std::string actual = RunRbacc(workspace, args);
+
+  const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
+  const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  if (update != nullptr && source_root != nullptr) {
+    WriteFile(absl::StrCat(source_root, "/", kCases, "/", GetParam(),
+                           "/expected.txt"),
+              actual);
+    return;
+  }
+  EXPECT_EQ(actual, ReadFileOrDie(case_dir + "/expected.txt"))
+      << "whole output:\n"
+      << actual
+      << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
+         "//tests:bad_input_test";
+  EXPECT_NE(actual.find("exit: 2\n"), std::string::npos);
+  EXPECT_TRUE(ReadTree(workspace) == before)
+      << "a failed run changed the workspace";
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInputTest, ::testing::ValuesIn(CaseNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return absl::StrReplaceAll(info.param, {{"-", "_"}});
+                         });
+
+}  // namespace
+}  // namespace rbacc

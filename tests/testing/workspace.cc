@@ -1,0 +1,179 @@
+#include "tests/testing/workspace.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/review/rbac_yaml_reader.h"
+#include "gtest/gtest.h"
+
+namespace rbacc::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Splits "pods/exec" into ("pods", "exec").
+std::pair<std::string, std::string> SplitResource(const std::string& resource) {
+  const size_t slash = resource.find('/');
+  if (slash == std::string::npos) return {resource, ""};
+  return {resource.substr(0, slash), resource.substr(slash + 1)};
+}
+
+}  // namespace
+
+std::string RunfilePath(const std::string& relative) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  return absl::StrCat(srcdir != nullptr ? srcdir : ".", "/",
+                      workspace != nullptr ? workspace : "rbacc", "/",
+                      relative);
+}
+
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    ADD_FAILURE() << "cannot read " << path;
+    return "";
+  }
+  std::stringstream content;
+  content << stream.rdbuf();
+  return content.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+std::map<std::string, std::string> ReadTree(const std::string& folder) {
+  std::map<std::string, std::string> files;
+  if (!fs::is_directory(folder)) return files;
+  for (const fs::directory_entry& entry :
+       fs::recursive_directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    files[entry.path().lexically_relative(folder).string()] =
+        ReadFileOrDie(entry.path().string());
+  }
+  return files;
+}
+
+std::string MakeWorkspace(const std::string& name) {
+  const fs::path root = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(root);
+  fs::create_directories(root);
+  for (const auto& [relative, content] : ReadTree(RunfilePath("policies"))) {
+    if (relative == "BUILD.bazel") continue;
+    WriteFile((root / "policies" / relative).string(), content);
+  }
+  return root.string();
+}
+
+RbacObjects ReadRbacFile(const std::string& path) {
+  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(ReadFileOrDie(path), path);
+  if (!objects.ok()) {
+    ADD_FAILURE() << objects.status();
+    return {};
+  }
+  return *std::move(objects);
+}
+
+std::vector<Request> RequestUniverse(
+    const std::vector<const RbacObjects*>& objects) {
+  std::set<std::string> verbs = {
+      "get",    "list",  "watch",    "create",
+      "update", "patch", "delete",   "deletecollection",
+      "use",    "bind",  "escalate", "impersonate"};
+  std::set<std::string> groups = {"", "apps", "example.com"};
+  std::set<std::string> resources = {"configmaps", "deployments", "pods"};
+  std::set<std::string> subresources = {"", "status"};
+  std::set<std::string> names = {"", "probe-name"};
+  std::set<std::string> namespaces = {"", "default", "probe-namespace"};
+  std::set<std::string> paths = {"/healthz", "/probe"};
+  for (const RbacObjects* set : objects) {
+    for (const ObjectMeta& meta : set->namespaces) namespaces.insert(meta.name);
+    for (const ObjectMeta& meta : set->service_accounts) {
+      namespaces.insert(meta.namespace_name);
+    }
+    for (const BindingObject& binding : set->bindings) {
+      namespaces.insert(binding.metadata.namespace_name);
+    }
+    for (const RoleObject& role : set->roles) {
+      namespaces.insert(role.metadata.namespace_name);
+      for (const CompiledRule& rule : role.rules) {
+        for (const std::string& verb : rule.rule.verbs) verbs.insert(verb);
+        for (const std::string& group : rule.rule.api_groups)
+          groups.insert(group);
+        for (const std::string& resource : rule.rule.resources) {
+          const auto [base, sub] = SplitResource(resource);
+          resources.insert(base);
+          subresources.insert(sub);
+        }
+        for (const std::string& name : rule.rule.resource_names)
+          names.insert(name);
+        for (const std::string& url : rule.rule.non_resource_urls) {
+          paths.insert(url);
+          paths.insert(absl::StrCat(url, "probe"));
+        }
+      }
+    }
+  }
+  verbs.erase("*");
+  groups.erase("*");
+  resources.erase("*");
+  subresources.erase("*");
+  std::vector<Request> universe;
+  for (const std::string& verb : verbs) {
+    for (const std::string& group : groups) {
+      for (const std::string& resource : resources) {
+        for (const std::string& subresource : subresources) {
+          for (const std::string& name : names) {
+            for (const std::string& namespace_name : namespaces) {
+              universe.push_back({verb, true, group, resource, subresource,
+                                  name, namespace_name, ""});
+            }
+          }
+        }
+      }
+    }
+    for (const std::string& path : paths) {
+      Request request;
+      request.verb = verb;
+      request.is_resource_request = false;
+      request.path = path;
+      universe.push_back(request);
+    }
+  }
+  return universe;
+}
+
+std::set<std::string> AllowedRequests(const RbacObjects& objects,
+                                      const UserInfo& user,
+                                      const std::vector<Request>& universe) {
+  const Authorizer authorizer(objects);
+  std::set<std::string> allowed;
+  for (const Request& request : universe) {
+    if (!authorizer.Allows(user, request)) continue;
+    if (!request.is_resource_request) {
+      allowed.insert(absl::StrCat(request.verb, " ", request.path));
+      continue;
+    }
+    allowed.insert(absl::StrCat(
+        request.verb, " ",
+        request.api_group.empty() ? "core" : request.api_group, "/",
+        request.resource, request.subresource.empty() ? "" : "/",
+        request.subresource, request.name.empty() ? "" : " name=", request.name,
+        request.namespace_name.empty()
+            ? " cluster-scope"
+            : absl::StrCat(" ns=", request.namespace_name)));
+  }
+  return allowed;
+}
+
+}  // namespace rbacc::testing

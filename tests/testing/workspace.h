@@ -1,0 +1,54 @@
+// Test helpers: files from the runfiles, scratch workspaces holding a copy of
+// policies/, and evaluating which requests a set of RBAC objects allows.
+#ifndef RBACC_TESTS_TESTING_WORKSPACE_H_
+#define RBACC_TESTS_TESTING_WORKSPACE_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/common/authorizer.h"
+#include "compiler/common/rbac_objects.h"
+
+namespace rbacc::testing {
+
+// Path of `relative` (e.g. "policies/skypilot/base.textproto") in the test's
+// runfiles.
+std::string RunfilePath(const std::string& relative);
+
+// The file's bytes; fails the current test (and returns "") when it cannot be
+// read.
+std::string ReadFileOrDie(const std::string& path);
+
+// Writes `content` to `path`, creating parent folders.
+void WriteFile(const std::string& path, const std::string& content);
+
+// Every regular file under `folder` (recursively), by path relative to it, with
+// its bytes.
+std::map<std::string, std::string> ReadTree(const std::string& folder);
+
+// A fresh folder under the test's temporary directory holding a copy of the
+// repository's policies/ folder; returns its path.
+std::string MakeWorkspace(const std::string& name);
+
+// rbac.yaml read back with ReadRbacYaml; fails the current test on a parse
+// error.
+RbacObjects ReadRbacFile(const std::string& path);
+
+// Requests that probe every verb, group, resource, subresource, name, namespace
+// and URL the objects mention, plus some they do not, so that two sets of
+// objects allow the same requests of this universe only if they grant the same
+// permissions.
+std::vector<Request> RequestUniverse(
+    const std::vector<const RbacObjects*>& objects);
+
+// One line per request of `universe` that `user` is allowed:
+// "get apps/deployments/scale name=x ns=default" or "get /healthz".
+std::set<std::string> AllowedRequests(const RbacObjects& objects,
+                                      const UserInfo& user,
+                                      const std::vector<Request>& universe);
+
+}  // namespace rbacc::testing
+
+#endif  // RBACC_TESTS_TESTING_WORKSPACE_H_
