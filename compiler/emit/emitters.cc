@@ -13,6 +13,7 @@
 #include "compiler/common/version.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/merge/compact.h"
+#include "compiler/merge/compile.h"
 
 namespace rbacc {
 namespace {
@@ -122,19 +123,7 @@ const ScopedRole* FindRole(const CompiledPolicy& policy, RoleScope scope) {
 std::vector<PolicyRule> ToPolicyRules(
     const google::protobuf::RepeatedPtrField<v1::Rule>& rules) {
   std::vector<PolicyRule> result;
-  for (const v1::Rule& rule : rules) {
-    PolicyRule policy_rule;
-    policy_rule.api_groups.assign(rule.api_groups().begin(),
-                                  rule.api_groups().end());
-    policy_rule.resources.assign(rule.resources().begin(),
-                                 rule.resources().end());
-    policy_rule.verbs.assign(rule.verbs().begin(), rule.verbs().end());
-    policy_rule.resource_names.assign(rule.resource_names().begin(),
-                                      rule.resource_names().end());
-    policy_rule.non_resource_urls.assign(rule.non_resource_urls().begin(),
-                                         rule.non_resource_urls().end());
-    result.push_back(std::move(policy_rule));
-  }
+  for (const v1::Rule& rule : rules) result.push_back(ToPolicyRule(rule));
   return result;
 }
 

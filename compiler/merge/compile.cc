@@ -17,20 +17,6 @@ namespace {
 
 using ::rbacc::v1::ConfigValue;
 
-PolicyRule ToPolicyRule(const v1::Rule& rule) {
-  PolicyRule policy_rule;
-  policy_rule.api_groups.assign(rule.api_groups().begin(),
-                                rule.api_groups().end());
-  policy_rule.resources.assign(rule.resources().begin(),
-                               rule.resources().end());
-  policy_rule.verbs.assign(rule.verbs().begin(), rule.verbs().end());
-  policy_rule.resource_names.assign(rule.resource_names().begin(),
-                                    rule.resource_names().end());
-  policy_rule.non_resource_urls.assign(rule.non_resource_urls().begin(),
-                                       rule.non_resource_urls().end());
-  return policy_rule;
-}
-
 void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
                  const std::string& path, const LoadedFeature& feature,
                  std::vector<DeclaredRule>* declared) {
@@ -136,6 +122,20 @@ void CheckUniqueObjects(const RbacObjects& objects,
 }
 
 }  // namespace
+
+PolicyRule ToPolicyRule(const v1::Rule& rule) {
+  PolicyRule policy_rule;
+  policy_rule.api_groups.assign(rule.api_groups().begin(),
+                                rule.api_groups().end());
+  policy_rule.resources.assign(rule.resources().begin(),
+                               rule.resources().end());
+  policy_rule.verbs.assign(rule.verbs().begin(), rule.verbs().end());
+  policy_rule.resource_names.assign(rule.resource_names().begin(),
+                                    rule.resource_names().end());
+  policy_rule.non_resource_urls.assign(rule.non_resource_urls().begin(),
+                                       rule.non_resource_urls().end());
+  return policy_rule;
+}
 
 CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
                              const Selection& selection,

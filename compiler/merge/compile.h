@@ -7,11 +7,15 @@
 #include <string>
 
 #include "compiler/common/issue.h"
+#include "compiler/common/policy_rule.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
+
+// Returns a declared rule in Kubernetes' PolicyRule shape.
+PolicyRule ToPolicyRule(const v1::Rule& rule);
 
 // Compiles `selection` of `bundle` (both already validated). Adds an issue when
 // two selected features set the same config or Helm key to different values,
