@@ -1,7 +1,9 @@
 // Bad input never crashes and never writes: each case under
 // testdata/bad_inputs/ is one defect, run through the real rbacc binary on a
 // scratch copy of policies/. The test checks the exact error text and exit code
-// (expected.txt) and that the previous outputs are untouched.
+// (expected.txt) and, when the run failed, that the previous outputs are
+// untouched. A few cases are only warnings (exit 0): they pin the warning's
+// text.
 //
 // A case folder holds:
 //   args          the command-line arguments, one per line (default:
@@ -124,9 +126,11 @@ TEST_P(BadInputTest, ReportsTheExactErrorAndWritesNothing) {
       << actual
       << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
          "//tests:bad_input_test";
-  EXPECT_NE(actual.find("exit: 2\n"), std::string::npos);
-  EXPECT_TRUE(ReadTree(workspace) == before)
-      << "a failed run changed the workspace";
+  if (actual.find("exit: 0\n") == std::string::npos) {
+    EXPECT_NE(actual.find("exit: 2\n"), std::string::npos);
+    EXPECT_TRUE(ReadTree(workspace) == before)
+        << "a failed run changed the workspace";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadInputTest, ::testing::ValuesIn(CaseNames()),

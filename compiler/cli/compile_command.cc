@@ -6,8 +6,10 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -17,12 +19,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
 #include "compiler/emit/emitters.h"
 #include "compiler/emit/output_writer.h"
+#include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
 #include "compiler/validate/bundle_validator.h"
+#include "compiler/validate/catalog_checks.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
@@ -86,14 +91,6 @@ struct Job {
   std::string profile;
 };
 
-// One finished compilation, ready to write.
-struct Result {
-  std::string directory;
-  std::string shown_directory;
-  CompiledPolicy policy;
-  std::vector<OutputFile> files;
-};
-
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
 std::string FirstParameterOverride(const SelectionOverrides& overrides) {
   if (overrides.namespace_name) return overrides.namespace_name->location.file;
@@ -106,6 +103,11 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
 }
 
 }  // namespace
+
+std::string LintMessage(const LintFinding& finding) {
+  return absl::StrCat("[", finding.check->id, "] ", finding.message,
+                      "; narrower: ", finding.suggestion);
+}
 
 std::string RegenerateCommand(const std::string& bundle_argument,
                               const std::string& profile,
@@ -148,10 +150,11 @@ std::string RegenerateCommand(const std::string& bundle_argument,
   return absl::StrJoin(words, " ");
 }
 
-int RunCompile(const CompileOptions& options, std::ostream& out,
-               std::ostream& err) {
+absl::StatusOr<CompilationSet> PrepareCompilations(
+    const CompileOptions& options) {
   const fs::path root(options.workspace_root);
-  IssueList issues;
+  CompilationSet set;
+  IssueList& issues = set.issues;
   const bool ad_hoc = options.overrides.features.has_value();
 
   const std::string parameter_flag = FirstParameterOverride(options.overrides);
@@ -167,10 +170,7 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
         "--out_dir names one folder, but every profile would be written; "
         "add --profile=NAME or --features=...");
   }
-  if (issues.has_errors()) {
-    err << issues.Render();
-    return kExitError;
-  }
+  if (issues.has_errors()) return set;
 
   // Which bundles.
   std::vector<std::string> bundle_arguments;
@@ -187,17 +187,17 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
       }
     }
     if (error || bundle_arguments.empty()) {
-      err << kPoliciesFolder << ": no bundles found under "
-          << (root / kPoliciesFolder).string()
-          << "; run from the workspace or pass --bundle=PATH\n";
-      return kExitError;
+      return absl::NotFoundError(
+          absl::StrCat(kPoliciesFolder, ": no bundles found under ",
+                       (root / kPoliciesFolder).string(),
+                       "; run from the workspace or pass --bundle=PATH"));
     }
     std::sort(bundle_arguments.begin(), bundle_arguments.end());
   }
 
   // Load and validate each bundle, then list the jobs.
-  std::map<std::string, std::string> file_texts;
   std::vector<Job> jobs;
+  std::map<const LoadedBundle*, ResourceCatalog> catalogs;
   for (const std::string& argument : bundle_arguments) {
     const fs::path directory = IsBundlePath(argument)
                                    ? root / argument
@@ -205,13 +205,17 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
     absl::StatusOr<LoadedBundle> loaded =
         LoadBundle(directory.string(), DisplayPath(directory, root), &issues);
     if (!loaded.ok()) {
-      err << "--bundle=" << argument << ": " << loaded.status().message()
-          << "\n";
-      return kExitError;
+      return absl::Status(
+          loaded.status().code(),
+          absl::StrCat("--bundle=", argument, ": ", loaded.status().message()));
     }
     auto bundle = std::make_shared<const LoadedBundle>(*std::move(loaded));
-    file_texts.insert(bundle->file_texts.begin(), bundle->file_texts.end());
-    ValidateBundle(*bundle, &issues);
+    set.file_texts.insert(bundle->file_texts.begin(), bundle->file_texts.end());
+    absl::StatusOr<ResourceCatalog> catalog =
+        CatalogForBundle(*bundle, &issues);
+    if (!catalog.ok()) return catalog.status();
+    ValidateBundle(*bundle, *catalog, &issues);
+    catalogs.emplace(bundle.get(), *std::move(catalog));
     if (ad_hoc || !options.profile.empty()) {
       jobs.push_back({argument, bundle, options.profile});
     } else {
@@ -226,31 +230,58 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
       }
     }
   }
-  if (issues.has_errors()) {
-    err << issues.Render(file_texts);
-    return kExitError;
-  }
-
-  // Compile every job in memory.
+  if (issues.has_errors()) return set;
   if (options.out_dir && *options.out_dir == kStdoutOutDir &&
       jobs.size() != 1) {
-    err << "--out_dir=-: prints one rbac.yaml, but " << jobs.size()
-        << " compilations were selected\n";
-    return kExitError;
+    issues.AddError({"--out_dir=-"},
+                    absl::StrCat("prints one rbac.yaml, but ", jobs.size(),
+                                 " compilations were selected"));
+    return set;
   }
-  std::vector<Result> results;
+
+  // Compile, lint and emit every job in memory.
+  std::set<std::pair<SourceLocation, std::string>> reported_findings;
   for (const Job& job : jobs) {
     const LoadedBundle& bundle = *job.bundle;
     const Selection selection =
         ResolveSelection(bundle, job.profile, options.overrides, &issues);
     if (issues.has_errors()) continue;
-    Result result;
-    result.policy = CompilePolicy(
+    Compilation compilation;
+    compilation.bundle = job.bundle;
+    compilation.policy = CompilePolicy(
         bundle, selection,
         RegenerateCommand(job.bundle_argument, job.profile, selection, options),
         &issues);
     if (issues.has_errors()) continue;
-    result.files = EmitOutputs(result.policy, bundle.proto);
+    compilation.lint =
+        LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));
+    if (options.lint != LintMode::kOff) {
+      for (const LintFinding& finding : compilation.lint.findings) {
+        if (finding.acknowledged ||
+            !reported_findings.insert({finding.location, finding.check->id})
+                 .second) {
+          continue;
+        }
+        const std::string message = LintMessage(finding);
+        if (options.lint == LintMode::kError) {
+          issues.AddError(finding.location, message);
+        } else {
+          issues.AddWarning(finding.location, message);
+        }
+      }
+      for (const UnusedAllowance& unused : compilation.lint.unused_allowances) {
+        if (reported_findings.insert({unused.location, "allow:" + unused.id})
+                .second) {
+          issues.AddWarning(
+              unused.location,
+              absl::StrCat("allow { id: \"", unused.id,
+                           "\" } acknowledges a finding this rule does not "
+                           "have; remove it"));
+        }
+      }
+    }
+    compilation.files =
+        EmitOutputs(compilation.policy, bundle.proto, compilation.lint);
 
     std::string out_dir;
     std::string shown_as;
@@ -287,33 +318,40 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
         issues.AddError({shown_as}, std::string(status.message()));
         continue;
       }
-      result.directory = directory.string();
-      result.shown_directory = DisplayPath(directory, root);
+      compilation.directory = directory.string();
+      compilation.shown_directory = DisplayPath(directory, root);
     }
-    results.push_back(std::move(result));
+    set.compilations.push_back(std::move(compilation));
   }
-  if (issues.has_errors()) {
-    err << issues.Render(file_texts);
+  return set;
+}
+
+int RunCompile(const CompileOptions& options, std::ostream& out,
+               std::ostream& err) {
+  absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
+  if (!set.ok()) {
+    err << set.status().message() << "\n";
     return kExitError;
   }
-  if (!issues.issues().empty()) err << issues.Render(file_texts);
+  err << set->issues.Render(set->file_texts);
+  if (set->issues.has_errors()) return kExitError;
 
-  // Write.
-  for (const Result& result : results) {
-    const Selection& selection = result.policy.selection;
-    if (result.directory.empty()) {
-      for (const OutputFile& file : result.files) {
+  for (const Compilation& compilation : set->compilations) {
+    const Selection& selection = compilation.policy.selection;
+    if (compilation.directory.empty()) {
+      for (const OutputFile& file : compilation.files) {
         if (file.name == kRbacFile) out << file.content;
       }
     } else {
       const absl::Status status =
-          WriteOutputFiles(result.directory, result.files);
+          WriteOutputFiles(compilation.directory, compilation.files);
       if (!status.ok()) {
         err << "error: " << status.message() << "\n";
         return kExitError;
       }
-      err << "wrote " << result.shown_directory << "/ (" << result.files.size()
-          << " files): bundle " << result.policy.bundle_name << ", features "
+      err << "wrote " << compilation.shown_directory << "/ ("
+          << compilation.files.size() << " files): bundle "
+          << compilation.policy.bundle_name << ", features "
           << absl::StrJoin(selection.features, ", ") << "\n";
     }
     for (const auto& [feature, by] : selection.required_by) {

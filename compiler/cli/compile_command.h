@@ -8,10 +8,19 @@
 #ifndef RBACC_COMPILER_CLI_COMPILE_COMMAND_H_
 #define RBACC_COMPILER_CLI_COMPILE_COMMAND_H_
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
+#include "compiler/common/issue.h"
+#include "compiler/emit/emitters.h"
+#include "compiler/lint/lint.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/merge/compiled_policy.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
@@ -24,6 +33,17 @@ inline constexpr int kExitOk = 0;
 // Exit code: the input or flags are wrong, or an output could not be written;
 // nothing was written (previous outputs are untouched).
 inline constexpr int kExitError = 2;
+
+// How `compile` reports least-privilege findings that no rule acknowledges
+// (--lint).
+enum class LintMode {
+  // Not at all.
+  kOff,
+  // As warnings; the outputs are written.
+  kWarn,
+  // As errors; nothing is written and the exit code is kExitError.
+  kError,
+};
 
 // What to compile and where to write it. Each field mirrors a flag of DESIGN.md
 // §1.
@@ -45,7 +65,39 @@ struct CompileOptions {
   // standard output. Unset: the profile's out_dir, else
   // outputs/<bundle>/<profile> (or .../custom).
   std::optional<std::string> out_dir;
+  // How unacknowledged lint findings are reported (--lint).
+  LintMode lint = LintMode::kWarn;
 };
+
+// One compilation, compiled, linted and emitted, ready to write.
+struct Compilation {
+  std::shared_ptr<const LoadedBundle> bundle;
+  CompiledPolicy policy;
+  LintResult lint;
+  std::vector<OutputFile> files;
+  // The output folder on disk, or "" for --out_dir=- (standard output).
+  std::string directory;
+  // The output folder as shown to the user (relative to the workspace when
+  // inside it).
+  std::string shown_directory;
+};
+
+// Every compilation one run selects, with what was found on the way.
+struct CompilationSet {
+  std::vector<Compilation> compilations;
+  // Mistakes in the input, and lint findings reported as `options.lint` says.
+  IssueList issues;
+  // The text of every policy file read, for rendering issues.
+  std::map<std::string, std::string> file_texts;
+};
+
+// Loads, validates, compiles, lints and emits every compilation `options`
+// selects, without writing anything. Input mistakes are issues in the result
+// (the compilations are then incomplete); returns an error status only when the
+// run cannot start (no bundles found, a bundle folder without bundle.textproto,
+// a broken built-in catalogue).
+absl::StatusOr<CompilationSet> PrepareCompilations(
+    const CompileOptions& options);
 
 // Loads, validates, merges and emits as `options` say, then writes every output
 // folder (only when every compilation succeeded). Reports progress and issues
@@ -53,6 +105,10 @@ struct CompileOptions {
 // kExitError.
 int RunCompile(const CompileOptions& options, std::ostream& out,
                std::ostream& err);
+
+// Returns a lint finding as one diagnostic message: "[id] what is risky;
+// narrower: ...".
+std::string LintMessage(const LintFinding& finding);
 
 // Returns the shell command that compiles the same selection again, for
 // provenance headers: "bazel run //compiler -- --bundle=skypilot

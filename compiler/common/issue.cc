@@ -26,6 +26,18 @@ bool SourceLine(const std::string& text, int line, std::string* out) {
   return false;
 }
 
+const char* SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
+  }
+  return "error";
+}
+
 }  // namespace
 
 void IssueList::AddError(SourceLocation location, std::string message) {
@@ -36,6 +48,10 @@ void IssueList::AddError(SourceLocation location, std::string message) {
 void IssueList::AddWarning(SourceLocation location, std::string message) {
   issues_.push_back(
       {Severity::kWarning, std::move(location), std::move(message)});
+}
+
+void IssueList::AddNote(SourceLocation location, std::string message) {
+  issues_.push_back({Severity::kNote, std::move(location), std::move(message)});
 }
 
 void IssueList::Append(const IssueList& other) {
@@ -52,13 +68,16 @@ bool IssueList::has_errors() const {
 
 std::string IssueList::Render(
     const std::map<std::string, std::string>& file_texts) const {
+  std::vector<Issue> sorted = issues_;
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const Issue& a, const Issue& b) { return a.location < b.location; });
   std::string out;
-  const size_t shown = std::min(issues_.size(), kMaxRenderedIssues);
+  const size_t shown = std::min(sorted.size(), kMaxRenderedIssues);
   for (size_t i = 0; i < shown; ++i) {
-    const Issue& issue = issues_[i];
+    const Issue& issue = sorted[i];
     absl::StrAppend(&out, issue.location.ToString(), ": ",
-                    issue.severity == Severity::kError ? "error" : "warning",
-                    ": ", issue.message, "\n");
+                    SeverityName(issue.severity), ": ", issue.message, "\n");
     const auto text = file_texts.find(issue.location.file);
     std::string line;
     if (text == file_texts.end() || issue.location.line < 0 ||
@@ -71,8 +90,8 @@ std::string IssueList::Render(
                       "^\n");
     }
   }
-  if (issues_.size() > shown) {
-    absl::StrAppend(&out, "... and ", issues_.size() - shown, " more\n");
+  if (sorted.size() > shown) {
+    absl::StrAppend(&out, "... and ", sorted.size() - shown, " more\n");
   }
   return out;
 }

@@ -22,6 +22,8 @@ enum class Severity {
   kError,
   // Probably a mistake, but the output is still correct and written.
   kWarning,
+  // Information, such as an acknowledged lint finding.
+  kNote,
 };
 
 // One mistake in the input.
@@ -43,6 +45,8 @@ class IssueList {
   void AddError(SourceLocation location, std::string message);
   // Records a warning at `location`.
   void AddWarning(SourceLocation location, std::string message);
+  // Records a note at `location`.
+  void AddNote(SourceLocation location, std::string message);
   // Appends every issue of `other`.
   void Append(const IssueList& other);
 

@@ -112,13 +112,19 @@ TEST(IssueListRenderTest, EmptyListRendersNothing) {
   EXPECT_EQ(IssueList().Render(), "");
 }
 
-TEST(IssueListRenderTest, RendersIssuesInOrder) {
+TEST(IssueListRenderTest, RendersIssuesInOrderOfPlace) {
   IssueList issues;
   issues.AddWarning(At("b.textproto", 0, 0), "first");
-  issues.AddError(At("a.textproto", 0, 0), "second");
+  issues.AddError(At("a.textproto", 2, 0), "second");
+  issues.AddError(At("a.textproto", 0, 4), "third");
+  issues.AddNote(At("a.textproto", 0, 4), "fourth");
+  issues.AddError(SourceLocation{"--features"}, "fifth");
   EXPECT_EQ(issues.Render(),
-            "b.textproto:1:1: warning: first\n"
-            "a.textproto:1:1: error: second\n");
+            "--features: error: fifth\n"
+            "a.textproto:1:5: error: third\n"
+            "a.textproto:1:5: note: fourth\n"
+            "a.textproto:3:1: error: second\n"
+            "b.textproto:1:1: warning: first\n");
 }
 
 TEST(IssueListRenderTest, CapsRenderedIssues) {

@@ -323,7 +323,8 @@ std::string EmitKustomization(const CompiledPolicy& policy) {
                       kRbacFile, "\n");
 }
 
-std::string EmitPermissionsMarkdown(const CompiledPolicy& policy) {
+std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
+                                    const LintResult& lint) {
   const Selection& selection = policy.selection;
   std::string out = absl::StrCat("<!-- ", ProvenanceText(policy), " -->\n\n");
   absl::StrAppend(
@@ -414,18 +415,40 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy) {
       }
     }
   }
+  std::vector<const LintFinding*> acknowledged;
+  for (const LintFinding& finding : lint.findings) {
+    if (finding.acknowledged) acknowledged.push_back(&finding);
+  }
+  if (!acknowledged.empty()) {
+    absl::StrAppend(
+        &out,
+        "\n## Acknowledged lint findings\n\n"
+        "Risky grants the policy keeps on purpose (`rbacc lint` reports them "
+        "as "
+        "notes).\n\n"
+        "| Check | Severity | Rule | Feature | Finding | Why it is needed |\n"
+        "| --- | --- | --- | --- | --- | --- |\n");
+    for (const LintFinding* finding : acknowledged) {
+      absl::StrAppend(&out, "| `", finding->check->id, "` | ",
+                      LintSeverityName(finding->check->severity), " | ",
+                      Cell(finding->location.ToString()), " | ",
+                      finding->feature, " | ", Cell(finding->message), " | ",
+                      Cell(finding->acknowledgement), " |\n");
+    }
+  }
   return out;
 }
 
 std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
-                                    const v1::Bundle& bundle) {
+                                    const v1::Bundle& bundle,
+                                    const LintResult& lint) {
   std::set<int> kinds(bundle.outputs().begin(), bundle.outputs().end());
   const auto wanted = [&](v1::OutputKind kind) {
     return kinds.empty() || kinds.count(kind) > 0;
   };
   std::vector<OutputFile> files;
   if (wanted(v1::OUTPUT_KIND_PERMISSIONS)) {
-    files.push_back({kPermissionsFile, EmitPermissionsMarkdown(policy)});
+    files.push_back({kPermissionsFile, EmitPermissionsMarkdown(policy, lint)});
   }
   if (wanted(v1::OUTPUT_KIND_APP_CONFIG)) {
     files.push_back({kAppConfigFile, EmitAppConfig(policy)});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/lint/lint.h"
 #include "compiler/merge/compiled_policy.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
@@ -45,13 +46,16 @@ std::string EmitAppConfig(const CompiledPolicy& policy);
 std::string EmitKustomization(const CompiledPolicy& policy);
 
 // PERMISSIONS.md: per role, a table of (API group, resource, verbs, scope,
-// features, reason).
-std::string EmitPermissionsMarkdown(const CompiledPolicy& policy);
+// features, reason), then the lint findings the policy acknowledges, with their
+// reasons.
+std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
+                                    const LintResult& lint);
 
 // Every output the bundle supports (Bundle.outputs; all when empty), sorted by
 // file name.
 std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
-                                    const v1::Bundle& bundle);
+                                    const v1::Bundle& bundle,
+                                    const LintResult& lint);
 
 }  // namespace rbacc
 

@@ -17,6 +17,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/names.h"
+#include "compiler/lint/checks.h"
+#include "compiler/validate/catalog_checks.h"
 
 namespace rbacc {
 namespace {
@@ -49,6 +51,8 @@ struct RuleListPlace {
   std::string path;
   // True for cluster rules: the only place non-resource URLs may appear.
   bool cluster_scope;
+  // What the rules' groups, resources and verbs are checked against.
+  const ResourceCatalog* catalog;
 };
 
 void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
@@ -67,6 +71,31 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
       issues->AddError(
           location, absl::StrCat(what, " \"", absl::CEscape(value),
                                  "\" contains a space or control character"));
+    }
+  }
+}
+
+// Each `allow` must name a lint check and say why.
+void CheckAllowances(const Rule& rule, const SourceFile& source,
+                     const std::string& path, IssueList* issues) {
+  std::vector<std::string> ids;
+  for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
+  for (int i = 0; i < rule.allow_size(); ++i) {
+    const v1::LintAllowance& allowance = rule.allow(i);
+    const SourceLocation location =
+        source.Locate(absl::StrCat(path, ".allow[", i, "]"));
+    if (FindLintCheck(allowance.id()) == nullptr) {
+      issues->AddError(
+          location,
+          absl::StrCat("allow names unknown lint check \"", allowance.id(),
+                       "\"", DidYouMean(allowance.id(), ids),
+                       "; `rbacc lint` prints the IDs"));
+    }
+    if (allowance.reason().empty() || HasControlCharacter(allowance.reason())) {
+      issues->AddError(
+          location,
+          "allow needs a one-line reason saying why the application "
+          "needs what the check warns about");
     }
   }
 }
@@ -141,6 +170,9 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
   CheckStrings(rule.non_resource_urls(),
                absl::StrCat(path, ".non_resource_urls"), "non-resource URL",
                /*allow_empty=*/false, source, issues);
+  CheckRuleAgainstCatalog(rule, place.cluster_scope, *place.catalog, source,
+                          path, issues);
+  CheckAllowances(rule, source, path, issues);
 }
 
 void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
@@ -243,7 +275,8 @@ std::string ExpandNameTemplate(absl::string_view name_template,
                               {kPlaceholderNamespace, namespace_name}});
 }
 
-void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
+void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
+                    IssueList* issues) {
   const v1::Bundle& proto = bundle.proto;
   const SourceFile& source = bundle.source;
   const std::string folder =
@@ -330,7 +363,8 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
     CheckNameTemplate(fixed.role_binding_name(),
                       absl::StrCat(path, ".role_binding_name"), source, issues);
     CheckRules(fixed.helm_rules(),
-               {&source, absl::StrCat(path, ".helm_rules"), false}, issues);
+               {&source, absl::StrCat(path, ".helm_rules"), false, &catalog},
+               issues);
   }
   if (proto.has_helm_chart()) {
     const v1::HelmChart& chart = proto.helm_chart();
@@ -348,7 +382,8 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
     }
     CheckConfigValues(chart.values(), "helm_chart.values", source, issues);
     CheckRules(chart.builtin_cluster_rules(),
-               {&source, "helm_chart.builtin_cluster_rules", true}, issues);
+               {&source, "helm_chart.builtin_cluster_rules", true, &catalog},
+               issues);
   }
 
   std::set<std::string> listed;
@@ -386,9 +421,10 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
                          DidYouMean(f.requires(i), feature_names)));
       }
     }
-    CheckRules(f.namespace_rules(), {&fsource, "namespace_rules", false},
+    CheckRules(f.namespace_rules(),
+               {&fsource, "namespace_rules", false, &catalog}, issues);
+    CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true, &catalog},
                issues);
-    CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true}, issues);
     for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
       const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
       const std::string path = absl::StrCat("fixed_namespace_rules[", i, "]");
@@ -403,7 +439,8 @@ void ValidateBundle(const LoadedBundle& bundle, IssueList* issues) {
                                                     fixed_namespaces.end())),
                 "; declare it in bundle.textproto's fixed_namespaces"));
       }
-      CheckRules(grant.rules(), {&fsource, absl::StrCat(path, ".rules"), false},
+      CheckRules(grant.rules(),
+                 {&fsource, absl::StrCat(path, ".rules"), false, &catalog},
                  issues);
     }
     CheckConfigValues(f.app_config(), "app_config", fsource, issues);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
 #include "compiler/load/bundle_loader.h"
 
@@ -25,8 +26,12 @@ namespace rbacc {
 //  - fixed namespaces: DNS-1123 labels, declared once, referenced by grants;
 //  - object name templates: only {service_account} and {namespace}
 //  placeholders;
-//  - labels, config and Helm keys.
-void ValidateBundle(const LoadedBundle& bundle, IssueList* issues);
+//  - labels, config and Helm keys;
+//  - every rule against `catalog` (see CheckRuleAgainstCatalog), and lint
+//  acknowledgements
+//    naming a known finding ID with a reason.
+void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
+                    IssueList* issues);
 
 // Expands the placeholders {service_account} and {namespace} in
 // `name_template`. Returns the name; unknown placeholders are left as they are

@@ -1,0 +1,120 @@
+// Tests for `rbacc lint`: exit codes, and that its JSON and SARIF parse and
+// carry the findings (yaml-cpp reads JSON).
+#include "compiler/cli/lint_command.h"
+
+#include <sstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/testing/workspace.h"
+#include "yaml-cpp/yaml.h"
+
+namespace rbacc {
+namespace {
+
+using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::WriteFile;
+
+struct LintRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+LintRun Lint(const CompileOptions& options, LintFormat format) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int exit_code = RunLint(options, format, out, err);
+  return {exit_code, out.str(), err.str()};
+}
+
+TEST(LintCommandTest, ShippedBundleHasOnlyAcknowledgedFindings) {
+  CompileOptions options;
+  options.workspace_root = MakeWorkspace("lint_shipped");
+  const LintRun run = Lint(options, LintFormat::kText);
+  EXPECT_EQ(run.exit_code, kExitOk) << run.out << run.err;
+  EXPECT_NE(run.out.find("note: [pods-exec] acknowledged: "),
+            std::string::npos);
+  EXPECT_NE(run.out.find(" 0 open\n"), std::string::npos) << run.out;
+}
+
+TEST(LintCommandTest, OpenFindingExitsOneAndShowsInJsonAndSarif) {
+  CompileOptions options;
+  options.workspace_root = MakeWorkspace("lint_open");
+  WriteFile(options.workspace_root + "/policies/skypilot/show-gpus.textproto",
+            R"(name: "show-gpus"
+summary: "Reads secrets everywhere."
+requires: "base"
+cluster_rules {
+  api_groups: ""
+  resources: "secrets"
+  verbs: ["get", "list"]
+  reason: "Reads credentials."
+})");
+  options.profile = "full";
+
+  const LintRun text = Lint(options, LintFormat::kText);
+  EXPECT_EQ(text.exit_code, kExitFindings);
+  EXPECT_NE(text.out.find("policies/skypilot/show-gpus.textproto:4:1: warning: "
+                          "[secrets-read-cluster-wide]"),
+            std::string::npos)
+      << text.out;
+
+  const LintRun json = Lint(options, LintFormat::kJson);
+  EXPECT_EQ(json.exit_code, kExitFindings);
+  const YAML::Node report = YAML::Load(json.out);
+  int open = 0;
+  for (const YAML::Node& finding : report["findings"]) {
+    if (finding["acknowledged"].as<bool>()) continue;
+    ++open;
+    EXPECT_EQ(finding["id"].as<std::string>(), "secrets-read-cluster-wide");
+    EXPECT_EQ(finding["severity"].as<std::string>(), "high");
+    EXPECT_EQ(finding["file"].as<std::string>(),
+              "policies/skypilot/show-gpus.textproto");
+    EXPECT_EQ(finding["line"].as<int>(), 4);
+    EXPECT_EQ(finding["feature"].as<std::string>(), "show-gpus");
+  }
+  EXPECT_EQ(open, 1);
+
+  const LintRun sarif = Lint(options, LintFormat::kSarif);
+  const YAML::Node log = YAML::Load(sarif.out);
+  EXPECT_EQ(log["version"].as<std::string>(), "2.1.0");
+  const YAML::Node run = log["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"].as<std::string>(), "rbacc");
+  EXPECT_GT(run["tool"]["driver"]["rules"].size(), 10u);
+  int suppressed = 0;
+  int unsuppressed = 0;
+  for (const YAML::Node& result : run["results"]) {
+    const YAML::Node region =
+        result["locations"][0]["physicalLocation"]["region"];
+    EXPECT_GT(region["startLine"].as<int>(), 0);
+    if (result["suppressions"]) {
+      ++suppressed;
+      EXPECT_FALSE(
+          result["suppressions"][0]["justification"].as<std::string>().empty());
+    } else {
+      ++unsuppressed;
+      EXPECT_EQ(result["ruleId"].as<std::string>(),
+                "secrets-read-cluster-wide");
+    }
+  }
+  EXPECT_EQ(unsuppressed, 1);
+  EXPECT_EQ(suppressed, 6);
+}
+
+TEST(LintCommandTest, InvalidInputExitsTwo) {
+  CompileOptions options;
+  options.workspace_root = MakeWorkspace("lint_invalid");
+  options.profile = "nope";
+  EXPECT_EQ(Lint(options, LintFormat::kText).exit_code, kExitError);
+}
+
+TEST(LintCommandTest, ParseLintFormat) {
+  LintFormat format;
+  EXPECT_TRUE(ParseLintFormat("sarif", &format));
+  EXPECT_EQ(format, LintFormat::kSarif);
+  EXPECT_FALSE(ParseLintFormat("SARIF", &format));
+}
+
+}  // namespace
+}  // namespace rbacc

@@ -1,0 +1,64 @@
+#include "compiler/lint/checks.h"
+
+#include <string>
+#include <vector>
+
+namespace rbacc {
+
+const std::vector<LintCheck>& LintChecks() {
+  static const auto* const kChecks = new std::vector<LintCheck>{
+      {"admission-webhook-write", LintSeverity::kHigh,
+       "write access to admission webhooks and policies"},
+      {"bind-verb", LintSeverity::kHigh, "bind on roles or clusterroles"},
+      {"cluster-workload-create", LintSeverity::kHigh,
+       "creating pods or workload controllers cluster-wide"},
+      {"crd-write", LintSeverity::kHigh,
+       "write access to CustomResourceDefinitions"},
+      {"csr-approve", LintSeverity::kHigh,
+       "approving certificate signing requests"},
+      {"escalate-verb", LintSeverity::kHigh,
+       "escalate on roles or clusterroles"},
+      {"impersonate-verb", LintSeverity::kHigh,
+       "impersonating users, groups or accounts"},
+      {"namespaced-covered-by-cluster", LintSeverity::kLow,
+       "a namespaced rule a cluster rule already grants"},
+      {"nodes-proxy", LintSeverity::kHigh, "nodes/proxy (the kubelet API)"},
+      {"pods-attach", LintSeverity::kMedium, "pods/attach"},
+      {"pods-ephemeralcontainers", LintSeverity::kMedium,
+       "pods/ephemeralcontainers"},
+      {"pods-exec", LintSeverity::kMedium, "pods/exec"},
+      {"pods-portforward", LintSeverity::kMedium, "pods/portforward"},
+      {"rbac-write", LintSeverity::kHigh,
+       "write access to roles, rolebindings, clusterroles or "
+       "clusterrolebindings"},
+      {"secrets-read-cluster-wide", LintSeverity::kHigh,
+       "reading secrets cluster-wide"},
+      {"serviceaccount-token-create", LintSeverity::kHigh,
+       "creating service account tokens"},
+      {"wildcard-api-groups", LintSeverity::kMedium, "\"*\" in api_groups"},
+      {"wildcard-resources", LintSeverity::kMedium, "\"*\" in resources"},
+      {"wildcard-verbs", LintSeverity::kMedium, "\"*\" in verbs"},
+  };
+  return *kChecks;
+}
+
+const LintCheck* FindLintCheck(const std::string& id) {
+  for (const LintCheck& check : LintChecks()) {
+    if (id == check.id) return &check;
+  }
+  return nullptr;
+}
+
+const char* LintSeverityName(LintSeverity severity) {
+  switch (severity) {
+    case LintSeverity::kHigh:
+      return "high";
+    case LintSeverity::kMedium:
+      return "medium";
+    case LintSeverity::kLow:
+      return "low";
+  }
+  return "high";
+}
+
+}  // namespace rbacc

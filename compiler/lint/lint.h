@@ -1,0 +1,57 @@
+// Least-privilege lint: findings about what a selection's rules grant that is
+// risky, each with a stable ID, a severity, the rule's place, and a narrower
+// rule to use instead. A rule can acknowledge a finding (`allow { id: ...
+// reason: ... }`); acknowledged findings are reported as notes and listed in
+// PERMISSIONS.md instead of failing --lint=error.
+#ifndef RBACC_COMPILER_LINT_LINT_H_
+#define RBACC_COMPILER_LINT_LINT_H_
+
+#include <string>
+#include <vector>
+
+#include "compiler/catalog/catalog.h"
+#include "compiler/common/source_location.h"
+#include "compiler/lint/checks.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/merge/compiled_policy.h"
+
+namespace rbacc {
+
+// One finding on one declared rule.
+struct LintFinding {
+  const LintCheck* check = nullptr;
+  // The rule's place in its feature file.
+  SourceLocation location;
+  std::string feature;
+  // What is risky, naming the resources and the scope.
+  std::string message;
+  // A narrower rule to use instead, or what to do.
+  std::string suggestion;
+  // True when the rule acknowledges the finding; `acknowledgement` then holds
+  // its reason.
+  bool acknowledged = false;
+  std::string acknowledgement;
+};
+
+// An `allow` entry that no finding of the rule matched.
+struct UnusedAllowance {
+  SourceLocation location;
+  std::string id;
+};
+
+// What linting one compilation found.
+struct LintResult {
+  // In order of place, then ID.
+  std::vector<LintFinding> findings;
+  std::vector<UnusedAllowance> unused_allowances;
+};
+
+// Lints the declared rules of the features `policy` compiled (their scopes as
+// compiled) and the namespaced rules a cluster rule already grants. Never
+// fails.
+LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
+                      const ResourceCatalog& catalog);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_LINT_LINT_H_

@@ -1,0 +1,277 @@
+// Tests for the lint checks: for each, a rule that must fire it and one that
+// must not, and acknowledgements.
+#include "compiler/lint/lint.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "compiler/merge/compact.h"
+#include "compiler/merge/compile.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+
+namespace rbacc {
+namespace {
+
+struct LintCase {
+  std::string name;
+  // A Rule in text format.
+  std::string rule;
+  // True: a cluster rule; false: a rule in the target namespace.
+  bool cluster;
+  // The check IDs expected, sorted.
+  std::vector<std::string> expected;
+};
+
+// Lints one feature holding one rule; returns the IDs found, sorted.
+LintResult LintOneRule(
+    const std::string& rule_text, bool cluster,
+    const std::vector<std::string>& extra_cluster_rules = {}) {
+  LoadedBundle bundle;
+  LoadedFeature feature;
+  feature.proto.set_name("f");
+  feature.source.display_path = "f.textproto";
+  std::vector<DeclaredRule> cluster_rules;
+  const auto add = [&](const std::string& text, bool to_cluster) {
+    v1::Rule* rule = to_cluster ? feature.proto.add_cluster_rules()
+                                : feature.proto.add_namespace_rules();
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, rule))
+        << text;
+    if (to_cluster) cluster_rules.push_back({ToPolicyRule(*rule), {}});
+  };
+  add(rule_text, cluster);
+  for (const std::string& text : extra_cluster_rules) add(text, true);
+  bundle.features.emplace("f", feature);
+
+  CompiledPolicy policy;
+  policy.selection.features = {"f"};
+  policy.selection.namespace_name = "default";
+  if (!cluster_rules.empty()) {
+    ScopedRole role;
+    role.scope = RoleScope::kCluster;
+    role.rules = CompactRules(cluster_rules);
+    policy.roles.push_back(role);
+  }
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  EXPECT_TRUE(catalog.ok());
+  return LintPolicy(bundle, policy, *catalog);
+}
+
+std::vector<std::string> Ids(const LintResult& result) {
+  std::set<std::string> ids;
+  for (const LintFinding& finding : result.findings)
+    ids.insert(finding.check->id);
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
+class LintTableTest : public ::testing::TestWithParam<LintCase> {};
+
+TEST_P(LintTableTest, FindsExactlyTheExpectedChecks) {
+  EXPECT_EQ(Ids(LintOneRule(GetParam().rule, GetParam().cluster)),
+            GetParam().expected)
+      << GetParam().rule;
+}
+
+constexpr char kReadPods[] =
+    R"(api_groups: "" resources: "pods" verbs: ["get", "list"] reason: "r")";
+
+INSTANTIATE_TEST_SUITE_P(
+    Checks, LintTableTest,
+    ::testing::Values(
+        LintCase{"ReadingPodsIsFine", kReadPods, true, {}},
+        LintCase{
+            "WildcardVerbs",
+            R"(api_groups: "" resources: "services" verbs: "*" reason: "r")",
+            false,
+            {"wildcard-verbs"}},
+        LintCase{
+            "WildcardResources",
+            R"(api_groups: "apps" resources: "*" verbs: "get" reason: "r")",
+            false,
+            {"wildcard-resources"}},
+        LintCase{
+            "WildcardGroups",
+            R"(api_groups: "*" resources: "deployments" verbs: "get" reason: "r")",
+            false,
+            {"wildcard-api-groups"}},
+        LintCase{
+            "SecretsReadClusterWide",
+            R"(api_groups: "" resources: "secrets" verbs: "list" reason: "r")",
+            true,
+            {"secrets-read-cluster-wide"}},
+        LintCase{
+            "SecretsReadInANamespaceIsFine",
+            R"(api_groups: "" resources: "secrets" verbs: "list" reason: "r")",
+            false,
+            {}},
+        LintCase{
+            "SecretsWriteOnlyClusterWideIsNotARead",
+            R"(api_groups: "" resources: "secrets" verbs: "create" reason: "r")",
+            true,
+            {}},
+        LintCase{
+            "PodsExec",
+            R"(api_groups: "" resources: "pods/exec" verbs: "create" reason: "r")",
+            false,
+            {"pods-exec"}},
+        LintCase{
+            "PodsExecThroughStarSubresource",
+            R"(api_groups: "" resources: "*/exec" verbs: "get" reason: "r")",
+            false,
+            {"pods-exec", "wildcard-resources"}},
+        LintCase{
+            "PodsAttach",
+            R"(api_groups: "" resources: "pods/attach" verbs: "create" reason: "r")",
+            false,
+            {"pods-attach"}},
+        LintCase{
+            "PodsPortforward",
+            R"(api_groups: "" resources: "pods/portforward" verbs: "create" reason: "r")",
+            false,
+            {"pods-portforward"}},
+        LintCase{
+            "PodsEphemeralContainers",
+            R"(api_groups: "" resources: "pods/ephemeralcontainers" verbs: "patch" reason: "r")",
+            false,
+            {"pods-ephemeralcontainers"}},
+        LintCase{
+            "PodsLogIsFine",
+            R"(api_groups: "" resources: "pods/log" verbs: "get" reason: "r")",
+            false,
+            {}},
+        LintCase{
+            "NodesProxy",
+            R"(api_groups: "" resources: "nodes/proxy" verbs: "get" reason: "r")",
+            true,
+            {"nodes-proxy"}},
+        LintCase{
+            "Escalate",
+            R"(api_groups: "rbac.authorization.k8s.io" resources: "clusterroles" verbs: "escalate" reason: "r")",
+            true,
+            {"escalate-verb"}},
+        LintCase{
+            "Bind",
+            R"(api_groups: "rbac.authorization.k8s.io" resources: "roles" verbs: "bind" reason: "r")",
+            false,
+            {"bind-verb"}},
+        LintCase{
+            "Impersonate",
+            R"(api_groups: "" resources: "users" verbs: "impersonate" reason: "r")",
+            true,
+            {"impersonate-verb"}},
+        LintCase{
+            "RbacWrite",
+            R"(api_groups: "rbac.authorization.k8s.io" resources: "rolebindings" verbs: "create" reason: "r")",
+            false,
+            {"rbac-write"}},
+        LintCase{
+            "RbacReadIsFine",
+            R"(api_groups: "rbac.authorization.k8s.io" resources: ["roles", "rolebindings"] verbs: ["get", "list", "watch"] reason: "r")",
+            false,
+            {}},
+        LintCase{
+            "ServiceAccountTokenCreate",
+            R"(api_groups: "" resources: "serviceaccounts/token" verbs: "create" reason: "r")",
+            false,
+            {"serviceaccount-token-create"}},
+        LintCase{
+            "CsrApprove",
+            R"(api_groups: "certificates.k8s.io" resources: "signers" verbs: "approve" reason: "r")",
+            true,
+            {"csr-approve"}},
+        LintCase{
+            "CsrApprovalSubresource",
+            R"(api_groups: "certificates.k8s.io" resources: "certificatesigningrequests/approval" verbs: "update" reason: "r")",
+            true,
+            {"csr-approve"}},
+        LintCase{
+            "ClusterPodCreate",
+            R"(api_groups: "" resources: "pods" verbs: "create" reason: "r")",
+            true,
+            {"cluster-workload-create"}},
+        LintCase{
+            "ClusterDeploymentCreate",
+            R"(api_groups: "apps" resources: "deployments" verbs: "create" reason: "r")",
+            true,
+            {"cluster-workload-create"}},
+        LintCase{
+            "NamespacedPodCreateIsFine",
+            R"(api_groups: "" resources: "pods" verbs: "create" reason: "r")",
+            false,
+            {}},
+        LintCase{
+            "AdmissionWebhookWrite",
+            R"(api_groups: "admissionregistration.k8s.io" resources: "validatingwebhookconfigurations" verbs: "update" reason: "r")",
+            true,
+            {"admission-webhook-write"}},
+        LintCase{
+            "CrdWrite",
+            R"(api_groups: "apiextensions.k8s.io" resources: "customresourcedefinitions" verbs: "create" reason: "r")",
+            true,
+            {"crd-write"}},
+        LintCase{
+            "CrdReadIsFine",
+            R"(api_groups: "apiextensions.k8s.io" resources: "customresourcedefinitions" verbs: "get" reason: "r")",
+            true,
+            {}}),
+    [](const ::testing::TestParamInfo<LintCase>& info) {
+      return info.param.name;
+    });
+
+TEST(LintTest, NamespacedRuleCoveredByClusterRule) {
+  EXPECT_EQ(Ids(LintOneRule(kReadPods, false, {kReadPods})),
+            std::vector<std::string>{"namespaced-covered-by-cluster"});
+  EXPECT_TRUE(
+      Ids(LintOneRule(
+              R"(api_groups: "" resources: "pods" verbs: "delete" reason: "r")",
+              false, {kReadPods}))
+          .empty());
+}
+
+TEST(LintTest, AllowAcknowledgesItsFindingOnly) {
+  const LintResult result = LintOneRule(
+      R"(api_groups: "" resources: "pods/exec" verbs: "*" reason: "r"
+         allow { id: "pods-exec" reason: "Runs job commands." })",
+      false);
+  ASSERT_EQ(result.findings.size(), 2u);
+  for (const LintFinding& finding : result.findings) {
+    const bool is_exec = std::string(finding.check->id) == "pods-exec";
+    EXPECT_EQ(finding.acknowledged, is_exec) << finding.check->id;
+    EXPECT_EQ(finding.acknowledgement, is_exec ? "Runs job commands." : "");
+    EXPECT_EQ(finding.feature, "f");
+  }
+  EXPECT_TRUE(result.unused_allowances.empty());
+}
+
+TEST(LintTest, UnusedAllowanceIsReported) {
+  const LintResult result = LintOneRule(
+      R"(api_groups: "" resources: "pods" verbs: "get" reason: "r"
+         allow { id: "pods-exec" reason: "Not needed any more." })",
+      false);
+  EXPECT_TRUE(result.findings.empty());
+  ASSERT_EQ(result.unused_allowances.size(), 1u);
+  EXPECT_EQ(result.unused_allowances[0].id, "pods-exec");
+}
+
+TEST(LintTest, WildcardVerbsSuggestsTheServedVerbs) {
+  const LintResult result = LintOneRule(
+      R"(api_groups: "" resources: "pods/log" verbs: "*" reason: "r")", false);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_EQ(result.findings[0].suggestion,
+            "verbs: [\"get\"], less the ones the application does not use");
+}
+
+TEST(LintTest, ChecksHaveUniqueSortedIds) {
+  std::vector<std::string> ids;
+  for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_NE(FindLintCheck("pods-exec"), nullptr);
+  EXPECT_EQ(FindLintCheck("pods-exe"), nullptr);
+}
+
+}  // namespace
+}  // namespace rbacc
