@@ -11,12 +11,15 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/cli/lint_command.h"
+#include "compiler/cli/list_command.h"
 #include "compiler/cli/version_command.h"
 #include "compiler/common/names.h"
 
@@ -31,15 +34,18 @@ ABSL_FLAG(std::string, features, "",
           "Comma-separated features to merge instead of a profile's, e.g. "
           "base,show-gpus. Features they require are added.");
 ABSL_FLAG(std::string, namespace, "",
-          "Namespace of the service account and the namespaced Role. Default: "
-          "the profile's or the bundle's (default).");
+          "Namespace(s), comma-separated, of the service account and the "
+          "namespaced Role. Default: the profile's or the bundle's (default).");
 ABSL_FLAG(std::string, service_account, "",
           "Service account the roles are bound to. Default: the profile's or "
           "the bundle's (sky-sa).");
 ABSL_FLAG(std::string, remote_identity, "",
-          "How the application authenticates in-cluster; this version "
-          "supports the custom service account mode: the --service_account "
-          "name.");
+          "How the application authenticates in-cluster: a custom service "
+          "account's name, or one of the bundle's identity modes (SkyPilot: "
+          "SERVICE_ACCOUNT, LOCAL_CREDENTIALS, NO_UPLOAD).");
+ABSL_FLAG(bool, create_service_account, true,
+          "Whether rbac.yaml creates the service account; false when it "
+          "already exists.");
 ABSL_FLAG(std::string, subjects, "",
           "Comma-separated extra subjects bound to every role: User:NAME, "
           "Group:NAME, ServiceAccount:NAMESPACE/NAME.");
@@ -60,10 +66,10 @@ ABSL_FLAG(bool, version, false,
 namespace {
 
 constexpr char kUsage[] =
-    "rbacc [compile|lint] [flags]\n"
+    "rbacc [compile|lint|list] [flags]\n"
     "  compile (the default) writes rbac.yaml, values.yaml, config.yaml,\n"
     "  kustomization.yaml and PERMISSIONS.md; lint reports least-privilege\n"
-    "  findings.\n"
+    "  findings; list prints the bundles, features and profiles.\n"
     "\n"
     "Examples:\n"
     "  bazel run //compiler                    # every committed profile\n"
@@ -79,14 +85,14 @@ constexpr char kUsage[] =
 // The commands this version runs.
 const std::vector<std::string>& Commands() {
   static const auto* const kCommands =
-      new std::vector<std::string>{"compile", "lint"};
+      new std::vector<std::string>{"compile", "lint", "list"};
   return *kCommands;
 }
 
 // The commands DESIGN.md names that this version does not have yet.
 const std::vector<std::string>& PlannedCommands() {
   static const auto* const kCommands = new std::vector<std::string>{
-      "check", "diff", "explain", "can-i", "import", "fmt", "list", "graph"};
+      "check", "diff", "explain", "can-i", "import", "fmt", "graph"};
   return *kCommands;
 }
 
@@ -132,8 +138,18 @@ bool ParseLintMode(const std::string& text, rbacc::LintMode* mode) {
 
 }  // namespace
 
+// --help lists the flags of this file (Abseil would look for a file named after
+// the binary).
+bool IsRbaccFlagFile(absl::string_view path) {
+  return absl::EndsWith(path, "compiler/main.cc");
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = IsRbaccFlagFile;
+  usage_config.contains_helpshort_flags = IsRbaccFlagFile;
+  absl::SetFlagsUsageConfig(usage_config);
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
 
   const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
@@ -154,7 +170,8 @@ int main(int argc, char** argv) {
                                      "version")
                       : absl::StrCat("unknown command \"", command, "\"",
                                      rbacc::DidYouMean(command, known)))
-              << "; available: compile, lint (see --help)\n";
+              << "; available: " << absl::StrJoin(Commands(), ", ")
+              << " (see --help)\n";
     return rbacc::kExitError;
   }
   if (positional.size() > 2) {
@@ -162,6 +179,11 @@ int main(int argc, char** argv) {
               << positional[2]
               << "\"; flags are written --name=value (see --help)\n";
     return rbacc::kExitError;
+  }
+
+  if (command == "list") {
+    return rbacc::RunList(workspace_root, absl::GetFlag(FLAGS_bundle),
+                          std::cout, std::cerr);
   }
 
   rbacc::CompileOptions options;
@@ -174,8 +196,14 @@ int main(int argc, char** argv) {
                           {"--features"}};
   }
   if (Given(argc, argv, "namespace")) {
-    overrides.namespace_name = {absl::GetFlag(FLAGS_namespace),
-                                {"--namespace"}};
+    overrides.namespaces = {SplitList(absl::GetFlag(FLAGS_namespace)),
+                            {"--namespace"}};
+  }
+  if (Given(argc, argv, "create_service_account") ||
+      Given(argc, argv, "nocreate_service_account")) {
+    overrides.create_service_account = {
+        absl::GetFlag(FLAGS_create_service_account),
+        {"--create_service_account"}};
   }
   if (Given(argc, argv, "service_account")) {
     overrides.service_account = {absl::GetFlag(FLAGS_service_account),

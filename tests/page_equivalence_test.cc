@@ -101,7 +101,7 @@ TEST(PageEquivalenceTest, MinimalProfileGrantsThePagesMinimumPermissions) {
 TEST(PageEquivalenceTest, OtherNamespaceAndAccountGetThePagesPermissionsThere) {
   CompileOptions options;
   options.profile = "full";
-  options.overrides.namespace_name = {{"team-a"}, {"--namespace"}};
+  options.overrides.namespaces = {{"team-a"}, {"--namespace"}};
   options.overrides.service_account = {{"robot"}, {"--service_account"}};
   const RbacObjects compiled = Compile("team_a", options);
   // The page, with its namespace and account changed as its comments tell users

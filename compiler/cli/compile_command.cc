@@ -93,12 +93,15 @@ struct Job {
 
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
 std::string FirstParameterOverride(const SelectionOverrides& overrides) {
-  if (overrides.namespace_name) return overrides.namespace_name->location.file;
+  if (overrides.namespaces) return overrides.namespaces->location.file;
   if (overrides.service_account)
     return overrides.service_account->location.file;
   if (overrides.remote_identity)
     return overrides.remote_identity->location.file;
   if (overrides.subjects) return overrides.subjects->location.file;
+  if (overrides.create_service_account) {
+    return overrides.create_service_account->location.file;
+  }
   return "";
 }
 
@@ -124,9 +127,9 @@ std::string RegenerateCommand(const std::string& bundle_argument,
         "--features=",
         ShellWord(absl::StrJoin(selection.requested_features, ","))));
   }
-  if (overrides.namespace_name) {
-    words.push_back(
-        absl::StrCat("--namespace=", ShellWord(selection.namespace_name)));
+  if (overrides.namespaces) {
+    words.push_back(absl::StrCat(
+        "--namespace=", ShellWord(absl::StrJoin(selection.namespaces, ","))));
   }
   if (overrides.service_account) {
     words.push_back(absl::StrCat("--service_account=",
@@ -143,6 +146,11 @@ std::string RegenerateCommand(const std::string& bundle_argument,
     }
     words.push_back(
         absl::StrCat("--subjects=", ShellWord(absl::StrJoin(subjects, ","))));
+  }
+  if (overrides.create_service_account) {
+    words.push_back(absl::StrCat(
+        "--create_service_account=",
+        overrides.create_service_account->value ? "true" : "false"));
   }
   if (options.out_dir) {
     words.push_back(absl::StrCat("--out_dir=", ShellWord(*options.out_dir)));

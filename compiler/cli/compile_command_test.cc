@@ -87,7 +87,7 @@ TEST(CompileCommandTest, FlagsOverrideTheProfileInItsFolder) {
   CompileOptions options;
   options.workspace_root = MakeWorkspace("override");
   options.profile = "full";
-  options.overrides.namespace_name = {"team-a", {"--namespace"}};
+  options.overrides.namespaces = {{"team-a"}, {"--namespace"}};
   options.overrides.subjects = Located<std::vector<std::string>>{
       std::vector<std::string>{"User:alice smith", "Group:ml-team"},
       {"--subjects"},

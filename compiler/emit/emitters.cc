@@ -197,26 +197,46 @@ std::string EmitRbacYaml(const CompiledPolicy& policy) {
 std::string EmitHelmValues(const CompiledPolicy& policy,
                            const v1::HelmChart& chart) {
   const Selection& selection = policy.selection;
+  const std::string& primary_namespace = selection.primary_namespace();
   std::vector<std::string> notes;
   notes.push_back(absl::StrCat(
       "Helm values for the ", chart.name(),
-      " chart. Install the release into namespace ", selection.namespace_name,
+      " chart. Install the release into namespace ", primary_namespace,
       " (helm upgrade --install RELEASE ", chart.name(), " --namespace ",
-      selection.namespace_name,
+      primary_namespace,
       " -f values.yaml) so its service account lives where rbac.yaml puts "
       "it."));
   notes.push_back(
       "The chart names its roles and bindings after the release, not as "
-      "rbac.yaml does: "
-      "use either this file or rbac.yaml for a cluster, not both.");
+      "rbac.yaml does: use either this file or rbac.yaml for a cluster, not "
+      "both.");
+  if (selection.service_account.empty()) {
+    notes.push_back(absl::StrCat(
+        "Identity ", selection.remote_identity,
+        " has no service account: the chart grants these rules to its own "
+        "account, and rbac.yaml grants them to the --subjects."));
+  } else if (!selection.create_service_account) {
+    notes.push_back(
+        "The chart creates its service account itself; rbac.yaml does not "
+        "(--create_service_account=false).");
+  }
+  for (size_t i = 1; i < selection.namespaces.size(); ++i) {
+    notes.push_back(absl::StrCat(
+        "Not expressible in this chart: the Role in namespace ",
+        selection.namespaces[i],
+        " (the chart creates one, in its namespace). Apply it from "
+        "rbac.yaml."));
+  }
 
   YamlTree tree;
   for (const v1::ConfigValue& value : policy.helm_values) {
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
-  tree.SetScalar(chart.namespace_key(), YamlScalar(selection.namespace_name));
-  tree.SetScalar(chart.service_account_key(),
-                 YamlScalar(selection.service_account));
+  tree.SetScalar(chart.namespace_key(), YamlScalar(primary_namespace));
+  if (!selection.service_account.empty()) {
+    tree.SetScalar(chart.service_account_key(),
+                   YamlScalar(selection.service_account));
+  }
 
   const ScopedRole* target = FindRole(policy, RoleScope::kTargetNamespace);
   tree.SetBlock(chart.namespace_rules_key(),
@@ -334,11 +354,14 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
           : absl::StrCat(", profile `", selection.profile_name, "`"),
       "\n\n");
   std::vector<std::string> subjects;
-  for (const Subject& subject : policy.subjects)
+  for (const Subject& subject : policy.subjects) {
     subjects.push_back(SubjectText(subject));
-  absl::StrAppend(&out, "Target namespace `", selection.namespace_name,
-                  "`; every role is bound to ", absl::StrJoin(subjects, ", "),
-                  ".\n\n");
+  }
+  absl::StrAppend(&out, "Target namespace",
+                  selection.namespaces.size() > 1 ? "s" : "", " `",
+                  absl::StrJoin(selection.namespaces, "`, `"), "`; identity `",
+                  selection.remote_identity, "`; the roles are bound to ",
+                  absl::StrJoin(subjects, ", "), ".\n\n");
   absl::StrAppend(&out, "| Feature | Summary |\n| --- | --- |\n");
   for (const std::string& name : selection.features) {
     const auto summary = policy.feature_summaries.find(name);
@@ -362,9 +385,19 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
     if (!role.fixed_namespace.description().empty()) {
       absl::StrAppend(&out, Cell(role.fixed_namespace.description()), "\n\n");
     }
-    absl::StrAppend(&out, "Bound by ",
-                    cluster ? "ClusterRoleBinding" : "RoleBinding", " `",
-                    role.binding_name, "`.\n\n");
+    std::vector<std::string> bound;
+    for (const BindingObject& binding : policy.objects.bindings) {
+      if (binding.metadata.name != role.binding_name ||
+          binding.metadata.namespace_name != role.namespace_name) {
+        continue;
+      }
+      for (const Subject& subject : binding.subjects) {
+        bound.push_back(SubjectText(subject));
+      }
+    }
+    absl::StrAppend(
+        &out, "Bound by ", cluster ? "ClusterRoleBinding" : "RoleBinding", " `",
+        role.binding_name, "` to ", absl::StrJoin(bound, ", "), ".\n\n");
     absl::StrAppend(
         &out,
         "| API group | Resource | Verbs | Scope | Features | Reason |\n"

@@ -359,7 +359,9 @@ void AddPlaces(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
 LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
                       const ResourceCatalog& catalog) {
   const std::string target_text =
-      absl::StrCat("in namespace ", policy.selection.namespace_name);
+      absl::StrCat(policy.selection.namespaces.size() > 1 ? "in namespaces "
+                                                          : "in namespace ",
+                   absl::StrJoin(policy.selection.namespaces, ", "));
   std::vector<DeclaredPlace> places;
   for (const std::string& name : policy.selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);

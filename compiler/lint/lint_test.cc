@@ -48,7 +48,7 @@ LintResult LintOneRule(
 
   CompiledPolicy policy;
   policy.selection.features = {"f"};
-  policy.selection.namespace_name = "default";
+  policy.selection.namespaces = {"default"};
   if (!cluster_rules.empty()) {
     ScopedRole role;
     role.scope = RoleScope::kCluster;

@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "compiler/validate/bundle_validator.h"
 
 namespace rbacc {
@@ -150,11 +152,37 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   policy.selection = selection;
   policy.regenerate_command = regenerate_command;
 
-  const std::string& service_account = selection.service_account;
-  const std::string& target_namespace = selection.namespace_name;
-  const auto expand = [&](const std::string& name_template) {
-    return ExpandNameTemplate(name_template, service_account, target_namespace);
+  // Names: {service_account} is the account, or for a mode without one the
+  // mode's name in lower case ("local-credentials").
+  const std::string name_account =
+      !selection.service_account.empty() ? selection.service_account
+      : selection.identity_mode
+          ? absl::AsciiStrToLower(absl::StrReplaceAll(
+                selection.identity_mode->name(), {{"_", "-"}}))
+          : "";
+  const auto expand = [&](const std::string& name_template,
+                          const std::string& namespace_name) {
+    return ExpandNameTemplate(name_template, name_account, namespace_name);
   };
+  v1::ObjectNames names = proto.defaults().object_names();
+  std::map<std::string, std::string> fixed_role_names;
+  if (selection.identity_mode) {
+    const v1::ObjectNames& mode_names = selection.identity_mode->object_names();
+    if (!mode_names.role().empty()) names.set_role(mode_names.role());
+    if (!mode_names.role_binding().empty()) {
+      names.set_role_binding(mode_names.role_binding());
+    }
+    if (!mode_names.cluster_role().empty()) {
+      names.set_cluster_role(mode_names.cluster_role());
+    }
+    if (!mode_names.cluster_role_binding().empty()) {
+      names.set_cluster_role_binding(mode_names.cluster_role_binding());
+    }
+    fixed_role_names.insert(
+        selection.identity_mode->fixed_namespace_role_names().begin(),
+        selection.identity_mode->fixed_namespace_role_names().end());
+  }
+  const std::string& primary_namespace = selection.primary_namespace();
 
   // Gather declared rules by scope, features in name order.
   std::vector<DeclaredRule> cluster_rules;
@@ -194,22 +222,25 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
     }
   }
 
-  const v1::ObjectNames& names = proto.defaults().object_names();
   if (!cluster_rules.empty()) {
-    policy.roles.push_back({RoleScope::kCluster,
-                            "",
-                            expand(names.cluster_role()),
-                            expand(names.cluster_role_binding()),
-                            CompactRules(cluster_rules),
-                            {}});
+    policy.roles.push_back(
+        {RoleScope::kCluster,
+         "",
+         expand(names.cluster_role(), primary_namespace),
+         expand(names.cluster_role_binding(), primary_namespace),
+         CompactRules(cluster_rules),
+         {}});
   }
   if (!namespace_rules.empty()) {
-    policy.roles.push_back({RoleScope::kTargetNamespace,
-                            target_namespace,
-                            expand(names.role()),
-                            expand(names.role_binding()),
-                            CompactRules(namespace_rules),
-                            {}});
+    const CompactedRules compacted = CompactRules(namespace_rules);
+    for (const std::string& namespace_name : selection.namespaces) {
+      policy.roles.push_back({RoleScope::kTargetNamespace,
+                              namespace_name,
+                              expand(names.role(), namespace_name),
+                              expand(names.role_binding(), namespace_name),
+                              compacted,
+                              {}});
+    }
   }
   std::vector<v1::FixedNamespace> fixed_namespaces(
       proto.fixed_namespaces().begin(), proto.fixed_namespaces().end());
@@ -220,10 +251,15 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   for (const v1::FixedNamespace& fixed : fixed_namespaces) {
     const auto rules = fixed_rules.find(fixed.name());
     if (rules == fixed_rules.end()) continue;
-    policy.roles.push_back({RoleScope::kFixedNamespace, fixed.name(),
-                            expand(fixed.role_name()),
-                            expand(fixed.role_binding_name()),
-                            CompactRules(rules->second), fixed});
+    const auto mode_role_name = fixed_role_names.find(fixed.name());
+    policy.roles.push_back(
+        {RoleScope::kFixedNamespace, fixed.name(),
+         expand(mode_role_name != fixed_role_names.end()
+                    ? mode_role_name->second
+                    : fixed.role_name(),
+                primary_namespace),
+         expand(fixed.role_binding_name(), primary_namespace),
+         CompactRules(rules->second), fixed});
     if (!fixed.helm_switch().empty()) {
       ConfigValue on;
       on.set_key(fixed.helm_switch());
@@ -242,15 +278,31 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
       objects.namespaces.push_back(Meta(role.namespace_name, "", labels));
     }
   }
-  objects.service_accounts.push_back(
-      Meta(service_account, target_namespace, labels));
-  std::vector<Subject> subjects = {
-      Subject{"ServiceAccount", service_account, target_namespace}};
-  subjects.insert(subjects.end(), selection.extra_subjects.begin(),
-                  selection.extra_subjects.end());
-  std::sort(subjects.begin(), subjects.end());
-  policy.subjects = subjects;
+  const std::vector<Subject> accounts = selection.ServiceAccounts();
+  if (selection.create_service_account) {
+    for (const Subject& account : accounts) {
+      objects.service_accounts.push_back(
+          Meta(account.name, account.namespace_name, labels));
+    }
+  }
+  // Cluster and fixed-namespace roles are bound to every account; a target
+  // namespace's Role to the account of that namespace. Extra subjects get all.
+  std::vector<Subject> all_subjects = accounts;
+  all_subjects.insert(all_subjects.end(), selection.extra_subjects.begin(),
+                      selection.extra_subjects.end());
+  std::sort(all_subjects.begin(), all_subjects.end());
+  policy.subjects = all_subjects;
   for (const ScopedRole& role : policy.roles) {
+    std::vector<Subject> subjects = all_subjects;
+    if (role.scope == RoleScope::kTargetNamespace) {
+      subjects = selection.extra_subjects;
+      for (const Subject& account : accounts) {
+        if (account.namespace_name == role.namespace_name) {
+          subjects.push_back(account);
+        }
+      }
+      std::sort(subjects.begin(), subjects.end());
+    }
     const bool cluster = role.scope == RoleScope::kCluster;
     objects.roles.push_back(
         {Meta(role.role_name, role.namespace_name, labels), role.rules.rules});
@@ -258,6 +310,11 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
         {Meta(role.binding_name, role.namespace_name, labels),
          cluster ? "ClusterRole" : "Role", role.role_name, subjects});
   }
+  std::sort(objects.service_accounts.begin(), objects.service_accounts.end(),
+            [](const ObjectMeta& a, const ObjectMeta& b) {
+              return std::tie(a.namespace_name, a.name) <
+                     std::tie(b.namespace_name, b.name);
+            });
   const auto by_place = [](const auto& a, const auto& b) {
     return std::tie(a.metadata.namespace_name, a.metadata.name) <
            std::tie(b.metadata.namespace_name, b.metadata.name);

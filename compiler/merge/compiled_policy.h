@@ -51,14 +51,15 @@ struct CompiledPolicy {
   Selection selection;
   // Summary of each compiled feature, by name.
   std::map<std::string, std::string> feature_summaries;
-  // The subjects every role is bound to: the service account and the extra
-  // subjects, sorted.
+  // Every subject the roles are bound to: the service account in each target
+  // namespace and the extra subjects, sorted. (A target namespace's Role binds
+  // only that namespace's account and the extra subjects.)
   std::vector<Subject> subjects;
   // The command that regenerates these outputs, e.g.
   // "bazel run //compiler -- --bundle=skypilot --profile=full".
   std::string regenerate_command;
-  // Roles in order: the ClusterRole, the target-namespace Role, then fixed
-  // namespaces by name.
+  // Roles in order: the ClusterRole, the Role of each target namespace, then
+  // fixed namespaces by name.
   std::vector<ScopedRole> roles;
   // The objects rbac.yaml holds, each kind sorted by (namespace, name).
   RbacObjects objects;

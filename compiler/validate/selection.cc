@@ -87,6 +87,16 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
                         DidYouMean(kind, {"User", "Group", "ServiceAccount"})));
 }
 
+std::vector<Subject> Selection::ServiceAccounts() const {
+  std::vector<Subject> accounts;
+  if (service_account.empty()) return accounts;
+  for (const std::string& namespace_name : namespaces) {
+    accounts.push_back(
+        Subject{"ServiceAccount", service_account, namespace_name});
+  }
+  return accounts;
+}
+
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,
                            const SelectionOverrides& overrides,
@@ -96,13 +106,19 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   const v1::Defaults& defaults = bundle.proto.defaults();
 
   Located<std::vector<std::string>> features;
-  Located<std::string> namespace_name{
-      defaults.namespace_(), bundle.source.Locate("defaults.namespace")};
+  Located<std::vector<std::string>> namespaces{
+      {defaults.namespace_()}, bundle.source.Locate("defaults.namespace"), {}};
   Located<std::string> service_account{
       defaults.service_account(),
-      bundle.source.Locate("defaults.service_account")};
-  std::optional<Located<std::string>> remote_identity;
+      bundle.source.Locate("defaults.service_account"),
+      {}};
+  bool service_account_given = false;
+  Located<std::string> remote_identity{
+      defaults.remote_identity(),
+      bundle.source.Locate("defaults.remote_identity"),
+      {}};
   Located<std::vector<std::string>> subjects;
+  std::optional<Located<bool>> create_service_account;
 
   if (!profile_name.empty()) {
     const auto found = bundle.profiles.find(profile_name);
@@ -119,24 +135,43 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     const LoadedProfile& profile = found->second;
     const v1::Profile& proto = profile.proto;
     features = FromProfile(proto.features(), profile, "features");
-    if (!proto.namespace_().empty()) {
-      namespace_name = FromProfile(proto.namespace_(), profile, "namespace");
+    if (!proto.namespace_().empty() && !proto.namespaces().empty()) {
+      issues->AddError(profile.source.Locate("namespaces"),
+                       "set either namespace or namespaces, not both");
+    } else if (!proto.namespace_().empty()) {
+      namespaces = {
+          {proto.namespace_()}, profile.source.Locate("namespace"), {}};
+    } else if (!proto.namespaces().empty()) {
+      namespaces = FromProfile(proto.namespaces(), profile, "namespaces");
     }
     if (!proto.service_account().empty()) {
       service_account =
           FromProfile(proto.service_account(), profile, "service_account");
+      service_account_given = true;
     }
     if (!proto.remote_identity().empty()) {
       remote_identity =
           FromProfile(proto.remote_identity(), profile, "remote_identity");
     }
     subjects = FromProfile(proto.subjects(), profile, "subjects");
+    if (proto.has_create_service_account()) {
+      create_service_account =
+          Located<bool>{proto.create_service_account(),
+                        profile.source.Locate("create_service_account"),
+                        {}};
+    }
   }
   if (overrides.features) features = *overrides.features;
-  if (overrides.namespace_name) namespace_name = *overrides.namespace_name;
-  if (overrides.service_account) service_account = *overrides.service_account;
+  if (overrides.namespaces) namespaces = *overrides.namespaces;
+  if (overrides.service_account) {
+    service_account = *overrides.service_account;
+    service_account_given = true;
+  }
   if (overrides.remote_identity) remote_identity = *overrides.remote_identity;
   if (overrides.subjects) subjects = *overrides.subjects;
+  if (overrides.create_service_account) {
+    create_service_account = overrides.create_service_account;
+  }
 
   // Features: known, then closed under `requires`.
   std::vector<std::string> known(bundle.proto.features().begin(),
@@ -179,48 +214,110 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   }
   selection.features.assign(closure.begin(), closure.end());
 
-  // Parameters.
-  if (!IsDns1123Label(namespace_name.value)) {
-    issues->AddError(
-        namespace_name.location,
-        absl::StrCat("namespace \"", absl::CEscape(namespace_name.value),
-                     "\" is not a DNS-1123 label: at most 63 "
-                     "characters of a-z, 0-9 and \"-\", starting "
-                     "and ending with a letter or digit"));
+  // Namespaces.
+  if (namespaces.value.empty()) {
+    issues->AddError(namespaces.location, "no target namespace given");
   }
-  selection.namespace_name = namespace_name.value;
-  if (!IsDns1123Subdomain(service_account.value)) {
-    issues->AddError(
-        service_account.location,
-        absl::StrCat("service account \"", absl::CEscape(service_account.value),
-                     "\" is not a DNS-1123 subdomain: at most 253 "
-                     "characters of a-z, 0-9, \"-\" and \".\", "
-                     "each dot-separated part starting and ending "
-                     "with a letter or digit"));
+  for (size_t i = 0; i < namespaces.value.size(); ++i) {
+    const std::string& name = namespaces.value[i];
+    if (!IsDns1123Label(name)) {
+      issues->AddError(
+          namespaces.ElementLocation(i),
+          absl::StrCat("namespace \"", absl::CEscape(name),
+                       "\" is not a DNS-1123 label: at most 63 characters of "
+                       "a-z, 0-9 and \"-\", starting and ending with a letter "
+                       "or digit"));
+    }
+    if (std::find(selection.namespaces.begin(), selection.namespaces.end(),
+                  name) == selection.namespaces.end()) {
+      selection.namespaces.push_back(name);
+    }
   }
-  selection.service_account = service_account.value;
-  selection.remote_identity = service_account.value;
-  if (remote_identity && remote_identity->value != service_account.value) {
-    const std::string& value = remote_identity->value;
-    const bool is_mode =
-        !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-          return absl::ascii_isupper(c) || c == '_';
-        });
-    issues->AddError(
-        remote_identity->location,
-        is_mode ? absl::StrCat(
-                      "remote identity mode \"", value,
-                      "\" is not supported by this version, only a custom "
-                      "service account; leave --remote_identity out to use "
-                      "the service account \"",
-                      service_account.value, "\"")
-                : absl::StrCat("remote identity \"", absl::CEscape(value),
-                               "\" is not the service account \"",
-                               service_account.value,
-                               "\"; leave --remote_identity out or set "
-                               "--service_account=",
-                               value, " instead"));
+
+  // Identity: a mode of the application, or a custom service account.
+  std::vector<std::string> modes;
+  for (const v1::IdentityMode& mode :
+       bundle.proto.application().identity_modes()) {
+    modes.push_back(mode.name());
+    if (mode.name() == remote_identity.value) selection.identity_mode = mode;
   }
+  const std::string& identity = remote_identity.value;
+  const bool looks_like_mode =
+      !identity.empty() &&
+      std::all_of(identity.begin(), identity.end(),
+                  [](char c) { return absl::ascii_isupper(c) || c == '_'; });
+  if (!selection.identity_mode && looks_like_mode) {
+    issues->AddError(
+        remote_identity.location,
+        absl::StrCat("unknown identity mode \"", identity, "\"",
+                     DidYouMean(identity, modes),
+                     "; the bundle's modes: ", absl::StrJoin(modes, ", "),
+                     ", or a service account name"));
+    return selection;
+  }
+  if (selection.identity_mode) {
+    const v1::IdentityMode& mode = *selection.identity_mode;
+    selection.remote_identity = mode.name();
+    selection.service_account = mode.service_account();
+    if (service_account_given &&
+        service_account.value != mode.service_account()) {
+      issues->AddError(
+          service_account.location,
+          mode.service_account().empty()
+              ? absl::StrCat(mode.name(),
+                             " uses no service account; remove it and bind "
+                             "the roles with --subjects")
+              : absl::StrCat(mode.name(),
+                             " uses the application's own account \"",
+                             mode.service_account(), "\"; remove \"",
+                             service_account.value, "\""));
+    }
+    if (mode.service_account().empty()) {
+      if (create_service_account && create_service_account->value) {
+        issues->AddError(create_service_account->location,
+                         absl::StrCat(mode.name(),
+                                      " has no service account to create; "
+                                      "remove --create_service_account"));
+      }
+      if (subjects.value.empty()) {
+        issues->AddError(
+            remote_identity.location,
+            absl::StrCat(
+                mode.name(),
+                " binds the roles to kubeconfig identities, but none "
+                "were given; add --subjects=User:NAME (or Group:NAME)"));
+      }
+    }
+  } else {
+    // A custom account: --remote_identity names it, or defaults to it.
+    if (!identity.empty()) {
+      if (service_account_given && service_account.value != identity) {
+        issues->AddError(
+            remote_identity.location,
+            absl::StrCat("remote identity \"", absl::CEscape(identity),
+                         "\" is not the service account \"",
+                         service_account.value,
+                         "\"; give the account once, with --service_account or "
+                         "--remote_identity"));
+      }
+      service_account.value = identity;
+      service_account.location = remote_identity.location;
+    }
+    if (!IsDns1123Subdomain(service_account.value)) {
+      issues->AddError(
+          service_account.location,
+          absl::StrCat("service account \"",
+                       absl::CEscape(service_account.value),
+                       "\" is not a DNS-1123 subdomain: at most 253 characters "
+                       "of a-z, 0-9, \"-\" and \".\", each dot-separated part "
+                       "starting and ending with a letter or digit"));
+    }
+    selection.service_account = service_account.value;
+    selection.remote_identity = service_account.value;
+  }
+  selection.create_service_account =
+      !selection.service_account.empty() &&
+      (!create_service_account || create_service_account->value);
 
   std::set<Subject> extra;
   for (size_t i = 0; i < subjects.value.size(); ++i) {
@@ -230,8 +327,8 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       extra.insert(subject);
     }
   }
-  extra.erase(Subject{"ServiceAccount", selection.service_account,
-                      selection.namespace_name});
+  for (const Subject& account : selection.ServiceAccounts())
+    extra.erase(account);
   selection.extra_subjects.assign(extra.begin(), extra.end());
   return selection;
 }

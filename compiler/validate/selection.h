@@ -13,6 +13,7 @@
 #include "compiler/common/rbac_objects.h"
 #include "compiler/common/source_location.h"
 #include "compiler/load/bundle_loader.h"
+#include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {
 
@@ -36,10 +37,11 @@ struct Located {
 // the bundle's) value. Locations are the flags, e.g. "--namespace".
 struct SelectionOverrides {
   std::optional<Located<std::vector<std::string>>> features;
-  std::optional<Located<std::string>> namespace_name;
+  std::optional<Located<std::vector<std::string>>> namespaces;
   std::optional<Located<std::string>> service_account;
   std::optional<Located<std::string>> remote_identity;
   std::optional<Located<std::vector<std::string>>> subjects;
+  std::optional<Located<bool>> create_service_account;
 };
 
 // A checked selection: what to compile and for whom.
@@ -53,23 +55,40 @@ struct Selection {
   // Features added because another required them: added feature -> the feature
   // requiring it.
   std::map<std::string, std::string> required_by;
-  // Target namespace.
-  std::string namespace_name;
-  // Service account the roles are bound to; the bundle creates it.
+  // Target namespaces, as given and without repeats: each gets the namespaced
+  // Role (and the service account). The first is the primary one (the Helm
+  // chart's namespace).
+  std::vector<std::string> namespaces;
+  // The service account the roles are bound to in each target namespace, or ""
+  // for an identity mode without an account (the roles are then bound to
+  // extra_subjects only).
   std::string service_account;
-  // What the app config's identity key says: the service account's name.
+  // Whether rbac.yaml creates the service account.
+  bool create_service_account = false;
+  // What the app config's identity key says: the custom account's name, or the
+  // identity mode's name.
   std::string remote_identity;
-  // Subjects bound to every role besides the service account, sorted.
+  // The identity mode remote_identity names; unset for a custom account.
+  std::optional<v1::IdentityMode> identity_mode;
+  // Subjects bound to every role besides the service accounts, sorted.
   std::vector<Subject> extra_subjects;
+
+  // The primary target namespace.
+  const std::string& primary_namespace() const { return namespaces.front(); }
+  // The service account in each target namespace (none without an account).
+  std::vector<Subject> ServiceAccounts() const;
 };
 
 // Builds the selection for `profile_name` (or, when empty, an ad-hoc selection
 // that must have overrides.features) from the bundle's defaults, the profile
-// and `overrides`. Adds an issue for: an unknown profile or feature (with a
-// suggestion), an empty feature list, a namespace that is not a DNS-1123 label,
-// a service account that is not a DNS-1123 subdomain, a remote identity that is
-// not the service account, and subjects not of the form User:NAME, Group:NAME
-// or ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
+// and `overrides`. Adds an issue, at the field or flag that set it, for: an
+// unknown profile or feature (with a suggestion), an empty feature list,
+// namespaces that are not DNS-1123 labels (or both `namespace` and `namespaces`
+// in a profile), a service account that is not a DNS-1123 subdomain, an
+// unknown identity mode, a service account given for a mode that has its own
+// or none, a mode without an account and no subjects, creating an account a
+// mode does not have, and subjects not of the form User:NAME, Group:NAME or
+// ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
 // meaningful when no error was added.
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,

@@ -1,0 +1,109 @@
+#include "compiler/cli/list_command.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "compiler/common/issue.h"
+#include "compiler/load/bundle_loader.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "name" padded to `width` columns.
+std::string Padded(const std::string& name, size_t width) {
+  return name.size() >= width ? name + " "
+                              : name + std::string(width - name.size(), ' ');
+}
+
+void PrintBundle(const LoadedBundle& bundle, std::ostream& out) {
+  const v1::Bundle& proto = bundle.proto;
+  out << "bundle " << proto.name() << "@" << bundle.digest << " ("
+      << bundle.display_directory << ")\n";
+  if (!proto.description().empty()) out << "  " << proto.description() << "\n";
+  size_t width = 0;
+  for (const auto& [name, feature] : bundle.features) {
+    width = std::max(width, name.size() + 2);
+  }
+  for (const auto& [name, profile] : bundle.profiles) {
+    width = std::max(width, name.size() + 2);
+  }
+  out << "  features:\n";
+  for (const std::string& name : proto.features()) {
+    const auto feature = bundle.features.find(name);
+    if (feature == bundle.features.end()) continue;
+    const v1::Feature& f = feature->second.proto;
+    out << "    " << Padded(name, width) << f.summary();
+    if (!f.requires().empty()) {
+      out << " (requires " << absl::StrJoin(f.requires(), ", ") << ")";
+    }
+    out << "\n";
+  }
+  out << "  profiles:\n";
+  for (const auto& [name, profile] : bundle.profiles) {
+    const v1::Profile& p = profile.proto;
+    out << "    " << Padded(name, width) << p.summary() << " ["
+        << absl::StrJoin(p.features(), ", ") << "]\n";
+  }
+  const v1::Defaults& defaults = proto.defaults();
+  std::vector<std::string> modes;
+  for (const v1::IdentityMode& mode : proto.application().identity_modes()) {
+    modes.push_back(mode.name());
+  }
+  out << "  identities: a service account name (default "
+      << (defaults.remote_identity().empty() ? defaults.service_account()
+                                             : defaults.remote_identity())
+      << ")";
+  if (!modes.empty()) out << ", or " << absl::StrJoin(modes, ", ");
+  out << "\n";
+}
+
+}  // namespace
+
+int RunList(const std::string& workspace_root, const std::string& bundle,
+            std::ostream& out, std::ostream& err) {
+  const fs::path root(workspace_root);
+  std::vector<fs::path> directories;
+  if (!bundle.empty()) {
+    directories.push_back(absl::StrContains(bundle, '/') ||
+                                  absl::StartsWith(bundle, ".")
+                              ? root / bundle
+                              : root / "policies" / bundle);
+  } else {
+    std::error_code error;
+    for (const fs::directory_entry& entry :
+         fs::directory_iterator(root / "policies", error)) {
+      if (fs::is_regular_file(entry.path() / "bundle.textproto")) {
+        directories.push_back(entry.path());
+      }
+    }
+    std::sort(directories.begin(), directories.end());
+  }
+  int exit_code = 0;
+  for (size_t i = 0; i < directories.size(); ++i) {
+    IssueList issues;
+    const std::string shown = directories[i].lexically_relative(root).string();
+    absl::StatusOr<LoadedBundle> loaded =
+        LoadBundle(directories[i].string(), shown, &issues);
+    if (!loaded.ok() || issues.has_errors()) {
+      err << (loaded.ok() ? issues.Render(loaded->file_texts)
+                          : absl::StrCat(loaded.status().message(), "\n"));
+      exit_code = 2;
+      continue;
+    }
+    if (i > 0) out << "\n";
+    PrintBundle(*loaded, out);
+  }
+  return exit_code;
+}
+
+}  // namespace rbacc
