@@ -16,9 +16,18 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "compiler/cli/can_i_command.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/cli/diff_command.h"
+#include "compiler/cli/explain_command.h"
+#include "compiler/cli/graph_command.h"
+#include "compiler/cli/import_command.h"
+#include "compiler/cli/review_input.h"
 #include "compiler/cli/version_command.h"
 #include "compiler/common/names.h"
+#include "compiler/emit/graph.h"
+#include "compiler/review/diff.h"
+#include "compiler/review/policy_input.h"
 
 ABSL_FLAG(std::string, bundle, "",
           "Bundle: a folder name under policies/ or a path to a bundle folder. "
@@ -55,6 +64,33 @@ ABSL_FLAG(
     "outputs/<bundle>/<profile>, or outputs/<bundle>/custom with --features.");
 ABSL_FLAG(bool, version, false,
           "Print the version and the digest of every bundle.");
+ABSL_FLAG(bool, check, false,
+          "compile: write nothing; exit 1 and print a unified diff of each "
+          "stale output with the command that regenerates it.");
+ABSL_FLAG(std::string, format, "",
+          "diff: text (default), markdown or json. graph: mermaid (default) or "
+          "dot.");
+ABSL_FLAG(bool, exit_code, false, "diff: exit 1 when anything changed.");
+ABSL_FLAG(std::string, rbac, "",
+          "explain, can-i, graph: read this RBAC YAML file or output folder "
+          "instead of compiling a selection.");
+ABSL_FLAG(std::string, target_namespace, "",
+          "explain, can-i: the selection's target namespace (--namespace is "
+          "the request's there, as in kubectl).");
+ABSL_FLAG(bool, list, false,
+          "can-i: list what the subject may do in the namespace.");
+ABSL_FLAG(bool, all_namespaces, false,
+          "can-i: ask cluster-wide rather than in one namespace.");
+ABSL_FLAG(std::string, as, "",
+          "explain, can-i: the identity asking: a user name or "
+          "system:serviceaccount:NAMESPACE:NAME. Default: the compiled "
+          "service account.");
+ABSL_FLAG(std::string, as_group, "",
+          "explain, can-i: comma-separated groups of the --as identity.");
+ABSL_FLAG(std::string, name, "",
+          "import: the feature's name. Default: from the file name.");
+ABSL_FLAG(std::string, out, "",
+          "import: write the feature to this file instead of stdout.");
 
 namespace {
 
@@ -75,13 +111,34 @@ constexpr char kUsage[] =
     "stdout\n"
     "\n"
     "Exit codes: 0 written; 2 invalid input, flags or output folder (nothing "
-    "written).";
+    "written).\n"
+    "\n"
+    "Other commands (rbacc COMMAND [args] [flags]):\n"
+    "  check                          like compile --check: exit 1 and print "
+    "a diff when outputs/ are stale\n"
+    "  diff A B                       semantic permission diff; A and B are a "
+    "profile (full),\n"
+    "                                 features (base,show-gpus), "
+    "BUNDLE:PROFILE, "
+    "BUNDLE: or an rbac.yaml/folder\n"
+    "  explain [VERB RESOURCE [NAME]] why each permission is granted, or why "
+    "one request is (not)\n"
+    "  can-i VERB RESOURCE[/SUB] [NAME]  yes/no like kubectl auth can-i "
+    "(--namespace, --list, --as)\n"
+    "  import FILE.yaml               RBAC YAML to a feature textproto "
+    "(--name, --out)\n"
+    "  graph                          subjects -> bindings -> roles -> "
+    "resources (--format=mermaid|dot)\n"
+    "\n"
+    "  bazel run //compiler -- diff minimal full --format=markdown\n"
+    "  bazel run //compiler -- can-i create pods/exec --profile=full\n"
+    "  bazel run //compiler -- explain list pods --profile=full "
+    "--namespace=kube-system";
 
-// The commands DESIGN.md names; only `compile` exists in this version.
+// The commands DESIGN.md names that this version does not have.
 const std::vector<std::string>& PlannedCommands() {
   static const auto* const kCommands =
-      new std::vector<std::string>{"check",  "lint", "diff", "explain", "can-i",
-                                   "import", "fmt",  "list", "graph"};
+      new std::vector<std::string>{"lint", "fmt", "list"};
   return *kCommands;
 }
 
@@ -105,68 +162,238 @@ std::vector<std::string> SplitList(const std::string& value) {
   return absl::StrSplit(value, ',', absl::SkipWhitespace());
 }
 
+// What every command gets: the command line and the workspace.
+struct CommandLine {
+  int argc;
+  char** argv;
+  // Positional arguments after the command name.
+  std::vector<std::string> arguments;
+  std::string workspace_root;
+};
+
+// The parameter flags as overrides of a selection. `namespace_flag` names the
+// flag that sets the selection's namespace ("namespace" for compile,
+// "target_namespace" where --namespace is the request's).
+rbacc::SelectionOverrides Overrides(const CommandLine& line,
+                                    absl::string_view namespace_flag) {
+  rbacc::SelectionOverrides overrides;
+  if (Given(line.argc, line.argv, "features")) {
+    overrides.features = {SplitList(absl::GetFlag(FLAGS_features)),
+                          {"--features"}};
+  }
+  if (Given(line.argc, line.argv, namespace_flag)) {
+    overrides.namespace_name = {namespace_flag == "namespace"
+                                    ? absl::GetFlag(FLAGS_namespace)
+                                    : absl::GetFlag(FLAGS_target_namespace),
+                                {absl::StrCat("--", namespace_flag)}};
+  }
+  if (Given(line.argc, line.argv, "service_account")) {
+    overrides.service_account = {absl::GetFlag(FLAGS_service_account),
+                                 {"--service_account"}};
+  }
+  if (Given(line.argc, line.argv, "remote_identity")) {
+    overrides.remote_identity = {absl::GetFlag(FLAGS_remote_identity),
+                                 {"--remote_identity"}};
+  }
+  if (Given(line.argc, line.argv, "subjects")) {
+    overrides.subjects = {SplitList(absl::GetFlag(FLAGS_subjects)),
+                          {"--subjects"}};
+  }
+  return overrides;
+}
+
+// The policy explain, can-i and graph look at: --rbac, or the selection
+// flags. Prints why and returns false when there is no selection.
+bool Policy(const CommandLine& line, absl::string_view namespace_flag,
+            const char* command, rbacc::PolicySpec* spec) {
+  const rbacc::SelectionOverrides overrides = Overrides(line, namespace_flag);
+  const std::string rbac = absl::GetFlag(FLAGS_rbac);
+  const std::string profile = absl::GetFlag(FLAGS_profile);
+  if (rbac.empty() && profile.empty() && !overrides.features) {
+    std::cerr << "rbacc " << command
+              << ": name what to look at: --profile=NAME, --features=... or "
+                 "--rbac=FILE_OR_FOLDER\n";
+    return false;
+  }
+  *spec = rbacc::SelectionSpec(rbac, absl::GetFlag(FLAGS_bundle), profile,
+                               overrides);
+  return true;
+}
+
+// Rejects positional arguments for commands that take none.
+bool NoArguments(const CommandLine& line, const char* command) {
+  if (line.arguments.empty()) return true;
+  std::cerr << "rbacc " << command << ": unexpected argument \""
+            << line.arguments[0]
+            << "\"; flags are written --name=value (see --help)\n";
+  return false;
+}
+
+int Compile(const CommandLine& line, bool check) {
+  if (!NoArguments(line, check ? "check" : "compile")) return rbacc::kExitError;
+  rbacc::CompileOptions options;
+  options.workspace_root = line.workspace_root;
+  options.bundle = absl::GetFlag(FLAGS_bundle);
+  options.profile = absl::GetFlag(FLAGS_profile);
+  options.overrides = Overrides(line, "namespace");
+  if (Given(line.argc, line.argv, "out_dir")) {
+    options.out_dir = absl::GetFlag(FLAGS_out_dir);
+  }
+  options.check = check || absl::GetFlag(FLAGS_check);
+  return rbacc::RunCompile(options, std::cout, std::cerr);
+}
+
+int RunCompileCommand(const CommandLine& line) { return Compile(line, false); }
+
+int RunCheckCommand(const CommandLine& line) { return Compile(line, true); }
+
+int RunDiffCommand(const CommandLine& line) {
+  if (line.arguments.size() != 2) {
+    std::cerr << "rbacc diff: takes two policies: rbacc diff A B (a profile, "
+                 "features a,b, BUNDLE:PROFILE, BUNDLE: or an rbac.yaml or "
+                 "output folder)\n";
+    return rbacc::kExitError;
+  }
+  rbacc::DiffOptions options;
+  options.workspace_root = line.workspace_root;
+  options.before = line.arguments[0];
+  options.after = line.arguments[1];
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "markdown") {
+    options.format = rbacc::DiffFormat::kMarkdown;
+  } else if (format == "json") {
+    options.format = rbacc::DiffFormat::kJson;
+  } else if (!format.empty() && format != "text") {
+    std::cerr << "--format: error: unknown diff format \"" << format
+              << "\"; use text, markdown or json\n";
+    return rbacc::kExitError;
+  }
+  options.exit_code = absl::GetFlag(FLAGS_exit_code);
+  return rbacc::RunDiff(options, std::cout, std::cerr);
+}
+
+// --namespace as a request's namespace, unset when not given.
+std::optional<std::string> RequestNamespace(const CommandLine& line) {
+  if (!Given(line.argc, line.argv, "namespace")) return std::nullopt;
+  return absl::GetFlag(FLAGS_namespace);
+}
+
+int RunExplainCommand(const CommandLine& line) {
+  rbacc::ExplainOptions options;
+  options.workspace_root = line.workspace_root;
+  if (!Policy(line, "target_namespace", "explain", &options.policy)) {
+    return rbacc::kExitError;
+  }
+  options.request = line.arguments;
+  options.request_namespace = RequestNamespace(line);
+  options.as = absl::GetFlag(FLAGS_as);
+  options.as_groups = SplitList(absl::GetFlag(FLAGS_as_group));
+  return rbacc::RunExplain(options, std::cout, std::cerr);
+}
+
+int RunCanICommand(const CommandLine& line) {
+  rbacc::CanIOptions options;
+  options.workspace_root = line.workspace_root;
+  if (!Policy(line, "target_namespace", "can-i", &options.policy)) {
+    return rbacc::kExitError;
+  }
+  options.request = line.arguments;
+  options.request_namespace = RequestNamespace(line);
+  options.all_namespaces = absl::GetFlag(FLAGS_all_namespaces);
+  options.list = absl::GetFlag(FLAGS_list);
+  options.as = absl::GetFlag(FLAGS_as);
+  options.as_groups = SplitList(absl::GetFlag(FLAGS_as_group));
+  return rbacc::RunCanI(options, std::cout, std::cerr);
+}
+
+int RunImportCommand(const CommandLine& line) {
+  if (line.arguments.size() != 1) {
+    std::cerr << "rbacc import: takes one YAML file: rbacc import FILE.yaml\n";
+    return rbacc::kExitError;
+  }
+  rbacc::ImportCommandOptions options;
+  options.workspace_root = line.workspace_root;
+  options.file = line.arguments[0];
+  options.feature_name = absl::GetFlag(FLAGS_name);
+  options.out = absl::GetFlag(FLAGS_out);
+  return rbacc::RunImport(options, std::cout, std::cerr);
+}
+
+int RunGraphCommand(const CommandLine& line) {
+  if (!NoArguments(line, "graph")) return rbacc::kExitError;
+  rbacc::GraphOptions options;
+  options.workspace_root = line.workspace_root;
+  if (!Policy(line, "namespace", "graph", &options.policy)) {
+    return rbacc::kExitError;
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "dot") {
+    options.format = rbacc::GraphFormat::kDot;
+  } else if (!format.empty() && format != "mermaid") {
+    std::cerr << "--format: error: unknown graph format \"" << format
+              << "\"; use mermaid or dot\n";
+    return rbacc::kExitError;
+  }
+  return rbacc::RunGraph(options, std::cout, std::cerr);
+}
+
+// Every command of this version, by name.
+struct Command {
+  const char* name;
+  int (*run)(const CommandLine& line);
+};
+constexpr Command kCommands[] = {
+    {"compile", RunCompileCommand}, {"check", RunCheckCommand},
+    {"diff", RunDiffCommand},       {"explain", RunExplainCommand},
+    {"can-i", RunCanICommand},      {"import", RunImportCommand},
+    {"graph", RunGraphCommand},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // Flags may be spelled with dashes, as kubectl and git spell them
+  // (--exit-code, --all-namespaces): their names become --exit_code, ...
+  std::vector<std::string> spelled(argv, argv + argc);
+  for (std::string& arg : spelled) {
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "--")) continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + end, '-', '_');
+  }
+  std::vector<char*> normalized;
+  for (std::string& arg : spelled) normalized.push_back(arg.data());
+  argv = normalized.data();
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
 
   const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
-  const std::string workspace_root = workspace != nullptr ? workspace : ".";
+  CommandLine line{argc, argv, {}, workspace != nullptr ? workspace : "."};
   if (absl::GetFlag(FLAGS_version)) {
-    return rbacc::RunVersion(workspace_root, std::cout, std::cerr);
+    return rbacc::RunVersion(line.workspace_root, std::cout, std::cerr);
   }
 
-  if (positional.size() > 1) {
-    const std::string command = positional[1];
-    if (command != "compile") {
-      std::vector<std::string> known = PlannedCommands();
-      known.push_back("compile");
-      const bool planned =
-          std::find(PlannedCommands().begin(), PlannedCommands().end(),
-                    command) != PlannedCommands().end();
-      std::cerr << "rbacc: "
-                << (planned ? absl::StrCat(
-                                  "the `", command,
-                                  "` command is not available in this version")
-                            : absl::StrCat("unknown command \"", command, "\"",
-                                           rbacc::DidYouMean(command, known)))
-                << "; available: compile (see --help)\n";
-      return rbacc::kExitError;
-    }
-    if (positional.size() > 2) {
-      std::cerr << "rbacc compile: unexpected argument \"" << positional[2]
-                << "\"; flags are written --name=value (see --help)\n";
-      return rbacc::kExitError;
-    }
+  const std::string command = positional.size() > 1 ? positional[1] : "compile";
+  line.arguments.assign(
+      positional.begin() + std::min<size_t>(2, positional.size()),
+      positional.end());
+  std::vector<std::string> available;
+  for (const Command& entry : kCommands) {
+    if (command == entry.name) return entry.run(line);
+    available.push_back(entry.name);
   }
-
-  rbacc::CompileOptions options;
-  options.workspace_root = workspace_root;
-  options.bundle = absl::GetFlag(FLAGS_bundle);
-  options.profile = absl::GetFlag(FLAGS_profile);
-  rbacc::SelectionOverrides& overrides = options.overrides;
-  if (Given(argc, argv, "features")) {
-    overrides.features = {SplitList(absl::GetFlag(FLAGS_features)),
-                          {"--features"}};
-  }
-  if (Given(argc, argv, "namespace")) {
-    overrides.namespace_name = {absl::GetFlag(FLAGS_namespace),
-                                {"--namespace"}};
-  }
-  if (Given(argc, argv, "service_account")) {
-    overrides.service_account = {absl::GetFlag(FLAGS_service_account),
-                                 {"--service_account"}};
-  }
-  if (Given(argc, argv, "remote_identity")) {
-    overrides.remote_identity = {absl::GetFlag(FLAGS_remote_identity),
-                                 {"--remote_identity"}};
-  }
-  if (Given(argc, argv, "subjects")) {
-    overrides.subjects = {SplitList(absl::GetFlag(FLAGS_subjects)),
-                          {"--subjects"}};
-  }
-  if (Given(argc, argv, "out_dir"))
-    options.out_dir = absl::GetFlag(FLAGS_out_dir);
-  return rbacc::RunCompile(options, std::cout, std::cerr);
+  std::vector<std::string> known = PlannedCommands();
+  known.insert(known.end(), available.begin(), available.end());
+  const bool planned =
+      std::find(PlannedCommands().begin(), PlannedCommands().end(), command) !=
+      PlannedCommands().end();
+  std::cerr << "rbacc: "
+            << (planned
+                    ? absl::StrCat("the `", command,
+                                   "` command is not available in this version")
+                    : absl::StrCat("unknown command \"", command, "\"",
+                                   rbacc::DidYouMean(command, known)))
+            << "; available: " << absl::StrJoin(available, ", ")
+            << " (see --help)\n";
+  return rbacc::kExitError;
 }
