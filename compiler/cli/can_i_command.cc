@@ -16,29 +16,12 @@
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/review/grants.h"
 #include "compiler/review/policy_input.h"
 #include "compiler/review/request_parser.h"
 
 namespace rbacc {
 namespace {
-
-// The role a binding refers to, or nullptr.
-const RoleObject* FindRole(const RbacObjects& objects,
-                           const BindingObject& binding) {
-  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
-    return nullptr;
-  }
-  const std::string role_namespace =
-      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  for (const RoleObject& role : objects.roles) {
-    if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace &&
-        (binding.role_kind == "Role") == !role.is_cluster_role()) {
-      return &role;
-    }
-  }
-  return nullptr;
-}
 
 // kubectl's --list table: the rules that apply to `user` in `namespace_name`
 // (ClusterRoleBindings, and RoleBindings of that namespace), one row per
@@ -60,7 +43,7 @@ std::string ListTable(const RbacObjects& objects, const UserInfo& user,
                       return SubjectAppliesTo(subject, user,
                                               binding.metadata.namespace_name);
                     });
-    const RoleObject* role = FindRole(objects, binding);
+    const RoleObject* role = FindBoundRole(objects, binding);
     if (!applies || role == nullptr) continue;
     for (const CompiledRule& compiled : role->rules) {
       const PolicyRule& rule = compiled.rule;

@@ -17,24 +17,6 @@
 namespace rbacc {
 namespace {
 
-// The role a binding refers to, or nullptr.
-const RoleObject* FindRole(const RbacObjects& objects,
-                           const BindingObject& binding) {
-  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
-    return nullptr;
-  }
-  const std::string role_namespace =
-      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  for (const RoleObject& role : objects.roles) {
-    if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace &&
-        (binding.role_kind == "Role") == !role.is_cluster_role()) {
-      return &role;
-    }
-  }
-  return nullptr;
-}
-
 ObjectRef BindingRef(const BindingObject& binding) {
   return {binding.is_cluster_binding() ? "ClusterRoleBinding" : "RoleBinding",
           binding.metadata.namespace_name, binding.metadata.name};
@@ -171,7 +153,7 @@ RequestExplanation ExplainRequest(const RbacObjects& objects,
                                               binding.metadata.namespace_name);
                     });
     if (!applies) continue;
-    const RoleObject* role = FindRole(objects, binding);
+    const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     for (const CompiledRule& rule : role->rules) {
       const RuleChain chain{BindingRef(binding), RoleRef(*role), rule};
@@ -225,7 +207,7 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
     const ObjectRef role_ref = RoleRef(role);
     std::vector<std::string> bound_by;
     for (const BindingObject& binding : input.objects.bindings) {
-      if (FindRole(input.objects, binding) == &role) {
+      if (FindBoundRole(input.objects, binding) == &role) {
         bound_by.push_back(BindingRef(binding).ToString());
       }
     }

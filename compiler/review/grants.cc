@@ -13,24 +13,6 @@
 namespace rbacc {
 namespace {
 
-// The role `binding` refers to, or nullptr.
-const RoleObject* FindRole(const RbacObjects& objects,
-                           const BindingObject& binding) {
-  const std::string role_namespace =
-      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
-    return nullptr;
-  }
-  for (const RoleObject& role : objects.roles) {
-    if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace &&
-        (binding.role_kind == "Role") == !role.is_cluster_role()) {
-      return &role;
-    }
-  }
-  return nullptr;
-}
-
 // `rule` with only the sources that declare `target`.
 CompiledRule SourcesFor(const CompiledRule& rule, const std::string& target) {
   CompiledRule result;
@@ -46,6 +28,23 @@ CompiledRule SourcesFor(const CompiledRule& rule, const std::string& target) {
 
 }  // namespace
 
+const RoleObject* FindBoundRole(const RbacObjects& objects,
+                                const BindingObject& binding) {
+  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
+    return nullptr;
+  }
+  const std::string role_namespace =
+      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
+  for (const RoleObject& role : objects.roles) {
+    if (role.metadata.name == binding.role_name &&
+        role.metadata.namespace_name == role_namespace &&
+        (binding.role_kind == "Role") == !role.is_cluster_role()) {
+      return &role;
+    }
+  }
+  return nullptr;
+}
+
 std::string ObjectRef::ToString() const {
   return namespace_name.empty()
              ? absl::StrCat(kind, " ", name)
@@ -55,7 +54,7 @@ std::string ObjectRef::ToString() const {
 std::vector<Grant> ExpandGrants(const RbacObjects& objects) {
   std::vector<Grant> grants;
   for (const BindingObject& binding : objects.bindings) {
-    const RoleObject* role = FindRole(objects, binding);
+    const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     const ObjectRef binding_ref{
         binding.is_cluster_binding() ? "ClusterRoleBinding" : "RoleBinding",

@@ -50,6 +50,12 @@ struct Grant {
   CompiledRule rule;
 };
 
+// Returns the role `binding` refers to as the authorizer resolves it (a Role
+// of the binding's namespace, or a ClusterRole), or nullptr when `objects`
+// have none (or a ClusterRoleBinding names a Role).
+const RoleObject* FindBoundRole(const RbacObjects& objects,
+                                const BindingObject& binding);
+
 // Returns every grant of `objects`, sorted by (subject, namespace, permission,
 // binding). A binding's role is a Role of the binding's namespace or a
 // ClusterRole, as the authorizer resolves it; bindings to missing roles grant

@@ -65,24 +65,6 @@ std::string RuleMessage(const std::string& indent, const std::string& field,
                       inner, "reason: ", Quoted(reason), "\n", indent, "}\n");
 }
 
-// The role a binding refers to, or nullptr.
-const RoleObject* FindRole(const RbacObjects& objects,
-                           const BindingObject& binding) {
-  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
-    return nullptr;
-  }
-  const std::string role_namespace =
-      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  for (const RoleObject& role : objects.roles) {
-    if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace &&
-        (binding.role_kind == "Role") == !role.is_cluster_role()) {
-      return &role;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string FeatureNameFromFile(const std::string& path) {
@@ -126,7 +108,7 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
   std::set<const RoleObject*> bound;
   std::set<std::string> other_subjects;
   for (const BindingObject& binding : objects.bindings) {
-    const RoleObject* role = FindRole(objects, binding);
+    const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     bound.insert(role);
     const std::string scope = binding.metadata.namespace_name;
