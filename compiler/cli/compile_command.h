@@ -30,6 +30,9 @@ inline constexpr char kDefaultBundle[] = "skypilot";
 
 // Exit code: every output was written.
 inline constexpr int kExitOk = 0;
+// Exit code: with CompileOptions::check, some output is stale (it differs from
+// what would be written, is missing, or is not generated at all).
+inline constexpr int kExitStale = 1;
 // Exit code: the input or flags are wrong, or an output could not be written;
 // nothing was written (previous outputs are untouched).
 inline constexpr int kExitError = 2;
@@ -67,6 +70,9 @@ struct CompileOptions {
   std::optional<std::string> out_dir;
   // How unacknowledged lint findings are reported (--lint).
   LintMode lint = LintMode::kWarn;
+  // Write nothing; compare every output folder with what would be written
+  // (`rbacc check`, `--check`).
+  bool check = false;
 };
 
 // One compilation, compiled, linted and emitted, ready to write.
@@ -103,6 +109,12 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
 // folder (only when every compilation succeeded). Reports progress and issues
 // on `err`, and rbac.yaml on `out` for --out_dir=-. Returns kExitOk or
 // kExitError.
+//
+// With options.check nothing is written: each output file that differs from
+// what would be written, is missing, or is in an output folder without being
+// generated is reported on `out` as a unified diff followed by
+// "run: <the command that regenerates it>"; returns kExitStale when any is,
+// kExitOk when all are current, kExitError as above.
 int RunCompile(const CompileOptions& options, std::ostream& out,
                std::ostream& err);
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/common/version.h"
+#include "compiler/emit/graph.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -353,6 +354,9 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
           ? ""
           : absl::StrCat(", profile `", selection.profile_name, "`"),
       "\n\n");
+  absl::StrAppend(&out, "```mermaid\n",
+                  RenderGraph(policy.objects, GraphFormat::kMermaid),
+                  "```\n\n");
   std::vector<std::string> subjects;
   for (const Subject& subject : policy.subjects) {
     subjects.push_back(SubjectText(subject));

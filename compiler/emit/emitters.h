@@ -45,7 +45,8 @@ std::string EmitAppConfig(const CompiledPolicy& policy);
 // kustomization.yaml naming rbac.yaml as its only resource.
 std::string EmitKustomization(const CompiledPolicy& policy);
 
-// PERMISSIONS.md: per role, a table of (API group, resource, verbs, scope,
+// PERMISSIONS.md: a Mermaid graph of subjects, bindings, roles and resources
+// (see graph.h), then per role, a table of (API group, resource, verbs, scope,
 // features, reason), then the lint findings the policy acknowledges, with their
 // reasons.
 std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,

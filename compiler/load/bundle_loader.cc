@@ -64,6 +64,18 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
 
 }  // namespace
 
+bool IsBundlePath(const std::string& argument) {
+  return absl::StrContains(argument, '/') || absl::StartsWith(argument, ".");
+}
+
+std::string BundleDirectory(const std::string& workspace_root,
+                            const std::string& argument) {
+  const std::filesystem::path root(workspace_root);
+  return (IsBundlePath(argument) ? root / argument
+                                 : root / kPoliciesFolder / argument)
+      .string();
+}
+
 absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                                         const std::string& display_directory,
                                         IssueList* issues) {

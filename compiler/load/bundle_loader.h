@@ -55,6 +55,20 @@ struct LoadedBundle {
   std::map<std::string, std::string> file_texts;
 };
 
+// The folder under a workspace that holds one folder per bundle.
+inline constexpr char kPoliciesFolder[] = "policies";
+
+// True when a --bundle argument is a path to a bundle folder (it contains "/"
+// or starts with ".") rather than a folder name under policies/.
+bool IsBundlePath(const std::string& argument);
+
+// Returns the folder a --bundle argument names: the path itself, resolved
+// against `workspace_root` unless absolute, or
+// <workspace_root>/policies/<argument> for a name. Never fails; LoadBundle
+// reports a folder without a bundle.
+std::string BundleDirectory(const std::string& workspace_root,
+                            const std::string& argument);
+
 // Reads the bundle in `directory` (shown to users as `display_directory`).
 // Input mistakes (syntax errors, unknown fields, a listed feature without a
 // file, a file larger than kMaxPolicyFileBytes) are added to `issues`. Returns

@@ -16,25 +16,6 @@ namespace {
 
 constexpr char kAll[] = "*";
 
-// One permission: a single group, resource (or URL), verb, and a sorted set of
-// names.
-struct Atom {
-  bool is_url = false;
-  std::string group;
-  // The resource, or the URL when is_url.
-  std::string target;
-  std::string verb;
-  std::vector<std::string> names;
-
-  auto Tie() const { return std::tie(is_url, group, target, verb, names); }
-  friend bool operator<(const Atom& a, const Atom& b) {
-    return a.Tie() < b.Tie();
-  }
-  friend bool operator==(const Atom& a, const Atom& b) {
-    return a.Tie() == b.Tie();
-  }
-};
-
 // Sources in declaration order within each feature.
 bool SourceLess(const RuleSource& a, const RuleSource& b) {
   return std::tie(a.feature, a.location, a.reason) <
@@ -55,7 +36,7 @@ bool IsSubset(const std::vector<std::string>& sorted_small,
 
 // The targets that may grant everything `atom.target` grants: itself, "*",
 // "*/<sub>" for a subresource, and for URLs every "<prefix>*".
-std::vector<std::string> CoveringTargets(const Atom& atom) {
+std::vector<std::string> CoveringTargets(const Permission& atom) {
   std::vector<std::string> targets = {atom.target, kAll};
   if (atom.is_url) {
     for (size_t length = 0; length <= atom.target.size(); ++length) {
@@ -70,27 +51,28 @@ std::vector<std::string> CoveringTargets(const Atom& atom) {
   return targets;
 }
 
-// Index of atoms by everything but names, for finding coverers.
-using AtomsByKey =
-    std::map<std::tuple<bool, std::string, std::string, std::string>,
-             std::vector<const Atom*>>;
+}  // namespace
 
-// Returns an atom that grants everything `atom` grants, or nullptr. An atom
-// equal to `atom` counts only when `allow_equal`.
-const Atom* FindCoverer(const Atom& atom, const AtomsByKey& index,
-                        bool allow_equal = false) {
+void PermissionIndex::Add(const Permission* permission) {
+  index_[{permission->is_url, permission->group, permission->target,
+          permission->verb}]
+      .push_back(permission);
+}
+
+const Permission* PermissionIndex::FindCoverer(const Permission& atom,
+                                               bool allow_equal) const {
   std::vector<std::string> groups = {atom.group};
   if (!atom.is_url && atom.group != kAll) groups.push_back(kAll);
   std::vector<std::string> verbs = {atom.verb};
   if (atom.verb != kAll) verbs.push_back(kAll);
   const std::vector<std::string> targets = CoveringTargets(atom);
-  const Atom* best = nullptr;
+  const Permission* best = nullptr;
   for (const std::string& group : groups) {
     for (const std::string& target : targets) {
       for (const std::string& verb : verbs) {
-        const auto found = index.find({atom.is_url, group, target, verb});
-        if (found == index.end()) continue;
-        for (const Atom* candidate : found->second) {
+        const auto found = index_.find({atom.is_url, group, target, verb});
+        if (found == index_.end()) continue;
+        for (const Permission* candidate : found->second) {
           if (!allow_equal && *candidate == atom) continue;
           const bool names_cover =
               candidate->names.empty() ||
@@ -104,59 +86,56 @@ const Atom* FindCoverer(const Atom& atom, const AtomsByKey& index,
   return best;
 }
 
-// Splits a rule into its atoms.
-std::vector<Atom> SplitIntoAtoms(const PolicyRule& rule) {
-  std::vector<Atom> split;
+std::vector<Permission> SplitIntoPermissions(const PolicyRule& rule) {
+  std::vector<Permission> split;
   const std::vector<std::string> names = SortedUnique(rule.resource_names);
   for (const std::string& verb : rule.verbs) {
     for (const std::string& url : rule.non_resource_urls) {
-      split.push_back(Atom{true, "", url, verb, {}});
+      split.push_back(Permission{true, "", url, verb, {}});
     }
     for (const std::string& group : rule.api_groups) {
       for (const std::string& resource : rule.resources) {
-        split.push_back(Atom{false, group, resource, verb, names});
+        split.push_back(Permission{false, group, resource, verb, names});
       }
     }
   }
   return split;
 }
 
-}  // namespace
-
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
-  std::set<Atom> by_atoms;
+  std::set<Permission> by_atoms;
   for (const PolicyRule& covering : by) {
-    for (Atom& atom : SplitIntoAtoms(covering))
+    for (Permission& atom : SplitIntoPermissions(covering))
       by_atoms.insert(std::move(atom));
   }
-  AtomsByKey index;
-  for (const Atom& atom : by_atoms) {
-    index[{atom.is_url, atom.group, atom.target, atom.verb}].push_back(&atom);
+  PermissionIndex index;
+  for (const Permission& atom : by_atoms) {
+    index.Add(&atom);
   }
-  const std::vector<Atom> atoms = SplitIntoAtoms(rule);
-  return std::all_of(atoms.begin(), atoms.end(), [&](const Atom& atom) {
-    return FindCoverer(atom, index, /*allow_equal=*/true) != nullptr;
+  const std::vector<Permission> atoms = SplitIntoPermissions(rule);
+  return std::all_of(atoms.begin(), atoms.end(), [&](const Permission& atom) {
+    return index.FindCoverer(atom, /*allow_equal=*/true) != nullptr;
   });
 }
 
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   // 1. Split into atoms, each with the sources that declare it.
-  std::map<Atom, std::vector<const RuleSource*>> atoms;
+  std::map<Permission, std::vector<const RuleSource*>> atoms;
   for (const DeclaredRule& rule : declared) {
-    for (Atom& atom : SplitIntoAtoms(rule.rule)) {
+    for (Permission& atom : SplitIntoPermissions(rule.rule)) {
       atoms[std::move(atom)].push_back(&rule.source);
     }
   }
 
   // 2. Drop atoms another atom covers.
-  AtomsByKey index;
+  PermissionIndex index;
   for (const auto& [atom, sources] : atoms) {
-    index[{atom.is_url, atom.group, atom.target, atom.verb}].push_back(&atom);
+    index.Add(&atom);
   }
   CompactedRules result;
-  std::vector<const Atom*> kept;
+  std::vector<const Permission*> kept;
   for (const auto& [atom, sources] : atoms) {
-    const Atom* coverer = FindCoverer(atom, index);
+    const Permission* coverer = index.FindCoverer(atom);
     if (coverer == nullptr) {
       kept.push_back(&atom);
       continue;
@@ -168,8 +147,8 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     grant.verbs.push_back(atom.verb);
     grant.resource_names = atom.names;
     // The coverer itself may be covered; follow the chain to a kept atom.
-    const Atom* top = coverer;
-    while (const Atom* next = FindCoverer(*top, index)) top = next;
+    const Permission* top = coverer;
+    while (const Permission* next = index.FindCoverer(*top)) top = next;
     const RuleSource& covered_by = *atoms.at(*top).front();
     for (const RuleSource* source : sources) {
       result.covered.push_back({grant, *source, covered_by});
@@ -181,17 +160,17 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   //    verbs).
   using TargetKey =
       std::tuple<bool, std::string, std::string, std::vector<std::string>>;
-  std::map<TargetKey, std::vector<const Atom*>> by_target;
-  for (const Atom* atom : kept) {
+  std::map<TargetKey, std::vector<const Permission*>> by_target;
+  for (const Permission* atom : kept) {
     by_target[{atom->is_url, atom->group, atom->target, atom->names}].push_back(
         atom);
   }
   using RuleKey = std::tuple<bool, std::string, std::vector<std::string>,
                              std::vector<std::string>>;
-  std::map<RuleKey, std::vector<const Atom*>> by_rule;
+  std::map<RuleKey, std::vector<const Permission*>> by_rule;
   for (const auto& [key, target_atoms] : by_target) {
     std::vector<std::string> verbs;
-    for (const Atom* atom : target_atoms) verbs.push_back(atom->verb);
+    for (const Permission* atom : target_atoms) verbs.push_back(atom->verb);
     SortVerbs(verbs);
     RuleKey rule_key{std::get<0>(key), std::get<1>(key), std::get<3>(key),
                      verbs};
@@ -205,7 +184,7 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     CompiledRule compiled;
     std::set<std::string> targets;
     std::map<const RuleSource*, std::set<std::string>> source_targets;
-    for (const Atom* atom : rule_atoms) {
+    for (const Permission* atom : rule_atoms) {
       targets.insert(atom->target);
       for (const RuleSource* source : atoms.at(*atom)) {
         source_targets[source].insert(atom->target);

@@ -14,7 +14,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
@@ -183,8 +187,70 @@ absl::Status ReadMetadata(const YAML::Node& object, absl::string_view kind,
   return absl::OkStatus();
 }
 
-// Reads a role's rules in the order written; absent rules are none.
-absl::Status ReadRules(const YAML::Node& node,
+// The text being read: its name in errors and locations, and its lines.
+struct YamlText {
+  std::string display_name;
+  std::vector<absl::string_view> lines;
+};
+
+// The comment on `line` ("" when none): the text after a "#" that starts the
+// line or follows a space or tab outside quotes, trimmed.
+std::string LineComment(absl::string_view line) {
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' &&
+               (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return std::string(absl::StripAsciiWhitespace(line.substr(i + 1)));
+    }
+  }
+  return "";
+}
+
+// The last 0-based line holding part of `node`.
+int LastLine(const YAML::Node& node) {
+  int last = node.Mark().line;
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      last = std::max({last, LastLine(entry.first), LastLine(entry.second)});
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) last = std::max(last, LastLine(item));
+  }
+  return last;
+}
+
+// The comments that sit on a rule: the comment lines right above it, then the
+// comments at the end of its own lines, joined by spaces.
+std::string RuleComment(const YAML::Node& rule, const YamlText& text) {
+  const int first = rule.Mark().line;
+  const int last = std::min<int>(LastLine(rule), text.lines.size() - 1);
+  std::vector<std::string> above;
+  for (int line = first - 1; line >= 0; --line) {
+    const absl::string_view stripped =
+        absl::StripAsciiWhitespace(text.lines[line]);
+    if (!absl::StartsWith(stripped, "#")) break;
+    above.push_back(LineComment(stripped));
+  }
+  std::vector<std::string> comments(above.rbegin(), above.rend());
+  for (int line = first; line <= last; ++line) {
+    std::string comment = LineComment(text.lines[line]);
+    if (!comment.empty()) comments.push_back(std::move(comment));
+  }
+  comments.erase(std::remove(comments.begin(), comments.end(), ""),
+                 comments.end());
+  return absl::StrJoin(comments, " ");
+}
+
+// Reads a role's rules in the order written; absent rules are none. Each rule
+// gets one source: where it is and the comments on it.
+absl::Status ReadRules(const YAML::Node& node, const YamlText& text,
                        std::vector<CompiledRule>& rules) {
   if (IsAbsent(node)) return absl::OkStatus();
   if (!node.IsSequence()) {
@@ -195,13 +261,23 @@ absl::Status ReadRules(const YAML::Node& node,
     const std::string what = absl::StrCat("rules[", rules.size(), "]");
     absl::Status status = CheckMap(item, what);
     if (!status.ok()) return status;
-    PolicyRule& rule = rules.emplace_back().rule;
+    CompiledRule& compiled = rules.emplace_back();
+    PolicyRule& rule = compiled.rule;
     for (const RuleField& field : kRuleFields) {
       status =
           ReadStringList(item[field.key], absl::StrCat(what, ".", field.key),
                          rule.*field.member);
       if (!status.ok()) return status;
     }
+    RuleSource& source = compiled.sources.emplace_back();
+    source.location = {text.display_name, item.Mark().line, item.Mark().column};
+    source.reason = RuleComment(item, text);
+    source.resources = rule.non_resource_urls.empty() ? rule.resources
+                                                      : rule.non_resource_urls;
+    std::sort(source.resources.begin(), source.resources.end());
+    source.resources.erase(
+        std::unique(source.resources.begin(), source.resources.end()),
+        source.resources.end());
   }
   return absl::OkStatus();
 }
@@ -264,7 +340,7 @@ absl::Status ReadBinding(const YAML::Node& object, absl::string_view kind,
 // Reads one document, or one item of a List, into `objects`. `what` names it in
 // errors.
 absl::Status ReadObject(const YAML::Node& node, absl::string_view what,
-                        RbacObjects& objects) {
+                        const YamlText& text, RbacObjects& objects) {
   if (node.IsNull()) return absl::OkStatus();
   if (!node.IsMap()) {
     return ErrorAt(
@@ -292,7 +368,7 @@ absl::Status ReadObject(const YAML::Node& node, absl::string_view what,
     int index = 0;
     for (const auto& item : items) {
       status = ReadObject(item, absl::StrCat(what, " items[", index++, "]"),
-                          objects);
+                          text, objects);
       if (!status.ok()) return status;
     }
     return absl::OkStatus();
@@ -312,7 +388,7 @@ absl::Status ReadObject(const YAML::Node& node, absl::string_view what,
         kind == "Role" ? NamespaceUse::kRequired : NamespaceUse::kIgnored,
         role.metadata);
     if (!status.ok()) return status;
-    return ReadRules(node["rules"], role.rules);
+    return ReadRules(node["rules"], text, role.rules);
   }
   return ReadBinding(
       node, kind,
@@ -370,14 +446,17 @@ absl::Status CheckDocumentsStart(const std::string& text) {
 }
 
 // Reads every document of `yaml_text`; yaml-cpp may throw.
-absl::Status ReadDocuments(absl::string_view yaml_text, RbacObjects& objects) {
+absl::Status ReadDocuments(absl::string_view yaml_text,
+                           const std::string& display_name,
+                           RbacObjects& objects) {
   const std::string text(yaml_text);
+  const YamlText lines{display_name, absl::StrSplit(yaml_text, '\n')};
   absl::Status status = CheckDocumentsStart(text);
   if (!status.ok()) return status;
   const std::vector<YAML::Node> documents = YAML::LoadAll(text);
   for (size_t i = 0; i < documents.size(); ++i) {
-    status =
-        ReadObject(documents[i], absl::StrCat("document ", i + 1), objects);
+    status = ReadObject(documents[i], absl::StrCat("document ", i + 1), lines,
+                        objects);
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
@@ -390,7 +469,7 @@ absl::StatusOr<RbacObjects> ReadRbacYaml(absl::string_view yaml_text,
   RbacObjects objects;
   absl::Status status;
   try {
-    status = ReadDocuments(yaml_text, objects);
+    status = ReadDocuments(yaml_text, display_name, objects);
   } catch (const YAML::Exception& e) {
     // Exceptions about nodes rather than text (e.g. InvalidNode) carry no
     // position.

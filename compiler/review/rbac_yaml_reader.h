@@ -20,6 +20,12 @@ namespace rbacc {
 // InvalidArgumentError "<display_name>:<line>:<col>: <what>" (1-based) for YAML
 // that does not parse or an RBAC object of the wrong shape (e.g. rules that are
 // not a list).
+//
+// Each rule read gets one RuleSource: its 0-based line and column in
+// `display_name`, its resources (or URLs), no feature, and as its reason the
+// comments that sit on it (comment lines right above it and comments at the
+// end of its lines, joined by spaces; "" when none), so that `explain` and
+// `import` can show the YAML's own explanations.
 absl::StatusOr<RbacObjects> ReadRbacYaml(absl::string_view yaml_text,
                                          const std::string& display_name);
 

@@ -3,6 +3,7 @@
 // and the position given for each kind of error.
 #include "compiler/review/rbac_yaml_reader.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -44,12 +45,18 @@ std::string RuleString(const PolicyRule& rule) {
 }
 
 // A rule read from YAML: `rule` (fields in PolicyRule order: apiGroups,
-// resources, verbs, resourceNames, nonResourceURLs) and no sources.
+// resources, verbs, resourceNames, nonResourceURLs) and one source without a
+// feature, naming the rule's resources or URLs.
 MATCHER_P(IsRule, rule,
           absl::StrCat(negation ? "isn't " : "is ", RuleString(rule))) {
   *result_listener << "which is " << RuleString(arg.rule) << " with "
                    << arg.sources.size() << " sources";
-  return arg.rule == rule && arg.sources.empty();
+  if (arg.sources.size() != 1 || !arg.sources[0].feature.empty()) return false;
+  std::vector<std::string> targets =
+      rule.non_resource_urls.empty() ? rule.resources : rule.non_resource_urls;
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  return arg.rule == rule && arg.sources[0].resources == targets;
 }
 
 MATCHER_P3(IsSubject, kind, name, namespace_name,
@@ -593,6 +600,36 @@ TEST(RbacYamlReaderTest, ErrorsGiveTheirPosition) {
     EXPECT_THAT(message, StartsWith(test_case.position));
     EXPECT_THAT(message, HasSubstr(test_case.message));
   }
+}
+
+TEST(RbacYamlReaderTest, RulesKeepTheirPlaceAndComments) {
+  const absl::StatusOr<RbacObjects> objects = ReadRbacYaml(R"(kind: Role
+apiVersion: rbac.authorization.k8s.io/v1
+metadata: {name: r, namespace: ns}
+rules:
+  # Required for pods
+  # and their logs.
+  - apiGroups: [""]
+    resources: ["pods", "pods/log"]  # read only
+    verbs: ["get"]
+  - apiGroups: ["#not-a-comment"]  # after a "quoted # sign"
+    resources: [x]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: [events]
+    verbs: [list]
+)",
+                                                           "page.yaml");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  const std::vector<CompiledRule>& rules = objects->roles[0].rules;
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_EQ(rules[0].sources[0].reason,
+            "Required for pods and their logs. read only");
+  EXPECT_EQ(rules[0].sources[0].location.ToString(), "page.yaml:7:5");
+  EXPECT_EQ(rules[1].sources[0].reason, "after a \"quoted # sign\"");
+  EXPECT_EQ(rules[1].rule.api_groups,
+            std::vector<std::string>{"#not-a-comment"});
+  EXPECT_EQ(rules[2].sources[0].reason, "");
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+#include "compiler/cli/can_i_command.h"
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/cli/review_input.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/policy_rule.h"
+#include "compiler/common/rbac_objects.h"
+#include "compiler/review/grants.h"
+#include "compiler/review/policy_input.h"
+#include "compiler/review/request_parser.h"
+
+namespace rbacc {
+namespace {
+
+// kubectl's --list table: the rules that apply to `user` in `namespace_name`
+// (ClusterRoleBindings, and RoleBindings of that namespace), one row per
+// resource (RESOURCE.GROUP) or URL and names, verbs merged.
+std::string ListTable(const RbacObjects& objects, const UserInfo& user,
+                      const std::string& namespace_name) {
+  // (resource, url, names) -> verbs
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::set<std::string>>
+      rows;
+  for (const BindingObject& binding : objects.bindings) {
+    if (!binding.is_cluster_binding() &&
+        binding.metadata.namespace_name != namespace_name) {
+      continue;
+    }
+    const bool applies =
+        std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                    [&](const Subject& subject) {
+                      return SubjectAppliesTo(subject, user,
+                                              binding.metadata.namespace_name);
+                    });
+    const RoleObject* role = FindBoundRole(objects, binding);
+    if (!applies || role == nullptr) continue;
+    for (const CompiledRule& compiled : role->rules) {
+      const PolicyRule& rule = compiled.rule;
+      const std::string names =
+          absl::StrCat("[", absl::StrJoin(rule.resource_names, " "), "]");
+      for (const std::string& url : rule.non_resource_urls) {
+        rows[{"", url, names}].insert(rule.verbs.begin(), rule.verbs.end());
+      }
+      for (const std::string& group : rule.api_groups) {
+        for (const std::string& resource : rule.resources) {
+          std::string shown = resource;
+          if (!group.empty()) {
+            const size_t slash = resource.find('/');
+            shown = slash == std::string::npos
+                        ? absl::StrCat(resource, ".", group)
+                        : absl::StrCat(resource.substr(0, slash), ".", group,
+                                       resource.substr(slash));
+          }
+          rows[{shown, "", names}].insert(rule.verbs.begin(), rule.verbs.end());
+        }
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> table = {
+      {"Resources", "Non-Resource URLs", "Resource Names", "Verbs"}};
+  for (const auto& [key, verb_set] : rows) {
+    std::vector<std::string> verbs(verb_set.begin(), verb_set.end());
+    SortVerbs(verbs);
+    const auto& [resource, url, names] = key;
+    table.push_back({resource, url.empty() ? "[]" : absl::StrCat("[", url, "]"),
+                     names, absl::StrCat("[", absl::StrJoin(verbs, " "), "]")});
+  }
+  std::vector<size_t> widths(4, 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : table) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      absl::StrAppend(&line, row[i]);
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - row[i].size() + 3, ' ');
+      }
+    }
+    absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.list
+          ? !options.request.empty()
+          : (options.request.size() < 2 || options.request.size() > 3)) {
+    err << "rbacc can-i: takes VERB RESOURCE[/SUBRESOURCE] [NAME], or --list "
+           "without arguments\n";
+    return kExitError;
+  }
+  PolicyInput input;
+  if (!LoadReviewInput(options.policy, options.workspace_root, err, &input)) {
+    return kExitError;
+  }
+  UserInfo user;
+  if (!ResolveUser(input, options.as, options.as_groups, err, &user)) {
+    return kExitError;
+  }
+  const std::string namespace_name =
+      options.all_namespaces
+          ? ""
+          : options.request_namespace.value_or(DefaultRequestNamespace(input));
+  if (options.list) {
+    out << ListTable(input.objects, user, namespace_name);
+    return kExitYes;
+  }
+  absl::StatusOr<Request> request =
+      ParseRequest(options.request[0], options.request[1],
+                   options.request.size() > 2 ? options.request[2] : "",
+                   namespace_name, input.objects);
+  if (!request.ok()) {
+    err << "rbacc can-i: " << request.status().message() << "\n";
+    return kExitError;
+  }
+  const bool allowed = Authorizer(input.objects).Allows(user, *request);
+  out << (allowed ? "yes" : "no") << "\n";
+  return allowed ? kExitYes : kExitNo;
+}
+
+}  // namespace rbacc

@@ -1,0 +1,51 @@
+// The `can-i` command: `kubectl auth can-i`, offline, against a selection or
+// RBAC YAML: prints "yes" or "no" (exit 0 or 1), or with --list the rules
+// that apply to the subject in the namespace.
+#ifndef RBACC_COMPILER_CLI_CAN_I_COMMAND_H_
+#define RBACC_COMPILER_CLI_CAN_I_COMMAND_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/review/policy_input.h"
+
+namespace rbacc {
+
+// Exit code of can-i: the request is allowed (or --list printed).
+inline constexpr int kExitYes = 0;
+// Exit code of can-i: the request is denied.
+inline constexpr int kExitNo = 1;
+
+// The question.
+struct CanIOptions {
+  // Folder holding policies/; relative paths resolve against it.
+  std::string workspace_root = ".";
+  // The policy (see SelectionSpec).
+  PolicySpec policy;
+  // VERB, RESOURCE[/SUB] (or RESOURCE.GROUP[/SUB], or /URL) and optionally
+  // NAME; empty with `list`.
+  std::vector<std::string> request;
+  // The request's namespace, as kubectl's --namespace; unset: the selection's
+  // target namespace (for YAML: "default").
+  std::optional<std::string> request_namespace;
+  // kubectl's --all-namespaces: ask cluster-wide (namespace "").
+  bool all_namespaces = false;
+  // List what the subject may do in the namespace instead of asking.
+  bool list = false;
+  // The identity asking (kubectl's --as, e.g. system:serviceaccount:ns:name
+  // or a user name); empty: the compiled service account.
+  std::string as;
+  // kubectl's --as-group.
+  std::vector<std::string> as_groups;
+};
+
+// Answers on `out`: "yes" or "no" (kubectl's words), or the --list table.
+// Returns kExitYes, kExitNo, or 2 after printing on `err` why the policy or
+// the request cannot be read.
+int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_CLI_CAN_I_COMMAND_H_

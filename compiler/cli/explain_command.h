@@ -1,0 +1,42 @@
+// The `explain` command: every permission of a selection with its feature,
+// file:line and reason; or, for one request, the chain that grants it or the
+// closest rule and why it does not match.
+#ifndef RBACC_COMPILER_CLI_EXPLAIN_COMMAND_H_
+#define RBACC_COMPILER_CLI_EXPLAIN_COMMAND_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/review/policy_input.h"
+
+namespace rbacc {
+
+// What to explain.
+struct ExplainOptions {
+  // Folder holding policies/; relative paths resolve against it.
+  std::string workspace_root = ".";
+  // The policy (see SelectionSpec).
+  PolicySpec policy;
+  // Empty: explain every permission. Else a request: VERB, RESOURCE[/SUB]
+  // and optionally NAME, as `can-i` takes them.
+  std::vector<std::string> request;
+  // The request's namespace; unset: the selection's target namespace (for
+  // YAML: "default"). "" asks cluster-wide.
+  std::optional<std::string> request_namespace;
+  // The identity asking (kubectl's --as); empty: the compiled service
+  // account.
+  std::string as;
+  std::vector<std::string> as_groups;
+};
+
+// Prints the explanation on `out`. Returns 0 (for a request: also when it is
+// denied; the text says so), or 2 after printing on `err` why the policy or
+// the request cannot be read.
+int RunExplain(const ExplainOptions& options, std::ostream& out,
+               std::ostream& err);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_CLI_EXPLAIN_COMMAND_H_

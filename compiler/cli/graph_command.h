@@ -1,0 +1,29 @@
+// The `graph` command: subjects -> bindings -> roles -> resources of a
+// selection (or of RBAC YAML), as Mermaid or Graphviz dot.
+#ifndef RBACC_COMPILER_CLI_GRAPH_COMMAND_H_
+#define RBACC_COMPILER_CLI_GRAPH_COMMAND_H_
+
+#include <ostream>
+#include <string>
+
+#include "compiler/emit/graph.h"
+#include "compiler/review/policy_input.h"
+
+namespace rbacc {
+
+// What to draw and how.
+struct GraphOptions {
+  // Folder holding policies/; relative paths resolve against it.
+  std::string workspace_root = ".";
+  // The policy (see SelectionSpec).
+  PolicySpec policy;
+  GraphFormat format = GraphFormat::kMermaid;
+};
+
+// Prints the graph on `out`. Returns 0, or 2 (after printing why on `err`)
+// when the policy cannot be loaded.
+int RunGraph(const GraphOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_CLI_GRAPH_COMMAND_H_

@@ -1,0 +1,80 @@
+#include "compiler/cli/review_input.h"
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/issue.h"
+#include "compiler/review/policy_input.h"
+#include "compiler/review/request_parser.h"
+
+namespace rbacc {
+
+bool LoadReviewInput(const PolicySpec& spec, const std::string& workspace_root,
+                     std::ostream& err, PolicyInput* input) {
+  IssueList issues;
+  std::map<std::string, std::string> file_texts;
+  absl::StatusOr<PolicyInput> loaded =
+      LoadPolicyInput(spec, workspace_root, &issues, &file_texts);
+  if (!loaded.ok()) {
+    err << loaded.status().message() << "\n";
+    return false;
+  }
+  if (!issues.issues().empty()) err << issues.Render(file_texts);
+  if (issues.has_errors()) return false;
+  *input = *std::move(loaded);
+  return true;
+}
+
+PolicySpec SelectionSpec(const std::string& yaml_path,
+                         const std::string& bundle, const std::string& profile,
+                         const SelectionOverrides& overrides) {
+  PolicySpec spec;
+  spec.yaml_path = yaml_path;
+  spec.bundle = bundle.empty() ? kDefaultBundle : bundle;
+  spec.profile = profile;
+  spec.overrides = overrides;
+  spec.label = yaml_path.empty()
+                   ? absl::StrCat(spec.bundle, ":",
+                                  profile.empty() ? "features" : profile)
+                   : yaml_path;
+  return spec;
+}
+
+bool ResolveUser(const PolicyInput& input, const std::string& as,
+                 const std::vector<std::string>& as_groups, std::ostream& err,
+                 UserInfo* user) {
+  if (!as.empty()) {
+    *user = UserFromAs(as, as_groups);
+    return true;
+  }
+  if (input.compiled && !input.compiled->selection.service_account.empty()) {
+    *user = ServiceAccountUser(input.compiled->selection.primary_namespace(),
+                               input.compiled->selection.service_account);
+  } else if (!input.objects.service_accounts.empty()) {
+    const ObjectMeta& account = input.objects.service_accounts.front();
+    *user = ServiceAccountUser(account.namespace_name, account.name);
+  } else {
+    err << input.label
+        << ": has no ServiceAccount to ask for; name the subject with "
+           "--as=USER or --as=system:serviceaccount:NAMESPACE:NAME\n";
+    return false;
+  }
+  user->groups.insert(user->groups.end(), as_groups.begin(), as_groups.end());
+  return true;
+}
+
+std::string DefaultRequestNamespace(const PolicyInput& input) {
+  if (input.compiled) return input.compiled->selection.primary_namespace();
+  if (!input.objects.service_accounts.empty()) {
+    return input.objects.service_accounts.front().namespace_name;
+  }
+  return "default";
+}
+
+}  // namespace rbacc

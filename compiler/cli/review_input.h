@@ -1,0 +1,43 @@
+// Loading the policy a review command looks at, with input mistakes printed
+// the way `compile` prints them. Shared by diff, explain, can-i and graph.
+#ifndef RBACC_COMPILER_CLI_REVIEW_INPUT_H_
+#define RBACC_COMPILER_CLI_REVIEW_INPUT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/common/authorizer.h"
+#include "compiler/review/policy_input.h"
+
+namespace rbacc {
+
+// Loads `spec` (see LoadPolicyInput) into `input`. Prints the issues (errors
+// with their source lines) or the error status on `err`. Returns true when
+// `input` holds a usable policy; false after printing why not.
+bool LoadReviewInput(const PolicySpec& spec, const std::string& workspace_root,
+                     std::ostream& err, PolicyInput* input);
+
+// Returns the spec for the selection flags of explain, can-i and graph: a
+// YAML file or output folder when `yaml_path` is set, else `profile` or the
+// overrides' features of `bundle` (kDefaultBundle when empty).
+PolicySpec SelectionSpec(const std::string& yaml_path,
+                         const std::string& bundle, const std::string& profile,
+                         const SelectionOverrides& overrides);
+
+// Returns the identity review commands ask for: `as` (with `as_groups`) when
+// set, else the compiled selection's service account, else the first
+// ServiceAccount of the YAML. Returns false (after printing why on `err`)
+// when there is none.
+bool ResolveUser(const PolicyInput& input, const std::string& as,
+                 const std::vector<std::string>& as_groups, std::ostream& err,
+                 UserInfo* user);
+
+// Returns the namespace requests are asked in by default: the selection's
+// target namespace, else the first ServiceAccount's namespace, else
+// "default".
+std::string DefaultRequestNamespace(const PolicyInput& input);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_CLI_REVIEW_INPUT_H_

@@ -1,0 +1,298 @@
+#include "compiler/review/diff.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "compiler/common/rbac_objects.h"
+#include "compiler/merge/compact.h"
+#include "compiler/review/grants.h"
+
+namespace rbacc {
+namespace {
+
+// Grants of one side indexed by subject and namespace ("" = everywhere).
+class GrantIndex {
+ public:
+  explicit GrantIndex(const std::vector<Grant>& grants) {
+    for (const Grant& grant : grants) {
+      index_[grant.subject][grant.namespace_name].Add(&grant.permission);
+    }
+  }
+
+  // True when a grant of this side, held cluster-wide or in the grant's
+  // namespace, grants everything `grant` does. `allow_equal` says whether an
+  // equal permission in the same scope counts.
+  bool Covers(const Grant& grant, bool allow_equal) const {
+    const auto subject = index_.find(grant.subject);
+    if (subject == index_.end()) return false;
+    const auto everywhere = subject->second.find("");
+    if (everywhere != subject->second.end() &&
+        everywhere->second.FindCoverer(
+            grant.permission, allow_equal || !grant.namespace_name.empty()) !=
+            nullptr) {
+      return true;
+    }
+    if (grant.namespace_name.empty()) return false;
+    const auto scoped = subject->second.find(grant.namespace_name);
+    return scoped != subject->second.end() &&
+           scoped->second.FindCoverer(grant.permission, allow_equal) != nullptr;
+  }
+
+ private:
+  std::map<Subject, std::map<std::string, PermissionIndex>> index_;
+};
+
+// Grants of `side` that `other` does not cover, each once at its widest.
+std::vector<Grant> Uncovered(const std::vector<Grant>& side,
+                             const GrantIndex& other) {
+  std::vector<Grant> uncovered;
+  for (const Grant& grant : side) {
+    if (other.Covers(grant, /*allow_equal=*/true)) continue;
+    if (!uncovered.empty() && uncovered.back().subject == grant.subject &&
+        uncovered.back().namespace_name == grant.namespace_name &&
+        uncovered.back().permission == grant.permission) {
+      continue;
+    }
+    uncovered.push_back(grant);
+  }
+  const GrantIndex among(uncovered);
+  std::vector<Grant> widest;
+  for (const Grant& grant : uncovered) {
+    if (!among.Covers(grant, /*allow_equal=*/false)) widest.push_back(grant);
+  }
+  return widest;
+}
+
+std::string RoleText(const Grant& grant) {
+  return absl::StrCat(grant.role.ToString(), " via ", grant.binding.ToString());
+}
+
+// A markdown table cell: pipes escaped, newlines as spaces.
+std::string Cell(const std::string& text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
+}
+
+std::string GroupText(const Permission& permission) {
+  if (permission.is_url) return "(URL)";
+  return permission.group.empty() ? "core" : permission.group;
+}
+
+// A JSON string literal.
+std::string Json(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// The subjects of added and removed grants, sorted.
+std::vector<Subject> ChangedSubjects(const PolicyDiff& diff) {
+  std::set<Subject> subjects;
+  for (const Grant& grant : diff.added) subjects.insert(grant.subject);
+  for (const Grant& grant : diff.removed) subjects.insert(grant.subject);
+  return {subjects.begin(), subjects.end()};
+}
+
+std::string Plural(size_t count, const std::string& noun) {
+  return absl::StrCat(count, " ", noun, count == 1 ? "" : "s");
+}
+
+std::string Summary(const PolicyDiff& diff) {
+  const size_t added_objects =
+      std::count_if(diff.objects.begin(), diff.objects.end(),
+                    [](const ObjectChange& change) { return change.added; });
+  return absl::StrCat(Plural(diff.added.size(), "permission"), " added, ",
+                      diff.removed.size(), " removed for ",
+                      Plural(ChangedSubjects(diff).size(), "subject"), "; ",
+                      Plural(added_objects, "object"), " added, ",
+                      diff.objects.size() - added_objects, " removed");
+}
+
+std::string RenderText(const PolicyDiff& diff, const std::string& before,
+                       const std::string& after) {
+  std::string out = absl::StrCat("diff ", before, " -> ", after, ": ");
+  if (diff.empty()) return absl::StrCat(out, "no changes\n");
+  absl::StrAppend(&out, Summary(diff), "\n");
+  for (const Subject& subject : ChangedSubjects(diff)) {
+    absl::StrAppend(&out, "\n", SubjectText(subject), "\n");
+    for (const auto& [sign, grants] :
+         {std::pair<const char*, const std::vector<Grant>*>{"+", &diff.added},
+          {"-", &diff.removed}}) {
+      for (const Grant& grant : *grants) {
+        if (!(grant.subject == subject)) continue;
+        absl::StrAppend(&out, "  ", sign, " ", PermissionText(grant.permission),
+                        " ", ScopeText(grant.namespace_name), "  [",
+                        RoleText(grant), "]");
+        const std::string why =
+            SourcesText(grant.rule, grant.permission.target);
+        if (!why.empty()) absl::StrAppend(&out, " ", why);
+        absl::StrAppend(&out, "\n");
+      }
+    }
+  }
+  if (!diff.objects.empty()) {
+    absl::StrAppend(&out, "\nObjects\n");
+    for (const ObjectChange& change : diff.objects) {
+      absl::StrAppend(&out, "  ", change.added ? "+" : "-", " ",
+                      change.object.ToString(), "\n");
+    }
+  }
+  return out;
+}
+
+std::string RenderMarkdown(const PolicyDiff& diff, const std::string& before,
+                           const std::string& after) {
+  std::string out =
+      absl::StrCat("**rbacc diff** `", before, "` → `", after, "`: ");
+  if (diff.empty()) return absl::StrCat(out, "no permission changes.\n");
+  absl::StrAppend(&out, Summary(diff), ".\n");
+  for (const Subject& subject : ChangedSubjects(diff)) {
+    absl::StrAppend(&out, "\n### ", SubjectText(subject), "\n\n",
+                    "| | Scope | API group | Resource | Verb | Name | Role | "
+                    "Feature and reason |\n",
+                    "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (const auto& [sign, grants] :
+         {std::pair<const char*, const std::vector<Grant>*>{"added",
+                                                            &diff.added},
+          {"removed", &diff.removed}}) {
+      for (const Grant& grant : *grants) {
+        if (!(grant.subject == subject)) continue;
+        const Permission& permission = grant.permission;
+        absl::StrAppend(
+            &out, "| ", sign, " | ", Cell(ScopeText(grant.namespace_name)),
+            " | ", Cell(GroupText(permission)), " | `", Cell(permission.target),
+            "` | `", Cell(permission.verb), "` | ",
+            permission.names.empty()
+                ? "all"
+                : absl::StrCat("`", Cell(permission.names.front()), "`"),
+            " | ", Cell(RoleText(grant)), " | ",
+            Cell(SourcesText(grant.rule, permission.target)), " |\n");
+      }
+    }
+  }
+  if (!diff.objects.empty()) {
+    absl::StrAppend(&out, "\n### Objects\n\n| | Object |\n| --- | --- |\n");
+    for (const ObjectChange& change : diff.objects) {
+      absl::StrAppend(&out, "| ", change.added ? "added" : "removed", " | ",
+                      Cell(change.object.ToString()), " |\n");
+    }
+  }
+  return out;
+}
+
+std::string JsonGrant(const Grant& grant) {
+  const Permission& permission = grant.permission;
+  std::vector<std::string> sources;
+  for (const RuleSource& source : grant.rule.sources) {
+    sources.push_back(absl::StrCat(
+        "{\"feature\": ", Json(source.feature),
+        ", \"reason\": ", Json(source.reason),
+        ", \"location\": ", Json(source.location.ToString()), "}"));
+  }
+  return absl::StrCat(
+      "    {\"subject\": ", Json(SubjectText(grant.subject)),
+      ", \"namespace\": ", Json(grant.namespace_name),
+      permission.is_url
+          ? absl::StrCat(", \"nonResourceURL\": ", Json(permission.target))
+          : absl::StrCat(", \"apiGroup\": ", Json(permission.group),
+                         ", \"resource\": ", Json(permission.target)),
+      ", \"verb\": ", Json(permission.verb), ", \"resourceName\": ",
+      Json(permission.names.empty() ? "" : permission.names.front()),
+      ", \"role\": ", Json(grant.role.ToString()),
+      ", \"binding\": ", Json(grant.binding.ToString()), ", \"sources\": [",
+      absl::StrJoin(sources, ", "), "]}");
+}
+
+std::string RenderJson(const PolicyDiff& diff, const std::string& before,
+                       const std::string& after) {
+  std::vector<std::string> added, removed, objects;
+  for (const Grant& grant : diff.added) added.push_back(JsonGrant(grant));
+  for (const Grant& grant : diff.removed) removed.push_back(JsonGrant(grant));
+  for (const ObjectChange& change : diff.objects) {
+    objects.push_back(absl::StrCat(
+        "    {\"change\": ", Json(change.added ? "added" : "removed"),
+        ", \"kind\": ", Json(change.object.kind),
+        ", \"namespace\": ", Json(change.object.namespace_name),
+        ", \"name\": ", Json(change.object.name), "}"));
+  }
+  const auto list = [](const std::vector<std::string>& items) {
+    return items.empty()
+               ? std::string("[]")
+               : absl::StrCat("[\n", absl::StrJoin(items, ",\n"), "\n  ]");
+  };
+  return absl::StrCat(
+      "{\n  \"before\": ", Json(before), ",\n  \"after\": ", Json(after),
+      ",\n  \"added\": ", list(added), ",\n  \"removed\": ", list(removed),
+      ",\n  \"objects\": ", list(objects), "\n}\n");
+}
+
+}  // namespace
+
+PolicyDiff DiffPolicies(const RbacObjects& before, const RbacObjects& after) {
+  const std::vector<Grant> before_grants = ExpandGrants(before);
+  const std::vector<Grant> after_grants = ExpandGrants(after);
+  PolicyDiff diff;
+  diff.added = Uncovered(after_grants, GrantIndex(before_grants));
+  diff.removed = Uncovered(before_grants, GrantIndex(after_grants));
+
+  const std::vector<ObjectRef> before_objects = ObjectRefs(before);
+  const std::vector<ObjectRef> after_objects = ObjectRefs(after);
+  std::vector<ObjectRef> only;
+  std::set_difference(after_objects.begin(), after_objects.end(),
+                      before_objects.begin(), before_objects.end(),
+                      std::back_inserter(only));
+  for (const ObjectRef& ref : only) diff.objects.push_back({true, ref});
+  only.clear();
+  std::set_difference(before_objects.begin(), before_objects.end(),
+                      after_objects.begin(), after_objects.end(),
+                      std::back_inserter(only));
+  for (const ObjectRef& ref : only) diff.objects.push_back({false, ref});
+  std::sort(diff.objects.begin(), diff.objects.end(),
+            [](const ObjectChange& a, const ObjectChange& b) {
+              return std::tie(a.object, a.added) < std::tie(b.object, b.added);
+            });
+  return diff;
+}
+
+std::string RenderDiff(const PolicyDiff& diff, DiffFormat format,
+                       const std::string& before_label,
+                       const std::string& after_label) {
+  switch (format) {
+    case DiffFormat::kMarkdown:
+      return RenderMarkdown(diff, before_label, after_label);
+    case DiffFormat::kJson:
+      return RenderJson(diff, before_label, after_label);
+    case DiffFormat::kText:
+      break;
+  }
+  return RenderText(diff, before_label, after_label);
+}
+
+}  // namespace rbacc

@@ -1,0 +1,205 @@
+#include "compiler/review/importer.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "compiler/common/names.h"
+#include "compiler/common/policy_rule.h"
+#include "compiler/common/rbac_objects.h"
+#include "compiler/review/grants.h"
+
+namespace rbacc {
+namespace {
+
+std::string Quoted(const std::string& text) {
+  return absl::StrCat("\"", absl::Utf8SafeCEscape(text), "\"");
+}
+
+// `  field: "a"` or `  field: ["a", "b"]`; nothing for an empty list.
+std::string Field(const std::string& indent, const std::string& field,
+                  const std::vector<std::string>& values) {
+  if (values.empty()) return "";
+  if (values.size() == 1) {
+    return absl::StrCat(indent, field, ": ", Quoted(values[0]), "\n");
+  }
+  std::vector<std::string> quoted;
+  for (const std::string& value : values) quoted.push_back(Quoted(value));
+  return absl::StrCat(indent, field, ": [", absl::StrJoin(quoted, ", "), "]\n");
+}
+
+// One rule as a text-format message named `field`.
+std::string RuleMessage(const std::string& indent, const std::string& field,
+                        const CompiledRule& compiled, const ObjectRef& role,
+                        const std::string& source_name) {
+  const PolicyRule& rule = compiled.rule;
+  std::string reason;
+  int line = -1;
+  if (!compiled.sources.empty()) {
+    reason = compiled.sources.front().reason;
+    line = compiled.sources.front().location.line;
+  }
+  if (reason.empty()) {
+    reason = line >= 0 ? absl::StrCat("Imported from ", source_name, ":",
+                                      line + 1, " (", role.ToString(), ").")
+                       : absl::StrCat("Imported from ", source_name, " (",
+                                      role.ToString(), ").");
+  }
+  const std::string inner = absl::StrCat(indent, "  ");
+  return absl::StrCat(indent, field, " {\n",
+                      Field(inner, "api_groups", rule.api_groups),
+                      Field(inner, "resources", rule.resources),
+                      Field(inner, "verbs", rule.verbs),
+                      Field(inner, "resource_names", rule.resource_names),
+                      Field(inner, "non_resource_urls", rule.non_resource_urls),
+                      inner, "reason: ", Quoted(reason), "\n", indent, "}\n");
+}
+
+}  // namespace
+
+std::string FeatureNameFromFile(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  std::string name;
+  for (const char c : absl::AsciiStrToLower(stem)) {
+    if (absl::ascii_isalnum(c)) {
+      name += c;
+    } else if (!name.empty() && name.back() != '-') {
+      name += '-';
+    }
+  }
+  while (!name.empty() && name.back() == '-') name.pop_back();
+  return name.empty() ? "imported" : name.substr(0, 63);
+}
+
+absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
+                                          const ImportOptions& options) {
+  if (!IsDns1123Label(options.feature_name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "feature name \"", options.feature_name,
+        "\" is not a DNS-1123 label (lower-case letters, digits and \"-\")"));
+  }
+  std::string target_namespace = "default";
+  Subject account;
+  if (!objects.service_accounts.empty()) {
+    target_namespace = objects.service_accounts.front().namespace_name;
+    account = {"ServiceAccount", objects.service_accounts.front().name,
+               target_namespace};
+  } else {
+    for (const BindingObject& binding : objects.bindings) {
+      if (binding.is_cluster_binding()) continue;
+      target_namespace = binding.metadata.namespace_name;
+      break;
+    }
+  }
+
+  // Roles by scope ("" = cluster), each once, in the order bound.
+  std::map<std::string, std::vector<const RoleObject*>> by_scope;
+  std::set<std::pair<std::string, const RoleObject*>> seen;
+  std::set<const RoleObject*> bound;
+  std::set<std::string> other_subjects;
+  for (const BindingObject& binding : objects.bindings) {
+    const RoleObject* role = FindBoundRole(objects, binding);
+    if (role == nullptr) continue;
+    bound.insert(role);
+    const std::string scope = binding.metadata.namespace_name;
+    if (seen.insert({scope, role}).second) by_scope[scope].push_back(role);
+    for (Subject subject : binding.subjects) {
+      if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
+        subject.namespace_name = binding.metadata.namespace_name;
+      }
+      if (!account.name.empty() && subject == account) continue;
+      other_subjects.insert(SubjectText(subject));
+    }
+  }
+  if (bound.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.source_name,
+                     ": no binding refers to a role in it; nothing to import"));
+  }
+
+  std::string out = absl::StrCat(
+      "# proto-file: proto/rbacc/v1/policy.proto\n"
+      "# proto-message: rbacc.v1.Feature\n#\n"
+      "# Imported by `rbacc import` from ",
+      options.source_name, " (target namespace ", target_namespace,
+      account.name.empty() ? ""
+                           : absl::StrCat(", service account ", account.name),
+      ").\n");
+  for (const ObjectMeta& meta : objects.namespaces) {
+    absl::StrAppend(&out, "# It creates Namespace ", meta.name,
+                    ": declare it in bundle.textproto as fixed_namespaces { "
+                    "name: ",
+                    Quoted(meta.name), " create: true ... }.\n");
+  }
+  for (const auto& [scope, roles] : by_scope) {
+    if (scope.empty() || scope == target_namespace) continue;
+    const bool created =
+        std::any_of(objects.namespaces.begin(), objects.namespaces.end(),
+                    [&](const ObjectMeta& meta) { return meta.name == scope; });
+    if (!created) {
+      absl::StrAppend(&out, "# It grants in namespace ", scope,
+                      ": declare it in bundle.textproto as fixed_namespaces { "
+                      "name: ",
+                      Quoted(scope), " create: false ... }.\n");
+    }
+  }
+  for (const RoleObject& role : objects.roles) {
+    if (bound.count(&role) == 0) {
+      absl::StrAppend(
+          &out, "# Not imported: ",
+          ObjectRef{role.is_cluster_role() ? "ClusterRole" : "Role",
+                    role.metadata.namespace_name, role.metadata.name}
+              .ToString(),
+          " is bound by nothing, so it grants nothing.\n");
+    }
+  }
+  for (const std::string& subject : other_subjects) {
+    absl::StrAppend(&out, "# Also bound to ", subject,
+                    ": compile with --subjects to bind it too.\n");
+  }
+  absl::StrAppend(
+      &out, "\nname: ", Quoted(options.feature_name), "\nsummary: ",
+      Quoted(absl::StrCat("Imported from ", options.source_name, ".")), "\n");
+
+  const auto role_ref = [](const RoleObject& role) {
+    return ObjectRef{role.is_cluster_role() ? "ClusterRole" : "Role",
+                     role.metadata.namespace_name, role.metadata.name};
+  };
+  const auto rules_of = [&](const std::string& scope, const std::string& indent,
+                            const std::string& field) {
+    std::string text;
+    const auto found = by_scope.find(scope);
+    if (found == by_scope.end()) return text;
+    for (const RoleObject* role : found->second) {
+      for (const CompiledRule& rule : role->rules) {
+        absl::StrAppend(&text, RuleMessage(indent, field, rule, role_ref(*role),
+                                           options.source_name));
+      }
+    }
+    return text;
+  };
+  const std::string namespace_rules =
+      rules_of(target_namespace, "", "namespace_rules");
+  if (!namespace_rules.empty()) absl::StrAppend(&out, "\n", namespace_rules);
+  const std::string cluster_rules = rules_of("", "", "cluster_rules");
+  if (!cluster_rules.empty()) absl::StrAppend(&out, "\n", cluster_rules);
+  for (const auto& [scope, roles] : by_scope) {
+    if (scope.empty() || scope == target_namespace) continue;
+    absl::StrAppend(&out,
+                    "\nfixed_namespace_rules {\n  namespace: ", Quoted(scope),
+                    "\n", rules_of(scope, "  ", "rules"), "}\n");
+  }
+  return out;
+}
+
+}  // namespace rbacc

@@ -1,0 +1,154 @@
+#include "compiler/review/policy_input.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "compiler/common/issue.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/merge/compile.h"
+#include "compiler/review/rbac_yaml_reader.h"
+#include "compiler/validate/bundle_validator.h"
+#include "compiler/validate/catalog_checks.h"
+#include "compiler/validate/selection.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kRbacFile[] = "rbac.yaml";
+
+fs::path Resolve(const std::string& workspace_root, const std::string& path) {
+  const fs::path given(path);
+  return given.is_absolute() ? given : fs::path(workspace_root) / given;
+}
+
+bool LooksLikePath(const std::string& reference,
+                   const std::string& workspace_root) {
+  if (absl::StrContains(reference, '/') || absl::EndsWith(reference, ".yaml") ||
+      absl::EndsWith(reference, ".yml")) {
+    return true;
+  }
+  std::error_code error;
+  return fs::exists(Resolve(workspace_root, reference), error);
+}
+
+absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
+                                     const std::string& workspace_root) {
+  fs::path path = Resolve(workspace_root, spec.yaml_path);
+  std::string shown = spec.yaml_path;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    path /= kRbacFile;
+    shown = (fs::path(spec.yaml_path) / kRbacFile).string();
+  }
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return absl::NotFoundError(
+        absl::StrCat(shown,
+                     ": cannot read the file; name an rbac.yaml, "
+                     "an output folder, a profile or features"));
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(text.str(), shown);
+  if (!objects.ok()) return objects.status();
+  PolicyInput input;
+  input.label = spec.label.empty() ? shown : spec.label;
+  input.objects = *std::move(objects);
+  return input;
+}
+
+}  // namespace
+
+absl::StatusOr<PolicySpec> ParsePolicyReference(
+    const std::string& reference, const std::string& workspace_root) {
+  if (reference.empty()) {
+    return absl::InvalidArgumentError(
+        "empty policy reference; name a profile, features, a bundle, an "
+        "output folder or an rbac.yaml");
+  }
+  PolicySpec spec;
+  spec.label = reference;
+  const size_t colon = reference.rfind(':');
+  std::string selection = reference;
+  if (colon == std::string::npos && LooksLikePath(reference, workspace_root)) {
+    spec.yaml_path = reference;
+    return spec;
+  }
+  if (colon != std::string::npos) {
+    spec.bundle = reference.substr(0, colon);
+    selection = reference.substr(colon + 1);
+  }
+  if (selection.empty()) {
+    spec.overrides.features = Located<std::vector<std::string>>{};
+    spec.overrides.features->location = {reference};
+    return spec;
+  }
+  // A profile when the bundle has one by that name, else features.
+  const fs::path profile_file =
+      fs::path(BundleDirectory(workspace_root, spec.bundle)) / "profiles" /
+      absl::StrCat(selection, ".textproto");
+  std::error_code error;
+  if (!absl::StrContains(selection, ',') &&
+      fs::is_regular_file(profile_file, error)) {
+    spec.profile = selection;
+    return spec;
+  }
+  Located<std::vector<std::string>> features;
+  features.value = absl::StrSplit(selection, ',', absl::SkipWhitespace());
+  features.location = {reference};
+  spec.overrides.features = std::move(features);
+  return spec;
+}
+
+absl::StatusOr<PolicyInput> LoadPolicyInput(
+    const PolicySpec& spec, const std::string& workspace_root,
+    IssueList* issues, std::map<std::string, std::string>* file_texts) {
+  if (!spec.yaml_path.empty()) return LoadYaml(spec, workspace_root);
+
+  const std::string directory = BundleDirectory(workspace_root, spec.bundle);
+  const std::string shown =
+      IsBundlePath(spec.bundle)
+          ? spec.bundle
+          : (fs::path(kPoliciesFolder) / spec.bundle).string();
+  absl::StatusOr<LoadedBundle> bundle = LoadBundle(directory, shown, issues);
+  if (!bundle.ok()) return bundle.status();
+  file_texts->insert(bundle->file_texts.begin(), bundle->file_texts.end());
+  absl::StatusOr<ResourceCatalog> catalog = CatalogForBundle(*bundle, issues);
+  if (!catalog.ok()) return catalog.status();
+  ValidateBundle(*bundle, *catalog, issues);
+  PolicyInput input;
+  input.label = spec.label.empty()
+                    ? absl::StrCat(spec.bundle, ":", spec.profile)
+                    : spec.label;
+  if (issues->has_errors()) return input;
+
+  SelectionOverrides overrides = spec.overrides;
+  if (overrides.features && overrides.features->value.empty()) {
+    overrides.features->value.assign(bundle->proto.features().begin(),
+                                     bundle->proto.features().end());
+  }
+  const Selection selection =
+      ResolveSelection(*bundle, spec.profile, overrides, issues);
+  if (issues->has_errors()) return input;
+  CompiledPolicy compiled =
+      CompilePolicy(*bundle, selection, /*regenerate_command=*/"", issues);
+  if (issues->has_errors()) return input;
+  input.objects = compiled.objects;
+  input.compiled = std::move(compiled);
+  return input;
+}
+
+}  // namespace rbacc

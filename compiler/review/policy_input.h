@@ -1,0 +1,76 @@
+// What a review command looks at: a selection of a bundle compiled in memory
+// (nothing is written), or RBAC YAML read back from a file or an output
+// folder, so that review tools also work on files rbacc did not write.
+//
+//   IssueList issues;
+//   absl::StatusOr<PolicySpec> spec =
+//       ParsePolicyReference("skypilot:minimal", "/repo");
+//   absl::StatusOr<PolicyInput> input = LoadPolicyInput(*spec, "/repo",
+//   &issues);
+#ifndef RBACC_COMPILER_REVIEW_POLICY_INPUT_H_
+#define RBACC_COMPILER_REVIEW_POLICY_INPUT_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "compiler/common/issue.h"
+#include "compiler/common/rbac_objects.h"
+#include "compiler/merge/compiled_policy.h"
+#include "compiler/validate/selection.h"
+
+namespace rbacc {
+
+// Which policy to load: RBAC YAML (yaml_path set) or a selection of a bundle.
+struct PolicySpec {
+  // A YAML file, or a folder holding rbac.yaml, relative to the workspace
+  // unless absolute. When set, the other fields are ignored.
+  std::string yaml_path;
+  // A bundle name (a folder under policies/) or a path to a bundle folder.
+  std::string bundle = "skypilot";
+  // A profile of the bundle; when empty, overrides.features must be set.
+  std::string profile;
+  // Features and parameters that override the profile.
+  SelectionOverrides overrides;
+  // How to name it in reports: the reference as the user wrote it.
+  std::string label;
+};
+
+// A policy loaded for review.
+struct PolicyInput {
+  // PolicySpec::label.
+  std::string label;
+  // The objects it creates or holds.
+  RbacObjects objects;
+  // The compilation, for a selection; unset for YAML.
+  std::optional<CompiledPolicy> compiled;
+};
+
+// Parses a policy reference as `rbacc diff` takes it:
+//   PATH                 an rbac.yaml (any RBAC YAML) or an output folder: any
+//                        argument with "/" or ending in .yaml or .yml, or an
+//                        existing file or folder
+//   [BUNDLE:]PROFILE     a profile of BUNDLE (default "skypilot"); BUNDLE may
+//                        be a name or a path to a bundle folder
+//   [BUNDLE:]F1,F2       features of BUNDLE (when not a profile's name)
+//   BUNDLE:              every feature of BUNDLE
+// Paths are relative to `workspace_root`. Returns InvalidArgumentError for an
+// empty reference. Whether the profile or features exist is checked by
+// LoadPolicyInput.
+absl::StatusOr<PolicySpec> ParsePolicyReference(
+    const std::string& reference, const std::string& workspace_root);
+
+// Loads `spec`: reads the YAML, or loads, validates, resolves and compiles the
+// selection. Input mistakes (invalid policies, unknown profile or feature) are
+// added to `issues` (with the file texts added to `file_texts` for rendering),
+// and the result is then meaningless. Returns NotFoundError when the YAML or
+// the bundle folder is missing, InvalidArgumentError for YAML that does not
+// parse (with file:line:col), or another error when a file cannot be read.
+absl::StatusOr<PolicyInput> LoadPolicyInput(
+    const PolicySpec& spec, const std::string& workspace_root,
+    IssueList* issues, std::map<std::string, std::string>* file_texts);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_REVIEW_POLICY_INPUT_H_

@@ -1,0 +1,152 @@
+#include "compiler/review/request_parser.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/rbac_objects.h"
+
+namespace rbacc {
+namespace {
+
+// Kubernetes' built-in resources outside the core group.
+const std::map<std::string, std::string>& BuiltinGroups() {
+  static const auto* const kGroups = new std::map<std::string, std::string>{
+      {"controllerrevisions", "apps"},
+      {"daemonsets", "apps"},
+      {"deployments", "apps"},
+      {"replicasets", "apps"},
+      {"statefulsets", "apps"},
+      {"horizontalpodautoscalers", "autoscaling"},
+      {"cronjobs", "batch"},
+      {"jobs", "batch"},
+      {"certificatesigningrequests", "certificates.k8s.io"},
+      {"leases", "coordination.k8s.io"},
+      {"endpointslices", "discovery.k8s.io"},
+      {"ingressclasses", "networking.k8s.io"},
+      {"ingresses", "networking.k8s.io"},
+      {"networkpolicies", "networking.k8s.io"},
+      {"runtimeclasses", "node.k8s.io"},
+      {"poddisruptionbudgets", "policy"},
+      {"clusterrolebindings", "rbac.authorization.k8s.io"},
+      {"clusterroles", "rbac.authorization.k8s.io"},
+      {"rolebindings", "rbac.authorization.k8s.io"},
+      {"roles", "rbac.authorization.k8s.io"},
+      {"priorityclasses", "scheduling.k8s.io"},
+      {"csidrivers", "storage.k8s.io"},
+      {"csinodes", "storage.k8s.io"},
+      {"storageclasses", "storage.k8s.io"},
+      {"volumeattachments", "storage.k8s.io"},
+      {"customresourcedefinitions", "apiextensions.k8s.io"},
+  };
+  return *kGroups;
+}
+
+// The group `objects` grant `resource` in, when exactly one.
+std::string GroupFromPolicy(const std::string& resource,
+                            const RbacObjects& objects, bool* found) {
+  std::set<std::string> groups;
+  for (const RoleObject& role : objects.roles) {
+    for (const CompiledRule& rule : role.rules) {
+      for (const std::string& named : rule.rule.resources) {
+        const std::string base = named.substr(0, named.find('/'));
+        if (base != resource) continue;
+        for (const std::string& group : rule.rule.api_groups) {
+          if (group != "*") groups.insert(group);
+        }
+      }
+    }
+  }
+  *found = groups.size() == 1;
+  return *found ? *groups.begin() : "";
+}
+
+}  // namespace
+
+absl::StatusOr<Request> ParseRequest(const std::string& verb,
+                                     const std::string& resource,
+                                     const std::string& name,
+                                     const std::string& namespace_name,
+                                     const RbacObjects& objects) {
+  if (verb.empty()) return absl::InvalidArgumentError("the verb is empty");
+  if (resource.empty()) {
+    return absl::InvalidArgumentError("the resource is empty");
+  }
+  Request request;
+  request.verb = verb;
+  if (absl::StartsWith(resource, "/")) {
+    if (!name.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a non-resource URL (", resource, ") takes no resource name"));
+    }
+    request.is_resource_request = false;
+    request.path = resource;
+    return request;
+  }
+  std::vector<std::string> parts =
+      absl::StrSplit(resource, absl::MaxSplits('/', 1));
+  std::string type = parts[0];
+  request.subresource = parts.size() > 1 ? parts[1] : "";
+  const size_t dot = type.find('.');
+  if (dot != std::string::npos) {
+    request.api_group = type.substr(dot + 1);
+    type = type.substr(0, dot);
+  } else {
+    bool found = false;
+    request.api_group = GroupFromPolicy(type, objects, &found);
+    if (!found) {
+      const auto builtin = BuiltinGroups().find(type);
+      if (builtin != BuiltinGroups().end()) request.api_group = builtin->second;
+    }
+  }
+  request.resource = type;
+  request.name = name;
+  request.namespace_name = namespace_name;
+  return request;
+}
+
+std::string RequestText(const Request& request) {
+  if (!request.is_resource_request) {
+    return absl::StrCat(request.verb, " ", request.path);
+  }
+  std::string text = absl::StrCat(request.verb, " ", request.resource);
+  if (!request.api_group.empty())
+    absl::StrAppend(&text, ".", request.api_group);
+  if (!request.subresource.empty()) {
+    absl::StrAppend(&text, "/", request.subresource);
+  }
+  if (!request.name.empty()) absl::StrAppend(&text, " ", request.name);
+  absl::StrAppend(&text,
+                  request.namespace_name.empty()
+                      ? " cluster-wide"
+                      : absl::StrCat(" in namespace ", request.namespace_name));
+  return text;
+}
+
+UserInfo UserFromAs(const std::string& as,
+                    const std::vector<std::string>& groups) {
+  absl::string_view rest = as;
+  if (absl::ConsumePrefix(&rest, "system:serviceaccount:")) {
+    const std::vector<std::string> parts =
+        absl::StrSplit(rest, absl::MaxSplits(':', 1));
+    if (parts.size() == 2) {
+      UserInfo user = ServiceAccountUser(parts[0], parts[1]);
+      user.groups.insert(user.groups.end(), groups.begin(), groups.end());
+      return user;
+    }
+  }
+  UserInfo user;
+  user.name = as;
+  user.groups = groups;
+  user.groups.push_back("system:authenticated");
+  return user;
+}
+
+}  // namespace rbacc

@@ -1,0 +1,41 @@
+// Turns kubectl-style request arguments (`get deployments.apps/scale web`)
+// into an authorizer Request, resolving an unqualified resource's API group
+// as kubectl's discovery would: from the resources a policy names and a
+// built-in table of Kubernetes' own resources.
+#ifndef RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_
+#define RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/rbac_objects.h"
+
+namespace rbacc {
+
+// Parses VERB and RESOURCE[/SUBRESOURCE] (or RESOURCE.GROUP[/SUBRESOURCE], or
+// a non-resource URL starting with "/") and NAME into a request in
+// `namespace_name` ("" for a cluster-wide request; ignored for URLs). An
+// unqualified resource takes the group that `objects` grant it in (when they
+// name exactly one group for it), else the group of Kubernetes' built-in
+// resource of that name, else the core group "". Returns InvalidArgumentError
+// for an empty verb or resource, or a URL with a name.
+absl::StatusOr<Request> ParseRequest(const std::string& verb,
+                                     const std::string& resource,
+                                     const std::string& name,
+                                     const std::string& namespace_name,
+                                     const RbacObjects& objects);
+
+// Returns the request as kubectl would spell it back:
+// "get deployments.apps/scale web in namespace default".
+std::string RequestText(const Request& request);
+
+// Returns the identity `--as` names: "system:serviceaccount:NS:NAME" becomes
+// the service account's identity (with its groups), anything else a user
+// with `groups` (plus system:authenticated).
+UserInfo UserFromAs(const std::string& as,
+                    const std::vector<std::string>& groups);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_

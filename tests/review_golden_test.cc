@@ -1,0 +1,111 @@
+// The review commands' exact output: each case under testdata/review/ runs the
+// real rbacc binary with `args` (one argument per line) in a scratch
+// workspace holding policies/ and the page's example as page.yaml, and
+// compares its stdout, stderr and exit code with `expected.txt`.
+//
+// expected.txt is written by the test itself, never by hand: after changing
+// an output, run
+//   RBACC_UPDATE_GOLDENS=1 bazel run //tests:review_golden_test
+// and review the diff.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/testing/workspace.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::ReadFileOrDie;
+using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::WriteFile;
+
+constexpr char kCases[] = "tests/testdata/review";
+
+std::vector<std::string> CaseNames() {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(RunfilePath(kCases))) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ShellQuote(const std::string& word) {
+  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
+}
+
+// Runs rbacc in `workspace`; returns "stdout:\n...stderr:\n...exit: N\n".
+std::string RunRbacc(const std::string& workspace,
+                     const std::vector<std::string>& args) {
+  std::string command =
+      absl::StrCat("cd ", ShellQuote(workspace),
+                   " && BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
+                   ShellQuote(RunfilePath("compiler/compiler")));
+  for (const std::string& arg : args) {
+    absl::StrAppend(&command, " ", ShellQuote(arg));
+  }
+  const std::string err_file = workspace + "/stderr.txt";
+  absl::StrAppend(&command, " 2>", ShellQuote(err_file));
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run rbacc";
+  std::string output;
+  char buffer[4096];
+  size_t read;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    output.append(buffer, read);
+  }
+  const int status = pclose(pipe);
+  return absl::StrCat("stdout:\n", output, "stderr:\n", ReadFileOrDie(err_file),
+                      "exit: ", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                      "\n");
+}
+
+class ReviewGoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ReviewGoldenTest, PrintsTheExpectedOutput) {
+  const std::string case_dir =
+      absl::StrCat(RunfilePath(kCases), "/", GetParam());
+  const std::string workspace = MakeWorkspace("review_" + GetParam());
+  WriteFile(workspace + "/page.yaml",
+            ReadFileOrDie(RunfilePath("tests/testdata/create-sky-sa.yaml")));
+  const std::vector<std::string> args = absl::StrSplit(
+      ReadFileOrDie(case_dir + "/args"), '\n', absl::SkipEmpty());
+
+  const std::string actual = RunRbacc(workspace, args);
+
+  const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
+  const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  if (update != nullptr && source_root != nullptr) {
+    WriteFile(absl::StrCat(source_root, "/", kCases, "/", GetParam(),
+                           "/expected.txt"),
+              actual);
+    return;
+  }
+  EXPECT_EQ(actual, ReadFileOrDie(case_dir + "/expected.txt"))
+      << "whole output:\n"
+      << actual
+      << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
+         "//tests:review_golden_test";
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ReviewGoldenTest,
+                         ::testing::ValuesIn(CaseNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return absl::StrReplaceAll(info.param, {{"-", "_"}});
+                         });
+
+}  // namespace
+}  // namespace rbacc
