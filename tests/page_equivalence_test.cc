@@ -2,7 +2,9 @@
 // grants, checked by evaluating requests with Kubernetes' authorizer semantics
 // (never by comparing YAML text): the `full` profile against the page's
 // create-sky-sa.yaml, `minimal` against its minimum permissions, and other
-// namespaces and accounts against the page with those names put in.
+// namespaces and accounts against the page with those names put in. The
+// skypilot-legacy bundle's `full` profile is checked the same way against the
+// older page's create-sky-sa.yaml (a reconstruction: see its header comment).
 #include <set>
 #include <sstream>
 #include <string>
@@ -78,6 +80,15 @@ TEST(PageEquivalenceTest, FullProfileGrantsWhatCreateSkySaYamlGrants) {
   options.profile = "full";
   ExpectSamePermissions(PageExample("create-sky-sa.yaml", {}),
                         Compile("full_profile", options),
+                        ServiceAccountUser("default", "sky-sa"));
+}
+
+TEST(PageEquivalenceTest, LegacyFullProfileGrantsWhatTheOlderPageGrants) {
+  CompileOptions options;
+  options.bundle = "skypilot-legacy";
+  options.profile = "full";
+  ExpectSamePermissions(PageExample("legacy-create-sky-sa.yaml", {}),
+                        Compile("legacy_full_profile", options),
                         ServiceAccountUser("default", "sky-sa"));
 }
 
