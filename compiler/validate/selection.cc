@@ -112,7 +112,12 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       defaults.service_account(),
       bundle.source.Locate("defaults.service_account"),
       {}};
-  bool service_account_given = false;
+  // Where the account and the identity were last set: kBundle, kProfile or
+  // kFlag. A higher layer wins over a lower one; within one layer, an account
+  // and an identity that disagree are an error.
+  enum Layer { kBundle, kProfile, kFlag };
+  Layer account_layer = kBundle;
+  Layer identity_layer = kBundle;
   Located<std::string> remote_identity{
       defaults.remote_identity(),
       bundle.source.Locate("defaults.remote_identity"),
@@ -147,11 +152,12 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     if (!proto.service_account().empty()) {
       service_account =
           FromProfile(proto.service_account(), profile, "service_account");
-      service_account_given = true;
+      account_layer = kProfile;
     }
     if (!proto.remote_identity().empty()) {
       remote_identity =
           FromProfile(proto.remote_identity(), profile, "remote_identity");
+      identity_layer = kProfile;
     }
     subjects = FromProfile(proto.subjects(), profile, "subjects");
     if (proto.has_create_service_account()) {
@@ -165,9 +171,17 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   if (overrides.namespaces) namespaces = *overrides.namespaces;
   if (overrides.service_account) {
     service_account = *overrides.service_account;
-    service_account_given = true;
+    account_layer = kFlag;
   }
-  if (overrides.remote_identity) remote_identity = *overrides.remote_identity;
+  if (overrides.remote_identity) {
+    remote_identity = *overrides.remote_identity;
+    identity_layer = kFlag;
+  }
+  // An account named at a higher layer than the identity means that custom
+  // account; an account below the identity's layer gives way to it.
+  if (account_layer > identity_layer) remote_identity.value.clear();
+  const bool account_conflicts =
+      account_layer != kBundle && account_layer == identity_layer;
   if (overrides.subjects) subjects = *overrides.subjects;
   if (overrides.create_service_account) {
     create_service_account = overrides.create_service_account;
@@ -259,8 +273,7 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     const v1::IdentityMode& mode = *selection.identity_mode;
     selection.remote_identity = mode.name();
     selection.service_account = mode.service_account();
-    if (service_account_given &&
-        service_account.value != mode.service_account()) {
+    if (account_conflicts && service_account.value != mode.service_account()) {
       issues->AddError(
           service_account.location,
           mode.service_account().empty()
@@ -291,7 +304,7 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   } else {
     // A custom account: --remote_identity names it, or defaults to it.
     if (!identity.empty()) {
-      if (service_account_given && service_account.value != identity) {
+      if (account_conflicts && service_account.value != identity) {
         issues->AddError(
             remote_identity.location,
             absl::StrCat("remote identity \"", absl::CEscape(identity),
