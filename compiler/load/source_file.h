@@ -16,10 +16,16 @@ struct SourceFile {
   std::string display_path;
   // The file's text.
   std::string text;
+  // Where a value starts in `text`: 0-based line and column, as in
+  // SourceLocation. (The file is display_path; not repeated per field.)
+  struct Position {
+    int line = -1;
+    int column = -1;
+  };
   // Field path → where its value starts. Paths name fields as in the schema,
   // repeated elements with their index: "cluster_rules[0].verbs[1]",
   // "defaults.namespace".
-  std::map<std::string, SourceLocation, std::less<>> field_locations;
+  std::map<std::string, Position, std::less<>> field_locations;
 
   // Returns the location of `field_path`, or of its first element when it names
   // a repeated field; when neither was recorded (a field left unset), the

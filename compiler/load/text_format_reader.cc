@@ -107,8 +107,7 @@ void RecordLocations(const Message& message,
         const std::string element = absl::StrCat(name, "[", i, "]");
         const TextFormat::ParseLocation location = tree->GetLocation(field, i);
         if (location.line >= 0) {
-          source.field_locations[element] = {source.display_path, location.line,
-                                             location.column};
+          source.field_locations[element] = {location.line, location.column};
         }
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           RecordLocations(reflection->GetRepeatedMessage(message, field, i),
@@ -120,8 +119,7 @@ void RecordLocations(const Message& message,
     }
     const TextFormat::ParseLocation location = tree->GetLocation(field, -1);
     if (location.line >= 0) {
-      source.field_locations[name] = {source.display_path, location.line,
-                                      location.column};
+      source.field_locations[name] = {location.line, location.column};
     }
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       RecordLocations(reflection->GetMessage(message, field),

@@ -60,17 +60,20 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
                   const SourceFile& source, IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
     const std::string& value = values[i];
-    const SourceLocation location =
-        source.Locate(absl::StrCat(path, "[", i, "]"));
+    // Located only when reported: most strings are fine.
+    const auto location = [&] {
+      return source.Locate(absl::StrCat(path, "[", i, "]"));
+    };
     if (value.empty() && !allow_empty) {
-      issues->AddError(location, absl::StrCat("empty ", what, "; remove it"));
+      issues->AddError(location(), absl::StrCat("empty ", what, "; remove it"));
     } else if (value.size() > kMaxStringLength) {
-      issues->AddError(location, absl::StrCat(what, " is longer than ",
-                                              kMaxStringLength, " characters"));
+      issues->AddError(location(),
+                       absl::StrCat(what, " is longer than ", kMaxStringLength,
+                                    " characters"));
     } else if (HasControlCharacter(value) || absl::StrContains(value, ' ')) {
       issues->AddError(
-          location, absl::StrCat(what, " \"", absl::CEscape(value),
-                                 "\" contains a space or control character"));
+          location(), absl::StrCat(what, " \"", absl::CEscape(value),
+                                   "\" contains a space or control character"));
     }
   }
 }
@@ -104,9 +107,10 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                IssueList* issues) {
   const std::string path = absl::StrCat(place.path, "[", index, "]");
   const SourceFile& source = *place.source;
-  const SourceLocation location = source.Locate(path);
+  // Located only when reported: most rules are fine.
+  const auto location = [&] { return source.Locate(path); };
   if (rule.reason().empty()) {
-    issues->AddError(location,
+    issues->AddError(location(),
                      "rule has no reason; add `reason: \"...\"` saying why the "
                      "application needs it (it is written beside the rule in "
                      "every output)");
@@ -117,23 +121,23 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                      "without control characters");
   }
   if (rule.verbs().empty()) {
-    issues->AddError(location,
+    issues->AddError(location(),
                      "rule has no verbs; add `verbs: [...]` (e.g. \"get\", "
                      "\"list\", \"watch\")");
   }
   const bool has_resources = !rule.resources().empty();
   const bool has_urls = !rule.non_resource_urls().empty();
   if (has_resources && has_urls) {
-    issues->AddError(location,
+    issues->AddError(location(),
                      "rule has both resources and non_resource_urls, which "
                      "Kubernetes rejects; split it into two rules");
   } else if (!has_resources && !has_urls) {
-    issues->AddError(location,
+    issues->AddError(location(),
                      "rule has neither resources nor non_resource_urls; add "
                      "`resources: [...]`");
   }
   if (has_resources && rule.api_groups().empty()) {
-    issues->AddError(location,
+    issues->AddError(location(),
                      "rule has resources but no api_groups; add `api_groups: "
                      "\"\"` for the core group (pods, services, ...)");
   }
@@ -145,7 +149,8 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
   if (has_urls && !has_resources &&
       (!rule.api_groups().empty() || !rule.resource_names().empty())) {
     issues->AddError(
-        location, "a non-resource rule takes no api_groups or resource_names");
+        location(),
+        "a non-resource rule takes no api_groups or resource_names");
   }
   for (int i = 0; i < rule.non_resource_urls_size(); ++i) {
     const std::string& url = rule.non_resource_urls(i);

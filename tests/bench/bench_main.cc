@@ -1,0 +1,414 @@
+// The performance benchmark of DESIGN.md §8. For the SkyPilot bundle's `full`
+// profile and for synthetic bundles of 1k to 1M rules it prints: the time of
+// each stage run in this process (load, validate, merge, emit, write; best of
+// --repetitions), the wall time and peak RSS of the compiler binary run as a
+// child process, the same for `kubectl kustomize` on an equivalent kustomize
+// layout, and their ratio; then the exponent of a power law fitted to the
+// compiler's time from 10k rules up.
+//
+//   bazel run -c opt //tests/bench
+//   bazel run -c opt //tests/bench -- --cases=skypilot,1k,10k
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "compiler/common/issue.h"
+#include "compiler/emit/emitters.h"
+#include "compiler/emit/output_writer.h"
+#include "compiler/lint/lint.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/merge/compile.h"
+#include "compiler/validate/bundle_validator.h"
+#include "compiler/validate/catalog_checks.h"
+#include "compiler/validate/selection.h"
+#include "tests/bench/process.h"
+#include "tests/bench/synthetic_bundle.h"
+
+ABSL_FLAG(std::string, cases, "skypilot,1k,10k,100k,1m",
+          "Comma-separated cases: skypilot (its full profile) and synthetic "
+          "sizes 1k, 10k, 100k, 1m.");
+ABSL_FLAG(int, repetitions, 5,
+          "Runs per measurement for cases up to 10k rules (the best counts); "
+          "larger cases run 3 times, 1m once; kubectl kustomize runs at most 3 "
+          "times, once from 10k rules up.");
+ABSL_FLAG(double, kustomize_timeout, 120,
+          "Seconds after which a kubectl kustomize run is stopped and shown as "
+          "more than that.");
+ABSL_FLAG(std::string, work_dir, "",
+          "Folder for generated bundles and outputs. Default: a fresh folder "
+          "under $TMPDIR (or /tmp), removed at the end.");
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// One row of the table.
+struct Case {
+  std::string name;
+  // 0 for the SkyPilot bundle.
+  int features = 0;
+  int rules_per_feature = 0;
+};
+
+std::optional<Case> ParseCase(const std::string& name) {
+  if (name == "skypilot") return Case{name, 0, 0};
+  if (name == "1k") return Case{name, 10, 100};
+  if (name == "10k") return Case{name, 100, 100};
+  if (name == "100k") return Case{name, 1000, 100};
+  // 10,000 features of 100 rules: every file stays far below the loader's
+  // 4 MiB limit.
+  if (name == "1m") return Case{name, 10000, 100};
+  return std::nullopt;
+}
+
+// Seconds per stage in this process, and the best of each.
+struct StageTimes {
+  double load = 0;
+  double validate = 0;
+  double merge = 0;
+  double emit = 0;
+  double write = 0;
+  double Total() const { return load + validate + merge + emit + write; }
+};
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Runs the stages as RunCompile does for one profile, timing each.
+absl::StatusOr<StageTimes> TimeStages(const std::string& bundle_directory,
+                                      const std::string& profile,
+                                      const std::string& out_dir) {
+  StageTimes times;
+  rbacc::IssueList issues;
+  Clock::time_point start = Clock::now();
+  absl::StatusOr<rbacc::LoadedBundle> bundle =
+      rbacc::LoadBundle(bundle_directory, bundle_directory, &issues);
+  if (!bundle.ok()) return bundle.status();
+  times.load = Since(start);
+
+  // Validation includes building the catalogue, the selection and linting
+  // (which needs the merged roles, so its time is added after the merge).
+  start = Clock::now();
+  absl::StatusOr<rbacc::ResourceCatalog> catalog =
+      rbacc::CatalogForBundle(*bundle, &issues);
+  if (!catalog.ok()) return catalog.status();
+  rbacc::ValidateBundle(*bundle, *catalog, &issues);
+  const rbacc::Selection selection =
+      rbacc::ResolveSelection(*bundle, profile, {}, &issues);
+  times.validate = Since(start);
+  if (issues.has_errors()) {
+    return absl::InvalidArgumentError(issues.Render(bundle->file_texts));
+  }
+
+  start = Clock::now();
+  const rbacc::CompiledPolicy policy = rbacc::CompilePolicy(
+      *bundle, selection, "bazel run -c opt //tests/bench", &issues);
+  times.merge = Since(start);
+  if (issues.has_errors()) {
+    return absl::InvalidArgumentError(issues.Render(bundle->file_texts));
+  }
+  start = Clock::now();
+  const rbacc::LintResult lint = rbacc::LintPolicy(*bundle, policy, *catalog);
+  times.validate += Since(start);
+
+  start = Clock::now();
+  const std::vector<rbacc::OutputFile> files =
+      rbacc::EmitOutputs(policy, bundle->proto, lint);
+  times.emit = Since(start);
+
+  start = Clock::now();
+  const absl::Status written = rbacc::WriteOutputFiles(out_dir, files);
+  times.write = Since(start);
+  if (!written.ok()) return written;
+  return times;
+}
+
+// The best (smallest) of each stage over `repetitions` runs.
+absl::StatusOr<StageTimes> BestStages(const std::string& bundle_directory,
+                                      const std::string& profile,
+                                      const std::string& out_dir,
+                                      int repetitions) {
+  std::optional<StageTimes> best;
+  for (int i = 0; i < repetitions; ++i) {
+    absl::StatusOr<StageTimes> times =
+        TimeStages(bundle_directory, profile, out_dir);
+    if (!times.ok()) return times.status();
+    if (!best) {
+      best = *times;
+      continue;
+    }
+    best->load = std::min(best->load, times->load);
+    best->validate = std::min(best->validate, times->validate);
+    best->merge = std::min(best->merge, times->merge);
+    best->emit = std::min(best->emit, times->emit);
+    best->write = std::min(best->write, times->write);
+  }
+  return *best;
+}
+
+// The fastest of `repetitions` runs of `argv`, with the largest peak RSS.
+absl::StatusOr<rbacc::bench::ProcessRun> BestRun(
+    const std::vector<std::string>& argv,
+    const std::vector<std::string>& environment, const std::string& stdout_path,
+    int repetitions, double timeout_seconds) {
+  std::optional<rbacc::bench::ProcessRun> best;
+  for (int i = 0; i < repetitions; ++i) {
+    absl::StatusOr<rbacc::bench::ProcessRun> run =
+        rbacc::bench::RunProcess(argv, environment, stdout_path,
+                                 stdout_path + ".stderr", timeout_seconds);
+    if (!run.ok()) return run.status();
+    if (run->timed_out) return *run;
+    if (run->exit_code != 0) {
+      return absl::InternalError(absl::StrCat(argv[0], " exited with ",
+                                              run->exit_code, "; see ",
+                                              stdout_path, ".stderr"));
+    }
+    if (!best) {
+      best = *run;
+    } else {
+      const long rss = std::max(best->peak_rss_bytes, run->peak_rss_bytes);
+      if (run->wall_seconds < best->wall_seconds) best = *run;
+      best->peak_rss_bytes = rss;
+    }
+  }
+  return *best;
+}
+
+std::string Milliseconds(double seconds) {
+  return seconds >= 10 ? absl::StrFormat("%.0f", seconds * 1000)
+                       : absl::StrFormat("%.1f", seconds * 1000);
+}
+
+std::string Mebibytes(long bytes) {
+  return absl::StrFormat("%.1f", static_cast<double>(bytes) / (1 << 20));
+}
+
+// The folder holding this binary's runfiles (policies/, outputs/, compiler/).
+std::string RunfilesRoot(const char* argv0) {
+  for (const char* variable : {"TEST_SRCDIR", "RUNFILES_DIR"}) {
+    if (const char* value = std::getenv(variable)) {
+      return absl::StrCat(value, "/rbacc");
+    }
+  }
+  const std::string beside = absl::StrCat(argv0, ".runfiles/rbacc");
+  if (fs::is_directory(beside)) return beside;
+  return fs::current_path().string();
+}
+
+// Least-squares slope of log(y) over log(x).
+double FittedExponent(const std::vector<double>& x,
+                      const std::vector<double>& y) {
+  double mean_x = 0, mean_y = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    mean_x += std::log(x[i]) / x.size();
+    mean_y += std::log(y[i]) / y.size();
+  }
+  double covariance = 0, variance = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    covariance += (std::log(x[i]) - mean_x) * (std::log(y[i]) - mean_y);
+    variance += (std::log(x[i]) - mean_x) * (std::log(x[i]) - mean_x);
+  }
+  return covariance / variance;
+}
+
+int Fail(const std::string& what, const absl::Status& status) {
+  std::cerr << "bench: " << what << ": " << status.message() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::vector<Case> cases;
+  const std::vector<std::string> names =
+      absl::StrSplit(absl::GetFlag(FLAGS_cases), ',', absl::SkipEmpty());
+  for (const std::string& name : names) {
+    const std::optional<Case> parsed = ParseCase(name);
+    if (!parsed) {
+      std::cerr << "bench: unknown case \"" << name
+                << "\"; cases: skypilot, 1k, 10k, 100k, 1m\n";
+      return 2;
+    }
+    cases.push_back(*parsed);
+  }
+
+  const std::string runfiles = RunfilesRoot(argv[0]);
+  const std::string compiler = absl::StrCat(runfiles, "/compiler/compiler");
+  const std::string kubectl = rbacc::bench::FindInPath("kubectl");
+  std::string work_dir = absl::GetFlag(FLAGS_work_dir);
+  const bool own_work_dir = work_dir.empty();
+  if (own_work_dir) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/rbacc-bench-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "bench: cannot create a folder like " << pattern << "\n";
+      return 1;
+    }
+    work_dir = pattern;
+  }
+  // The compiler reads policies from the runfiles, not from the workspace
+  // `bazel run` was started in.
+  std::vector<std::string> compiler_environment =
+      rbacc::bench::CurrentEnvironment({"BUILD_WORKSPACE_DIRECTORY"});
+  compiler_environment.push_back(
+      absl::StrCat("BUILD_WORKSPACE_DIRECTORY=", runfiles));
+  const std::vector<std::string> environment =
+      rbacc::bench::CurrentEnvironment();
+  const double kustomize_timeout = absl::GetFlag(FLAGS_kustomize_timeout);
+
+  std::cout << "rbacc benchmark: " << sysconf(_SC_NPROCESSORS_ONLN)
+            << " cores; stage times in this process (best of N), compiler "
+               "and kubectl kustomize as child processes (fastest of N; peak "
+               "RSS from wait4)\n";
+  if (kubectl.empty()) {
+    std::cout << "kubectl not found: skipped (the kustomize columns stay "
+                 "empty)\n";
+  }
+  std::cout << "\n| case | rules | features | load ms | validate ms | merge ms "
+               "| emit ms | write ms | rbacc process ms | rbacc peak RSS MiB "
+               "| kustomize ms | kustomize peak RSS MiB | kustomize / rbacc "
+               "|\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+               "---: | ---: | ---: | ---: | ---: |"
+            << std::endl;
+
+  std::vector<double> fit_rules;
+  std::vector<double> fit_seconds;
+  for (const Case& c : cases) {
+    const fs::path case_dir = fs::path(work_dir) / c.name;
+    fs::remove_all(case_dir);
+    std::string bundle_directory;
+    std::string profile;
+    std::string kustomize_directory;
+    std::vector<std::string> compiler_argv = {compiler};
+    int rules = 0;
+    int repetitions = absl::GetFlag(FLAGS_repetitions);
+    if (c.features == 0) {
+      bundle_directory = absl::StrCat(runfiles, "/policies/skypilot");
+      profile = "full";
+      // The compiler's own output folder: its kustomization.yaml names
+      // rbac.yaml. (kustomize does not read the runfiles' symbolic links.)
+      kustomize_directory = (case_dir / "out").string();
+      compiler_argv.push_back("--profile=full");
+      rbacc::IssueList issues;
+      absl::StatusOr<rbacc::LoadedBundle> bundle =
+          rbacc::LoadBundle(bundle_directory, "skypilot", &issues);
+      if (!bundle.ok()) return Fail("policies/skypilot", bundle.status());
+      for (const auto& [name, feature] : bundle->features) {
+        rules += feature.proto.cluster_rules_size() +
+                 feature.proto.namespace_rules_size();
+        for (const auto& grant : feature.proto.fixed_namespace_rules()) {
+          rules += grant.rules_size();
+        }
+      }
+    } else {
+      rbacc::bench::SyntheticOptions options;
+      options.features = c.features;
+      options.rules_per_feature = c.rules_per_feature;
+      const rbacc::bench::SyntheticBundle bundle =
+          rbacc::bench::GenerateSyntheticBundle(options);
+      bundle_directory =
+          (case_dir / rbacc::bench::kSyntheticBundleName).string();
+      kustomize_directory = (case_dir / "kustomize").string();
+      absl::Status status =
+          rbacc::bench::WriteBundleFolder(bundle, bundle_directory);
+      if (status.ok()) {
+        status =
+            rbacc::bench::WriteKustomizeLayout(bundle, kustomize_directory);
+      }
+      if (!status.ok()) return Fail("generating " + c.name, status);
+      profile = rbacc::bench::kSyntheticProfileName;
+      compiler_argv.push_back(absl::StrCat("--bundle=", bundle_directory));
+      compiler_argv.push_back(absl::StrCat("--profile=", profile));
+      rules = c.features * c.rules_per_feature;
+      if (rules >= 100000) repetitions = std::min(repetitions, 3);
+      if (rules >= 1000000) repetitions = 1;
+    }
+    const std::string out_dir = (case_dir / "out").string();
+    compiler_argv.push_back(absl::StrCat("--out_dir=", out_dir));
+
+    absl::StatusOr<StageTimes> stages =
+        BestStages(bundle_directory, profile,
+                   (case_dir / "stages-out").string(), repetitions);
+    if (!stages.ok()) return Fail(c.name + " stages", stages.status());
+    absl::StatusOr<rbacc::bench::ProcessRun> run =
+        BestRun(compiler_argv, compiler_environment,
+                (case_dir / "compiler.log").string(), repetitions, 0);
+    if (!run.ok()) return Fail(c.name + " compiler", run.status());
+    if (c.features > 0 && rules >= 10000) {
+      fit_rules.push_back(rules);
+      fit_seconds.push_back(run->wall_seconds);
+    }
+
+    std::string kustomize_ms = "-";
+    std::string kustomize_rss = "-";
+    std::string ratio = "-";
+    if (!kubectl.empty()) {
+      absl::StatusOr<rbacc::bench::ProcessRun> kustomize = BestRun(
+          {kubectl, "kustomize", kustomize_directory}, environment,
+          (case_dir / "kustomize.yaml").string(),
+          rules >= 10000 ? 1 : std::min(repetitions, 3), kustomize_timeout);
+      if (!kustomize.ok())
+        return Fail(c.name + " kustomize", kustomize.status());
+      if (kustomize->timed_out) {
+        kustomize_ms = absl::StrCat("> ", Milliseconds(kustomize_timeout));
+        ratio =
+            absl::StrFormat("> %.0f×", kustomize_timeout / run->wall_seconds);
+      } else {
+        kustomize_ms = Milliseconds(kustomize->wall_seconds);
+        kustomize_rss = Mebibytes(kustomize->peak_rss_bytes);
+        ratio = absl::StrFormat("%.1f×",
+                                kustomize->wall_seconds / run->wall_seconds);
+      }
+    }
+    std::cout << absl::StrCat("| ", c.name, " | ", rules, " | ",
+                              c.features == 0 ? 4 : c.features, " | ",
+                              Milliseconds(stages->load), " | ",
+                              Milliseconds(stages->validate), " | ",
+                              Milliseconds(stages->merge), " | ",
+                              Milliseconds(stages->emit), " | ",
+                              Milliseconds(stages->write), " | ",
+                              Milliseconds(run->wall_seconds), " | ",
+                              Mebibytes(run->peak_rss_bytes), " | ",
+                              kustomize_ms, " | ", kustomize_rss, " | ", ratio,
+                              " |")
+              << std::endl;
+    if (own_work_dir) fs::remove_all(case_dir);
+  }
+  if (fit_rules.size() >= 2) {
+    const double first = fit_rules.front();
+    const double last = fit_rules.back();
+    // The exponent n log n shows over the same range.
+    const double n_log_n =
+        std::log((last * std::log(last)) / (first * std::log(first))) /
+        std::log(last / first);
+    std::cout << absl::StrFormat(
+                     "\nrbacc process time from %.0fk to %.0fk rules grows as "
+                     "n^%.2f (n log n over that range: n^%.2f)",
+                     first / 1000, last / 1000,
+                     FittedExponent(fit_rules, fit_seconds), n_log_n)
+              << std::endl;
+  }
+  if (own_work_dir) fs::remove_all(work_dir);
+  return 0;
+}
