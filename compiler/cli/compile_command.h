@@ -12,6 +12,7 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/emit/output_writer.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
@@ -45,6 +46,9 @@ struct CompileOptions {
   // standard output. Unset: the profile's out_dir, else
   // outputs/<bundle>/<profile> (or .../custom).
   std::optional<std::string> out_dir;
+  // The file-system calls the output writer makes; null for the real ones.
+  // Tests set it to make a write, fsync or rename fail.
+  FileOperations* file_operations = nullptr;
 };
 
 // Loads, validates, merges and emits as `options` say, then writes every output
