@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages rbacc builds and tests with, when any is missing: Bazel 4
 # (bazel-bootstrap) and the system C++ libraries (see third_party/README.md). Idempotent and
-# quiet; uses sudo when not run as root.
+# quiet; uses sudo when not run as root. With arguments, installs those packages instead
+# (.ci/run: `tools/setup.sh clang-14 libclang-rt-14-dev` for sanitizers and fuzzing).
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,9 @@ packages=(
   g++ pkg-config protobuf-compiler libprotobuf-dev libabsl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
 )
+if (($# > 0)); then
+  packages=("$@")
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -401,8 +401,11 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
         if (file.name == kRbacFile) out << file.content;
       }
     } else {
-      const absl::Status status =
-          WriteOutputFiles(compilation.directory, compilation.files);
+      FileOperations real_operations;
+      const absl::Status status = WriteOutputFiles(
+          compilation.directory, compilation.files,
+          options.file_operations != nullptr ? *options.file_operations
+                                             : real_operations);
       if (!status.ok()) {
         err << "error: " << status.message() << "\n";
         return kExitError;

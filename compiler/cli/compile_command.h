@@ -21,6 +21,7 @@
 #include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
+#include "compiler/emit/output_writer.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
@@ -73,6 +74,9 @@ struct CompileOptions {
   // Write nothing; compare every output folder with what would be written
   // (`rbacc check`, `--check`).
   bool check = false;
+  // The file-system calls the output writer makes; null for the real ones.
+  // Tests set it to make a write, fsync or rename fail.
+  FileOperations* file_operations = nullptr;
 };
 
 // One compilation, compiled, linted and emitted, ready to write.

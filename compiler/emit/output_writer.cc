@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -42,7 +43,15 @@ class FileDescriptor {
   int fd_;
 };
 
-absl::Status WriteAndSync(const std::string& path, const std::string& content) {
+// A suffix no other run, nor another write of this process, uses at the same
+// time: ".rbacc-<pid>-<sequence>".
+std::string UniqueSuffix() {
+  static std::atomic<unsigned> sequence{0};
+  return absl::StrCat(".rbacc-", getpid(), "-", sequence++);
+}
+
+absl::Status WriteAndSync(const std::string& path, const std::string& content,
+                          FileOperations& operations) {
   FileDescriptor fd(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) {
@@ -51,8 +60,8 @@ absl::Status WriteAndSync(const std::string& path, const std::string& content) {
   }
   size_t written = 0;
   while (written < content.size()) {
-    const ssize_t n =
-        write(fd.get(), content.data() + written, content.size() - written);
+    const ssize_t n = operations.Write(fd.get(), content.data() + written,
+                                       content.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return absl::UnavailableError(
@@ -60,7 +69,7 @@ absl::Status WriteAndSync(const std::string& path, const std::string& content) {
     }
     written += static_cast<size_t>(n);
   }
-  if (fsync(fd.get()) != 0) {
+  if (operations.Fsync(fd.get()) != 0) {
     return absl::UnavailableError(
         absl::StrCat(path, ": cannot flush: ", ErrnoText()));
   }
@@ -71,7 +80,49 @@ absl::Status WriteAndSync(const std::string& path, const std::string& content) {
   return absl::OkStatus();
 }
 
+// One output file on its way into place.
+struct Replacement {
+  std::string final_path;
+  std::string staging_path;
+  // A hard link to the previous file, or "" when there was none.
+  std::string backup_path;
+};
+
+// Puts the previous files of the first `renamed` replacements back (or removes
+// the new file where there was none), then removes every staging and backup
+// file. Returns the first failure's message, or "" when all went back.
+std::string RollBack(const std::vector<Replacement>& replacements,
+                     size_t renamed, FileOperations& operations) {
+  std::string failure;
+  for (size_t i = 0; i < renamed; ++i) {
+    const Replacement& file = replacements[i];
+    const bool restored =
+        file.backup_path.empty()
+            ? unlink(file.final_path.c_str()) == 0
+            : operations.Rename(file.backup_path, file.final_path) == 0;
+    if (!restored && failure.empty()) {
+      failure = absl::StrCat(
+          file.final_path, ": cannot restore the previous file: ", ErrnoText());
+    }
+  }
+  for (const Replacement& file : replacements) {
+    unlink(file.staging_path.c_str());
+    if (!file.backup_path.empty()) unlink(file.backup_path.c_str());
+  }
+  return failure;
+}
+
 }  // namespace
+
+ssize_t FileOperations::Write(int fd, const void* data, size_t size) {
+  return write(fd, data, size);
+}
+
+int FileOperations::Fsync(int fd) { return fsync(fd); }
+
+int FileOperations::Rename(const std::string& from, const std::string& to) {
+  return rename(from.c_str(), to.c_str());
+}
 
 absl::Status CheckOutputDirectory(const std::string& directory) {
   std::error_code error;
@@ -99,6 +150,13 @@ absl::Status CheckOutputDirectory(const std::string& directory) {
 
 absl::Status WriteOutputFiles(const std::string& directory,
                               const std::vector<OutputFile>& files) {
+  FileOperations operations;
+  return WriteOutputFiles(directory, files, operations);
+}
+
+absl::Status WriteOutputFiles(const std::string& directory,
+                              const std::vector<OutputFile>& files,
+                              FileOperations& operations) {
   std::error_code error;
   fs::create_directories(directory, error);
   if (error) {
@@ -123,40 +181,68 @@ absl::Status WriteOutputFiles(const std::string& directory,
     }
   }
 
-  std::vector<std::string> staged;
-  const auto discard_staged = [&]() {
-    for (const std::string& path : staged) unlink(path.c_str());
-  };
+  std::vector<Replacement> replacements;
   for (const OutputFile& file : files) {
-    const std::string staging_path =
+    Replacement replacement;
+    replacement.final_path = (fs::path(directory) / file.name).string();
+    replacement.staging_path =
         (fs::path(directory) /
-         absl::StrCat(".", file.name, ".rbacc-", getpid(), ".tmp"))
+         absl::StrCat(".", file.name, UniqueSuffix(), ".tmp"))
             .string();
-    staged.push_back(staging_path);
-    const absl::Status status = WriteAndSync(staging_path, file.content);
+    replacements.push_back(replacement);
+    const absl::Status status =
+        WriteAndSync(replacement.staging_path, file.content, operations);
     if (!status.ok()) {
-      discard_staged();
+      RollBack(replacements, 0, operations);
       return status;
     }
   }
 
   if (flock(folder.get(), LOCK_EX) != 0) {
-    discard_staged();
+    RollBack(replacements, 0, operations);
     return absl::UnavailableError(
         absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
   }
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string final_path =
-        (fs::path(directory) / files[i].name).string();
-    if (rename(staged[i].c_str(), final_path.c_str()) != 0) {
+  // The lock is released when `folder` closes, on every path out.
+  for (Replacement& file : replacements) {
+    const fs::path final_path(file.final_path);
+    const std::string backup =
+        (final_path.parent_path() / absl::StrCat(".",
+                                                 final_path.filename().string(),
+                                                 UniqueSuffix(), ".old"))
+            .string();
+    if (link(file.final_path.c_str(), backup.c_str()) == 0) {
+      file.backup_path = backup;
+    } else if (errno != ENOENT) {
       const std::string reason = ErrnoText();
-      for (size_t j = i; j < staged.size(); ++j) unlink(staged[j].c_str());
-      return absl::UnavailableError(
-          absl::StrCat(final_path, ": cannot replace: ", reason));
+      RollBack(replacements, 0, operations);
+      return absl::UnavailableError(absl::StrCat(
+          file.final_path, ": cannot keep the previous file: ", reason));
     }
   }
-  fsync(folder.get());
-  flock(folder.get(), LOCK_UN);
+  for (size_t i = 0; i < replacements.size(); ++i) {
+    const Replacement& file = replacements[i];
+    if (operations.Rename(file.staging_path, file.final_path) != 0) {
+      const std::string reason = ErrnoText();
+      const std::string rollback = RollBack(replacements, i, operations);
+      return absl::UnavailableError(
+          absl::StrCat(file.final_path, ": cannot replace: ", reason,
+                       rollback.empty() ? "; the previous files are unchanged"
+                                        : absl::StrCat("; ", rollback)));
+    }
+  }
+  if (operations.Fsync(folder.get()) != 0) {
+    const std::string reason = ErrnoText();
+    const std::string rollback =
+        RollBack(replacements, replacements.size(), operations);
+    return absl::UnavailableError(
+        absl::StrCat(directory, ": cannot flush folder: ", reason,
+                     rollback.empty() ? "; the previous files are unchanged"
+                                      : absl::StrCat("; ", rollback)));
+  }
+  for (const Replacement& file : replacements) {
+    if (!file.backup_path.empty()) unlink(file.backup_path.c_str());
+  }
   return absl::OkStatus();
 }
 

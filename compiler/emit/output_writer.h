@@ -1,10 +1,14 @@
 // Writes an output folder as a whole: every file is staged beside its final
-// name, flushed to disk, and only when all were staged are they renamed into
-// place. On any failure the previous files are untouched and no staging file is
-// left behind.
+// name and flushed to disk; only when all were staged are they renamed into
+// place, under an exclusive lock on the folder, keeping a link to each previous
+// file until every rename succeeded. On any failure the previous files are put
+// back and no staging or backup file is left behind.
 #ifndef RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 #define RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 
+#include <sys/types.h>
+
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,16 +17,37 @@
 
 namespace rbacc {
 
+// The file-system calls whose failure WriteOutputFiles must survive. The base
+// class makes the real POSIX calls; tests derive from it to make any one of
+// them fail. Each returns what the POSIX call returns and sets errno likewise.
+class FileOperations {
+ public:
+  virtual ~FileOperations() = default;
+
+  // write(2): the number of bytes written, or -1.
+  virtual ssize_t Write(int fd, const void* data, size_t size);
+  // fsync(2) of a file or folder: 0, or -1.
+  virtual int Fsync(int fd);
+  // rename(2): 0, or -1.
+  virtual int Rename(const std::string& from, const std::string& to);
+};
+
 // Returns OK when `directory` exists as a folder or can be created (its nearest
 // existing ancestor is a folder); InvalidArgumentError saying which path is in
 // the way when it, or an ancestor, is a file or a dangling link.
 absl::Status CheckOutputDirectory(const std::string& directory);
 
 // Creates `directory` (and its parents) when missing, then writes `files` into
-// it as described above, holding an exclusive lock on the folder while renaming
-// so that concurrent runs do not interleave their files. Returns an error
-// naming the file and the system's reason when a folder cannot be created or a
-// file cannot be written, flushed or renamed.
+// it as described above through `operations`.
+// Concurrent runs into one folder each leave a complete set: the last to take
+// the lock wins. Returns an error naming the file and the system's reason when
+// a folder cannot be created or a file cannot be written, flushed or renamed;
+// the folder then holds exactly what it held before.
+absl::Status WriteOutputFiles(const std::string& directory,
+                              const std::vector<OutputFile>& files,
+                              FileOperations& operations);
+
+// WriteOutputFiles with the real file-system calls.
 absl::Status WriteOutputFiles(const std::string& directory,
                               const std::vector<OutputFile>& files);
 

@@ -5,11 +5,13 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>  // NOLINT(build/c++11)
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -76,26 +78,134 @@ TEST(OutputWriterTest, FolderInPlaceOfAFileChangesNothing) {
             (std::map<std::string, std::string>{{"a.yaml", "old a\n"}}));
 }
 
+// Names of the files rbacc stages or keeps aside while writing.
+std::vector<std::string> LeftoverFiles(const fs::path& folder) {
+  std::vector<std::string> leftovers;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".rbacc-") != std::string::npos) leftovers.push_back(name);
+  }
+  return leftovers;
+}
+
+// Real file operations, except that call number `fail_at` (1-based, counting
+// writes, fsyncs and renames together) fails with EIO. With fail_at = 0 it
+// only counts.
+class FailingFileOperations : public FileOperations {
+ public:
+  explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
+
+  ssize_t Write(int fd, const void* data, size_t size) override {
+    if (Fails("write")) return -1;
+    return FileOperations::Write(fd, data, size);
+  }
+  int Fsync(int fd) override {
+    if (Fails("fsync")) return -1;
+    return FileOperations::Fsync(fd);
+  }
+  int Rename(const std::string& from, const std::string& to) override {
+    if (Fails("rename")) return -1;
+    return FileOperations::Rename(from, to);
+  }
+
+  int calls() const { return calls_; }
+  // The operation that failed ("write", "fsync" or "rename"), or "".
+  const std::string& failed() const { return failed_; }
+
+ private:
+  bool Fails(const char* operation) {
+    if (++calls_ != fail_at_) return false;
+    failed_ = operation;
+    errno = EIO;
+    return true;
+  }
+
+  int fail_at_;
+  int calls_ = 0;
+  std::string failed_;
+};
+
+TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
+  // c.yaml is new: it must not stay either.
+  std::vector<OutputFile> new_files = kNewFiles;
+  new_files.push_back({"c.yaml", "new c\n"});
+  const fs::path counting_folder = FreshFolder("fault_count");
+  ASSERT_TRUE(WriteOutputFiles(counting_folder.string(), kOldFiles).ok());
+  FailingFileOperations counting(0);
+  ASSERT_TRUE(
+      WriteOutputFiles(counting_folder.string(), new_files, counting).ok());
+  // Three writes, three file fsyncs, three renames and the folder's fsync.
+  ASSERT_EQ(counting.calls(), 10);
+
+  for (int fail_at = 1; fail_at <= counting.calls(); ++fail_at) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    const fs::path folder = FreshFolder(absl::StrCat("fault_", fail_at));
+    ASSERT_TRUE(WriteOutputFiles(folder.string(), kOldFiles).ok());
+    FailingFileOperations operations(fail_at);
+    const absl::Status status =
+        WriteOutputFiles(folder.string(), new_files, operations);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+    const std::map<std::string, std::string> expected_message = {
+        {"write", "cannot write: Input/output error"},
+        {"fsync", "cannot flush"},
+        {"rename",
+         "cannot replace: Input/output error; the previous files "
+         "are unchanged"}};
+    EXPECT_NE(status.message().find(expected_message.at(operations.failed())),
+              std::string::npos)
+        << status.message();
+    EXPECT_EQ(ReadFolder(folder),
+              (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                  {"b.yaml", "old b\n"}}));
+    EXPECT_TRUE(LeftoverFiles(folder).empty())
+        << "left behind: " << LeftoverFiles(folder)[0];
+  }
+}
+
 TEST(OutputWriterTest, StagingFailureChangesNothingAndLeavesNoStagingFile) {
+  if (geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders";
   const fs::path folder = FreshFolder("staging_failure");
   ASSERT_TRUE(WriteOutputFiles(folder.string(), kOldFiles).ok());
-  // The second file's staging name is taken by a folder, so staging it fails
-  // after the first file was staged.
-  const fs::path blocker =
-      folder / absl::StrCat(".b.yaml.rbacc-", getpid(), ".tmp");
-  fs::create_directory(blocker);
+  // The folder is read-only: no staging file can be created.
+  fs::permissions(folder, fs::perms::owner_write, fs::perm_options::remove);
   const absl::Status status = WriteOutputFiles(folder.string(), kNewFiles);
-  EXPECT_FALSE(status.ok());
-  EXPECT_NE(status.message().find("cannot create"), std::string::npos)
+  fs::permissions(folder, fs::perms::owner_write, fs::perm_options::add);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find("cannot create: Permission denied"),
+            std::string::npos)
       << status.message();
-  fs::remove(blocker);
   EXPECT_EQ(ReadFolder(folder),
             (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
                                                 {"b.yaml", "old b\n"}}));
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
-    EXPECT_EQ(entry.path().filename().string().find(".rbacc-"),
-              std::string::npos)
-        << "left behind: " << entry.path();
+  EXPECT_TRUE(LeftoverFiles(folder).empty());
+}
+
+TEST(OutputWriterTest, ConcurrentWritersLeaveOneCompleteSet) {
+  const fs::path folder = FreshFolder("concurrent");
+  constexpr int kWriters = 8;
+  constexpr int kFiles = 5;
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::thread> threads;
+    for (int writer = 0; writer < kWriters; ++writer) {
+      threads.emplace_back([&folder, writer]() {
+        std::vector<OutputFile> files;
+        for (int i = 0; i < kFiles; ++i) {
+          files.push_back({absl::StrCat("file", i, ".yaml"),
+                           absl::StrCat("writer ", writer, "\n")});
+        }
+        EXPECT_TRUE(WriteOutputFiles(folder.string(), files).ok());
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    const std::map<std::string, std::string> result = ReadFolder(folder);
+    ASSERT_EQ(result.size(), kFiles);
+    for (const auto& [name, content] : result) {
+      EXPECT_EQ(content, result.begin()->second)
+          << "round " << round << ": " << name << " comes from another run";
+    }
+    EXPECT_TRUE(LeftoverFiles(folder).empty());
   }
 }
 

@@ -62,6 +62,16 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
   return ok;
 }
 
+// The rules `feature` declares, in every scope.
+int CountRules(const rbacc::v1::Feature& feature) {
+  int rules = feature.namespace_rules_size() + feature.cluster_rules_size();
+  for (const rbacc::v1::FixedNamespaceGrant& grant :
+       feature.fixed_namespace_rules()) {
+    rules += grant.rules_size();
+  }
+  return rules;
+}
+
 }  // namespace
 
 bool IsBundlePath(const std::string& argument) {
@@ -103,6 +113,7 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                &bundle.source, &bundle, issues);
   if (!parsed.ok()) return parsed.status();
 
+  int total_rules = 0;
   for (int i = 0; i < bundle.proto.features_size(); ++i) {
     const std::string& name = bundle.proto.features(i);
     if (bundle.features.count(name) > 0) continue;
@@ -119,7 +130,19 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
     parsed = LoadFile(root / file, display(file), &feature.proto,
                       &feature.source, &bundle, issues);
     if (!parsed.ok()) return parsed.status();
-    if (*parsed) bundle.features.emplace(name, std::move(feature));
+    if (!*parsed) continue;
+    total_rules += CountRules(feature.proto);
+    if (total_rules > kMaxRulesPerBundle) {
+      issues->AddError(
+          bundle.source.Locate(absl::StrCat("features[", i, "]")),
+          absl::StrCat("the features up to \"", name, "\" declare ",
+                       total_rules, " rules, more than the ",
+                       kMaxRulesPerBundle,
+                       " a bundle may have; the remaining features were not "
+                       "read. Merge overlapping rules or split the bundle"));
+      break;
+    }
+    bundle.features.emplace(name, std::move(feature));
   }
 
   const fs::path profiles = root / kProfilesFolder;

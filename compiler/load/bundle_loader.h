@@ -20,6 +20,11 @@
 
 namespace rbacc {
 
+// The most rules the features of one bundle may declare together. DESIGN.md
+// asks for 100,000 rules to compile in under a second; past this bound the
+// loader stops reading features rather than grow without limit.
+inline constexpr int kMaxRulesPerBundle = 250000;
+
 // A feature file, parsed.
 struct LoadedFeature {
   rbacc::v1::Feature proto;
@@ -71,9 +76,10 @@ std::string BundleDirectory(const std::string& workspace_root,
 
 // Reads the bundle in `directory` (shown to users as `display_directory`).
 // Input mistakes (syntax errors, unknown fields, a listed feature without a
-// file, a file larger than kMaxPolicyFileBytes) are added to `issues`. Returns
-// NotFoundError when the folder has no bundle.textproto, or another error when
-// a file cannot be read.
+// file, a file larger than kMaxPolicyFileBytes, features declaring more than
+// kMaxRulesPerBundle rules together) are added to `issues`; past the rule limit
+// no further feature is read. Returns NotFoundError when the folder has no
+// bundle.textproto, or another error when a file cannot be read.
 absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                                         const std::string& display_directory,
                                         IssueList* issues);

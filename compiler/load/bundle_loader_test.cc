@@ -1,0 +1,101 @@
+// Tests for the loader's limits: inputs far past them (a 100 MB file, a million
+// rules, deep nesting) end in one clear issue with its location, quickly and
+// without reading more than the limits allow.
+#include "compiler/load/bundle_loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "compiler/common/issue.h"
+#include "compiler/load/text_format_reader.h"
+#include "gtest/gtest.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh bundle folder listing `features`, under the test's temporary
+// directory.
+fs::path MakeBundle(const std::string& name, int features) {
+  const fs::path folder = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  std::ofstream bundle(folder / "bundle.textproto");
+  bundle << "name: \"" << name << "\"\n";
+  for (int i = 0; i < features; ++i) bundle << "features: \"f" << i << "\"\n";
+  return folder;
+}
+
+// The rendered issues, for failure messages and substring checks.
+std::string Rendered(const IssueList& issues) { return issues.Render(); }
+
+TEST(BundleLoaderTest, HundredMegabyteFileIsRejectedWithoutReadingIt) {
+  const fs::path folder = MakeBundle("huge_file", 1);
+  // Sparse: 100 MB long, no disk space.
+  std::ofstream(folder / "f0.textproto") << "name: \"f0\"\n";
+  fs::resize_file(folder / "f0.textproto", 100 << 20);
+  IssueList issues;
+  const absl::StatusOr<LoadedBundle> bundle =
+      LoadBundle(folder.string(), "policies/huge_file", &issues);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ(
+      Rendered(issues),
+      absl::StrCat("policies/huge_file/f0.textproto: error: file is ",
+                   100 << 20, " bytes, more than the ", kMaxPolicyFileBytes,
+                   " a policy file may have; split it into several "
+                   "features\n"));
+  EXPECT_TRUE(bundle->features.empty());
+}
+
+TEST(BundleLoaderTest, MillionRulesStopAtTheBundleLimit) {
+  constexpr int kFeatures = 8;
+  constexpr int kRulesPerFeature = 125000;  // 1e6 rules in all.
+  const fs::path folder = MakeBundle("million_rules", kFeatures);
+  for (int i = 0; i < kFeatures; ++i) {
+    std::string text = absl::StrCat("name: \"f", i, "\"\n");
+    for (int rule = 0; rule < kRulesPerFeature; ++rule) {
+      text += "cluster_rules{verbs:\"get\"}\n";
+    }
+    ASSERT_LE(text.size(), kMaxPolicyFileBytes);
+    std::ofstream(folder / absl::StrCat("f", i, ".textproto")) << text;
+  }
+  IssueList issues;
+  const absl::StatusOr<LoadedBundle> bundle =
+      LoadBundle(folder.string(), "policies/million_rules", &issues);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  // The limit is crossed by the third feature; the rest are never read.
+  EXPECT_EQ(
+      Rendered(issues),
+      absl::StrCat("policies/million_rules/bundle.textproto:4:1: "
+                   "error: the features up to \"f2\" declare ",
+                   3 * kRulesPerFeature, " rules, more than the ",
+                   kMaxRulesPerBundle,
+                   " a bundle may have; the remaining features were not "
+                   "read. Merge overlapping rules or split the bundle\n"));
+  EXPECT_EQ(bundle->features.size(), 2);
+}
+
+// The schema nests three messages deep and unknown fields are errors, so
+// nesting ends at the first field the schema does not have, at any depth.
+TEST(BundleLoaderTest, DeepNestingIsAnError) {
+  const fs::path folder = MakeBundle("deep", 1);
+  constexpr int kDepth = 100000;
+  std::string text = "name: \"f0\"\n";
+  for (int i = 0; i < kDepth; ++i) text += "fixed_namespace_rules {";
+  for (int i = 0; i < kDepth; ++i) text += "}";
+  std::ofstream(folder / "f0.textproto") << text;
+  IssueList issues;
+  const absl::StatusOr<LoadedBundle> bundle =
+      LoadBundle(folder.string(), "policies/deep", &issues);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ(Rendered(issues),
+            "policies/deep/f0.textproto:2:46: error: unknown field "
+            "\"fixed_namespace_rules\" in rbacc.v1.FixedNamespaceGrant; see "
+            "proto/rbacc/v1/policy.proto for its fields\n");
+}
+
+}  // namespace
+}  // namespace rbacc

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Writes the fuzz targets' seed corpora under fuzz/corpus/ from the repository's
+# real policies and outputs. Re-run after changing policies/ or outputs/ and
+# commit the result; never edit the corpora by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rm -rf fuzz/corpus
+mkdir -p fuzz/corpus/loader fuzz/corpus/selection fuzz/corpus/yaml_reader
+
+# loader_fuzzer: a digit picking the file to replace (loader_fuzzer.cc's
+# kFiles), then the file's text.
+files=(bundle base show-gpus object-store ingress profiles/full)
+for index in "${!files[@]}"; do
+  name="${files[$index]}"
+  { printf '%s' "$index"; cat "policies/skypilot/${name}.textproto"; } \
+    >"fuzz/corpus/loader/${name//\//-}"
+done
+
+# selection_fuzzer: lines profile, features, namespace, service_account,
+# remote_identity, subjects.
+printf 'full\n' >fuzz/corpus/selection/profile
+printf 'minimal\n' >fuzz/corpus/selection/minimal
+printf '\nbase,show-gpus\nteam-a\nrobot\nrobot\nUser:alice,Group:ml-team,ServiceAccount:ci/deployer\n' \
+  >fuzz/corpus/selection/every-flag
+printf '\nobject-store,ingress\n' >fuzz/corpus/selection/features
+printf 'full\n\nkube-system\nsky-sa\nsky-sa\n' >fuzz/corpus/selection/profile-overrides
+
+# yaml_reader_fuzzer: every rbac.yaml rbacc wrote and the documentation's
+# examples.
+for file in outputs/*/*/rbac.yaml; do
+  profile="$(basename "$(dirname "$file")")"
+  bundle="$(basename "$(dirname "$(dirname "$file")")")"
+  cp "$file" "fuzz/corpus/yaml_reader/${bundle}-${profile}-rbac.yaml"
+done
+cp tests/testdata/*.yaml fuzz/corpus/yaml_reader/

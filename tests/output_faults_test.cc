@@ -1,0 +1,126 @@
+// Atomicity under faults, through the compile command: whichever write, fsync
+// or rename fails, rbacc exits 2 with a message naming the file and the
+// system's reason, the previous outputs are intact and no temporary file is
+// left; an --out_dir that is a dangling link or cannot be created is refused
+// the same way.
+#include <cerrno>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/emit/output_writer.h"
+#include "gtest/gtest.h"
+#include "tests/testing/workspace.h"
+
+namespace rbacc {
+namespace {
+
+namespace fs = std::filesystem;
+
+using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::ReadTree;
+
+// Real file operations, except that call number `fail_at` (1-based, writes,
+// fsyncs and renames together) fails with ENOSPC; 0 only counts.
+class FailingFileOperations : public FileOperations {
+ public:
+  explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
+  ssize_t Write(int fd, const void* data, size_t size) override {
+    return Fails() ? -1 : FileOperations::Write(fd, data, size);
+  }
+  int Fsync(int fd) override {
+    return Fails() ? -1 : FileOperations::Fsync(fd);
+  }
+  int Rename(const std::string& from, const std::string& to) override {
+    return Fails() ? -1 : FileOperations::Rename(from, to);
+  }
+  int calls() const { return calls_; }
+
+ private:
+  bool Fails() {
+    if (++calls_ != fail_at_) return false;
+    errno = ENOSPC;
+    return true;
+  }
+  int fail_at_;
+  int calls_ = 0;
+};
+
+// Compiles the full profile of `workspace` into `out_dir`; returns the exit
+// code and leaves the messages in `err`.
+int CompileFull(const std::string& workspace, const std::string& out_dir,
+                FileOperations* operations, std::string* err) {
+  CompileOptions options;
+  options.workspace_root = workspace;
+  options.profile = "full";
+  options.out_dir = out_dir;
+  options.file_operations = operations;
+  std::ostringstream out;
+  std::ostringstream messages;
+  const int exit_code = RunCompile(options, out, messages);
+  *err = messages.str();
+  return exit_code;
+}
+
+TEST(OutputFaultsTest, EveryFailingCallExitsTwoAndKeepsThePreviousOutputs) {
+  const std::string workspace = MakeWorkspace("faults");
+  std::string err;
+  // Previous outputs: the minimal profile's, in the same folder.
+  CompileOptions minimal;
+  minimal.workspace_root = workspace;
+  minimal.profile = "minimal";
+  minimal.out_dir = "out";
+  std::ostringstream ignored;
+  ASSERT_EQ(RunCompile(minimal, ignored, ignored), kExitOk);
+  const std::map<std::string, std::string> previous =
+      ReadTree(workspace + "/out");
+  ASSERT_EQ(previous.size(), 5u);
+
+  const std::string counting_workspace = MakeWorkspace("faults_count");
+  FailingFileOperations counting(0);
+  ASSERT_EQ(CompileFull(counting_workspace, "out", &counting, &err), kExitOk)
+      << err;
+  ASSERT_GT(counting.calls(), 10);
+
+  for (int fail_at = 1; fail_at <= counting.calls(); ++fail_at) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    FailingFileOperations operations(fail_at);
+    EXPECT_EQ(CompileFull(workspace, "out", &operations, &err), kExitError);
+    EXPECT_TRUE(absl::StartsWith(err, "error: ")) << err;
+    EXPECT_TRUE(absl::StrContains(err, "No space left on device")) << err;
+    EXPECT_TRUE(ReadTree(workspace + "/out") == previous)
+        << "the previous outputs changed";
+  }
+  EXPECT_EQ(CompileFull(workspace, "out", nullptr, &err), kExitOk) << err;
+}
+
+TEST(OutputFaultsTest, DanglingLinkAsOutDirIsRefused) {
+  const std::string workspace = MakeWorkspace("faults_dangling");
+  fs::create_symlink(workspace + "/nowhere", workspace + "/out");
+  std::string err;
+  EXPECT_EQ(CompileFull(workspace, "out", nullptr, &err), kExitError);
+  EXPECT_TRUE(absl::StrContains(err,
+                                "out is a link to nothing; remove it or "
+                                "choose another folder"))
+      << err;
+  EXPECT_FALSE(fs::exists(workspace + "/nowhere"));
+}
+
+TEST(OutputFaultsTest, UnwritableOutDirExitsTwo) {
+  // Nobody, not even root, can create a folder in /proc.
+  const std::string workspace = MakeWorkspace("faults_unwritable");
+  std::string err;
+  EXPECT_EQ(CompileFull(workspace, "/proc/rbacc-out", nullptr, &err),
+            kExitError);
+  EXPECT_TRUE(absl::StrContains(err,
+                                "error: /proc/rbacc-out: cannot create "
+                                "folder: "))
+      << err;
+}
+
+}  // namespace
+}  // namespace rbacc
