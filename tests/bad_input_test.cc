@@ -37,9 +37,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/bad_inputs";
@@ -54,35 +56,16 @@ std::vector<std::string> CaseNames() {
   return names;
 }
 
-std::string ShellQuote(const std::string& word) {
-  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
-// Runs rbacc in `workspace` with `args`; returns its stderr followed by "exit:
-// N".
-std::string RunRbacc(const std::string& workspace,
-                     const std::vector<std::string>& args) {
-  std::string command =
-      absl::StrCat("cd ", ShellQuote(workspace),
-                   " && BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
-                   ShellQuote(RunfilePath("compiler/compiler")));
-  for (const std::string& arg : args)
-    absl::StrAppend(&command, " ", ShellQuote(arg));
-  absl::StrAppend(&command, " 2>&1 >/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "cannot run rbacc";
-  std::string output;
-  char buffer[4096];
-  size_t read;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    output.append(buffer, read);
-  const int status = pclose(pipe);
-  return absl::StrCat(
-      output, "exit: ", WIFEXITED(status) ? WEXITSTATUS(status) : -1, "\n");
+// Runs rbacc in `workspace` with `args`; returns its stderr followed by
+// "exit: N".
+std::string RunAndReport(const std::string& workspace,
+                         const std::vector<std::string>& args) {
+  const RbaccRun run = RunRbacc(workspace, args);
+  return absl::StrCat(run.err, "exit: ", run.exit_code, "\n");
 }
 
 class BadInputTest : public ::testing::TestWithParam<std::string> {};
@@ -111,7 +94,7 @@ TEST_P(BadInputTest, ReportsTheExactErrorAndWritesNothing) {
   }
   const std::map<std::string, std::string> before = ReadTree(workspace);
 
-  const std::string actual = RunRbacc(workspace, args);
+  const std::string actual = RunAndReport(workspace, args);
 
   const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
   const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");

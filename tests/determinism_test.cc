@@ -21,35 +21,20 @@ namespace {
 namespace fs = std::filesystem;
 
 using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::WriteFile;
-
-std::string ShellQuote(const std::string& word) {
-  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
-}
 
 // Runs rbacc with no flags (every profile) for `workspace`, from `cwd`, with
 // `environment` ("NAME=value ...") as the only environment besides PATH;
-// returns its exit code, failing the test with its messages when it is not 0.
+// fails the test with its messages when it does not succeed.
 void RegenerateOutputs(const std::string& workspace, const std::string& cwd,
                        const std::string& environment) {
-  const std::string command = absl::StrCat(
-      "cd ", ShellQuote(cwd), " && env -i PATH=/usr/bin:/bin ", environment,
-      " BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
-      ShellQuote(fs::absolute(RunfilePath("compiler/compiler")).string()),
-      " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char buffer[4096];
-  size_t read;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, read);
-  }
-  const int status = pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command << "\n"
-                                                             << output;
+  const RbaccRun run = RunRbacc(workspace, {}, cwd, environment);
+  ASSERT_EQ(run.exit_code, 0) << environment << " from " << cwd << "\n"
+                              << run.err << run.out;
 }
 
 // A workspace whose policy files were created in reverse order, so that the

@@ -27,8 +27,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::rbacc::testing::MakeWorkspace;
+using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/review";
@@ -43,34 +45,12 @@ std::vector<std::string> CaseNames() {
   return names;
 }
 
-std::string ShellQuote(const std::string& word) {
-  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
-}
-
 // Runs rbacc in `workspace`; returns "stdout:\n...stderr:\n...exit: N\n".
-std::string RunRbacc(const std::string& workspace,
-                     const std::vector<std::string>& args) {
-  std::string command =
-      absl::StrCat("cd ", ShellQuote(workspace),
-                   " && BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
-                   ShellQuote(RunfilePath("compiler/compiler")));
-  for (const std::string& arg : args) {
-    absl::StrAppend(&command, " ", ShellQuote(arg));
-  }
-  const std::string err_file = workspace + "/stderr.txt";
-  absl::StrAppend(&command, " 2>", ShellQuote(err_file));
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "cannot run rbacc";
-  std::string output;
-  char buffer[4096];
-  size_t read;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, read);
-  }
-  const int status = pclose(pipe);
-  return absl::StrCat("stdout:\n", output, "stderr:\n", ReadFileOrDie(err_file),
-                      "exit: ", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                      "\n");
+std::string RunAndReport(const std::string& workspace,
+                         const std::vector<std::string>& args) {
+  const RbaccRun run = RunRbacc(workspace, args);
+  return absl::StrCat("stdout:\n", run.out, "stderr:\n", run.err,
+                      "exit: ", run.exit_code, "\n");
 }
 
 class ReviewGoldenTest : public ::testing::TestWithParam<std::string> {};
@@ -84,7 +64,7 @@ TEST_P(ReviewGoldenTest, PrintsTheExpectedOutput) {
   const std::vector<std::string> args = absl::StrSplit(
       ReadFileOrDie(case_dir + "/args"), '\n', absl::SkipEmpty());
 
-  const std::string actual = RunRbacc(workspace, args);
+  const std::string actual = RunAndReport(workspace, args);
 
   const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
   const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");

@@ -37,12 +37,7 @@ std::string ListTable(const RbacObjects& objects, const UserInfo& user,
         binding.metadata.namespace_name != namespace_name) {
       continue;
     }
-    const bool applies =
-        std::any_of(binding.subjects.begin(), binding.subjects.end(),
-                    [&](const Subject& subject) {
-                      return SubjectAppliesTo(subject, user,
-                                              binding.metadata.namespace_name);
-                    });
+    const bool applies = BindingAppliesTo(binding, user);
     const RoleObject* role = FindBoundRole(objects, binding);
     if (!applies || role == nullptr) continue;
     for (const CompiledRule& compiled : role->rules) {

@@ -99,13 +99,25 @@ bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
   return false;
 }
 
-const RoleObject* Authorizer::FindRole(const BindingObject& binding) const {
+bool BindingAppliesTo(const BindingObject& binding, const UserInfo& user) {
+  return std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                     [&](const Subject& subject) {
+                       return SubjectAppliesTo(subject, user,
+                                               binding.metadata.namespace_name);
+                     });
+}
+
+const RoleObject* FindBoundRole(const RbacObjects& objects,
+                                const BindingObject& binding) {
+  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
+    return nullptr;
+  }
   const std::string role_namespace =
       binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  if (binding.role_kind == "Role" && role_namespace.empty()) return nullptr;
-  for (const RoleObject& role : objects_.roles) {
+  for (const RoleObject& role : objects.roles) {
     if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace) {
+        role.metadata.namespace_name == role_namespace &&
+        (binding.role_kind == "Role") == !role.is_cluster_role()) {
       return &role;
     }
   }
@@ -120,18 +132,8 @@ bool Authorizer::Allows(const UserInfo& user, const Request& request,
         binding.metadata.namespace_name != request.namespace_name) {
       continue;
     }
-    // A ClusterRoleBinding may only refer to a ClusterRole.
-    if (binding.is_cluster_binding() && binding.role_kind != "ClusterRole") {
-      continue;
-    }
-    const bool applies =
-        std::any_of(binding.subjects.begin(), binding.subjects.end(),
-                    [&](const Subject& subject) {
-                      return SubjectAppliesTo(subject, user,
-                                              binding.metadata.namespace_name);
-                    });
-    if (!applies) continue;
-    const RoleObject* role = FindRole(binding);
+    if (!BindingAppliesTo(binding, user)) continue;
+    const RoleObject* role = FindBoundRole(objects_, binding);
     if (role == nullptr) continue;
     for (const CompiledRule& rule : role->rules) {
       if (RuleAllows(rule.rule, request)) {

@@ -78,6 +78,15 @@ bool RuleAllows(const PolicyRule& rule, const Request& request);
 bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
                       absl::string_view binding_namespace);
 
+// True when some subject of `binding` refers to `user` (see SubjectAppliesTo).
+bool BindingAppliesTo(const BindingObject& binding, const UserInfo& user);
+
+// Returns the role `binding` refers to: a Role of the binding's namespace or a
+// ClusterRole, of the kind its roleRef names; nullptr when there is none (or
+// for a ClusterRoleBinding naming a Role, which Kubernetes rejects).
+const RoleObject* FindBoundRole(const RbacObjects& objects,
+                                const BindingObject& binding);
+
 // Evaluates requests against a set of objects, as the API server's RBAC
 // authorizer does: ClusterRoleBindings apply everywhere; RoleBindings only in
 // their namespace, and refer to a Role of that namespace or to a ClusterRole.
@@ -93,9 +102,6 @@ class Authorizer {
               const CompiledRule** granting_rule = nullptr) const;
 
  private:
-  // The role a binding refers to, or nullptr when it does not exist.
-  const RoleObject* FindRole(const BindingObject& binding) const;
-
   const RbacObjects& objects_;
 };
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/common/json.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/merge/compact.h"
 #include "compiler/review/grants.h"
@@ -82,34 +83,6 @@ std::string Cell(const std::string& text) {
 std::string GroupText(const Permission& permission) {
   if (permission.is_url) return "(URL)";
   return permission.group.empty() ? "core" : permission.group;
-}
-
-// A JSON string literal.
-std::string Json(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 // The subjects of added and removed grants, sorted.
@@ -212,22 +185,23 @@ std::string JsonGrant(const Grant& grant) {
   std::vector<std::string> sources;
   for (const RuleSource& source : grant.rule.sources) {
     sources.push_back(absl::StrCat(
-        "{\"feature\": ", Json(source.feature),
-        ", \"reason\": ", Json(source.reason),
-        ", \"location\": ", Json(source.location.ToString()), "}"));
+        "{\"feature\": ", JsonString(source.feature),
+        ", \"reason\": ", JsonString(source.reason),
+        ", \"location\": ", JsonString(source.location.ToString()), "}"));
   }
   return absl::StrCat(
-      "    {\"subject\": ", Json(SubjectText(grant.subject)),
-      ", \"namespace\": ", Json(grant.namespace_name),
+      "    {\"subject\": ", JsonString(SubjectText(grant.subject)),
+      ", \"namespace\": ", JsonString(grant.namespace_name),
       permission.is_url
-          ? absl::StrCat(", \"nonResourceURL\": ", Json(permission.target))
-          : absl::StrCat(", \"apiGroup\": ", Json(permission.group),
-                         ", \"resource\": ", Json(permission.target)),
-      ", \"verb\": ", Json(permission.verb), ", \"resourceName\": ",
-      Json(permission.names.empty() ? "" : permission.names.front()),
-      ", \"role\": ", Json(grant.role.ToString()),
-      ", \"binding\": ", Json(grant.binding.ToString()), ", \"sources\": [",
-      absl::StrJoin(sources, ", "), "]}");
+          ? absl::StrCat(", \"nonResourceURL\": ",
+                         JsonString(permission.target))
+          : absl::StrCat(", \"apiGroup\": ", JsonString(permission.group),
+                         ", \"resource\": ", JsonString(permission.target)),
+      ", \"verb\": ", JsonString(permission.verb), ", \"resourceName\": ",
+      JsonString(permission.names.empty() ? "" : permission.names.front()),
+      ", \"role\": ", JsonString(grant.role.ToString()),
+      ", \"binding\": ", JsonString(grant.binding.ToString()),
+      ", \"sources\": [", absl::StrJoin(sources, ", "), "]}");
 }
 
 std::string RenderJson(const PolicyDiff& diff, const std::string& before,
@@ -237,20 +211,21 @@ std::string RenderJson(const PolicyDiff& diff, const std::string& before,
   for (const Grant& grant : diff.removed) removed.push_back(JsonGrant(grant));
   for (const ObjectChange& change : diff.objects) {
     objects.push_back(absl::StrCat(
-        "    {\"change\": ", Json(change.added ? "added" : "removed"),
-        ", \"kind\": ", Json(change.object.kind),
-        ", \"namespace\": ", Json(change.object.namespace_name),
-        ", \"name\": ", Json(change.object.name), "}"));
+        "    {\"change\": ", JsonString(change.added ? "added" : "removed"),
+        ", \"kind\": ", JsonString(change.object.kind),
+        ", \"namespace\": ", JsonString(change.object.namespace_name),
+        ", \"name\": ", JsonString(change.object.name), "}"));
   }
   const auto list = [](const std::vector<std::string>& items) {
     return items.empty()
                ? std::string("[]")
                : absl::StrCat("[\n", absl::StrJoin(items, ",\n"), "\n  ]");
   };
-  return absl::StrCat(
-      "{\n  \"before\": ", Json(before), ",\n  \"after\": ", Json(after),
-      ",\n  \"added\": ", list(added), ",\n  \"removed\": ", list(removed),
-      ",\n  \"objects\": ", list(objects), "\n}\n");
+  return absl::StrCat("{\n  \"before\": ", JsonString(before),
+                      ",\n  \"after\": ", JsonString(after),
+                      ",\n  \"added\": ", list(added),
+                      ",\n  \"removed\": ", list(removed),
+                      ",\n  \"objects\": ", list(objects), "\n}\n");
 }
 
 }  // namespace

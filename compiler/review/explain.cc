@@ -146,12 +146,7 @@ RequestExplanation ExplainRequest(const RbacObjects& objects,
   RequestExplanation explanation;
   size_t fewest = SIZE_MAX;
   for (const BindingObject& binding : objects.bindings) {
-    const bool applies =
-        std::any_of(binding.subjects.begin(), binding.subjects.end(),
-                    [&](const Subject& subject) {
-                      return SubjectAppliesTo(subject, user,
-                                              binding.metadata.namespace_name);
-                    });
+    const bool applies = BindingAppliesTo(binding, user);
     if (!applies) continue;
     const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;

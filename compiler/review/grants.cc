@@ -28,23 +28,6 @@ CompiledRule SourcesFor(const CompiledRule& rule, const std::string& target) {
 
 }  // namespace
 
-const RoleObject* FindBoundRole(const RbacObjects& objects,
-                                const BindingObject& binding) {
-  if (binding.role_kind == "Role" && binding.is_cluster_binding()) {
-    return nullptr;
-  }
-  const std::string role_namespace =
-      binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
-  for (const RoleObject& role : objects.roles) {
-    if (role.metadata.name == binding.role_name &&
-        role.metadata.namespace_name == role_namespace &&
-        (binding.role_kind == "Role") == !role.is_cluster_role()) {
-      return &role;
-    }
-  }
-  return nullptr;
-}
-
 std::string ObjectRef::ToString() const {
   return namespace_name.empty()
              ? absl::StrCat(kind, " ", name)

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/merge/compact.h"
@@ -49,12 +50,6 @@ struct Grant {
   // resource (or URL).
   CompiledRule rule;
 };
-
-// Returns the role `binding` refers to as the authorizer resolves it (a Role
-// of the binding's namespace, or a ClusterRole), or nullptr when `objects`
-// have none (or a ClusterRoleBinding names a Role).
-const RoleObject* FindBoundRole(const RbacObjects& objects,
-                                const BindingObject& binding);
 
 // Returns every grant of `objects`, sorted by (subject, namespace, permission,
 // binding). A binding's role is a Role of the binding's namespace or a

@@ -1,5 +1,9 @@
 #include "tests/testing/workspace.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"
 
@@ -24,6 +29,11 @@ std::pair<std::string, std::string> SplitResource(const std::string& resource) {
   const size_t slash = resource.find('/');
   if (slash == std::string::npos) return {resource, ""};
   return {resource.substr(0, slash), resource.substr(slash + 1)};
+}
+
+// `word` quoted for a POSIX shell.
+std::string ShellQuote(const std::string& word) {
+  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
 }
 
 }  // namespace
@@ -73,6 +83,41 @@ std::string MakeWorkspace(const std::string& name) {
     WriteFile((root / "policies" / relative).string(), content);
   }
   return root.string();
+}
+
+RbaccRun RunRbacc(const std::string& workspace,
+                  const std::vector<std::string>& args, const std::string& cwd,
+                  const std::string& environment) {
+  static int runs = 0;
+  const std::string err_file = absl::StrCat(
+      ::testing::TempDir(), "/rbacc-stderr-", getpid(), "-", runs++, ".txt");
+  std::string command = absl::StrCat(
+      "cd ", ShellQuote(cwd.empty() ? workspace : cwd), " && ",
+      environment.empty()
+          ? ""
+          : absl::StrCat("env -i PATH=/usr/bin:/bin ", environment, " "),
+      "BUILD_WORKSPACE_DIRECTORY=", ShellQuote(workspace), " ",
+      ShellQuote(fs::absolute(RunfilePath("compiler/compiler")).string()));
+  for (const std::string& arg : args) {
+    absl::StrAppend(&command, " ", ShellQuote(arg));
+  }
+  absl::StrAppend(&command, " 2>", ShellQuote(err_file));
+  RbaccRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run " << command;
+    return run;
+  }
+  char buffer[4096];
+  size_t read;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    run.out.append(buffer, read);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = ReadFileOrDie(err_file);
+  fs::remove(err_file);
+  return run;
 }
 
 RbacObjects ReadRbacFile(const std::string& path) {

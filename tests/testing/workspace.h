@@ -32,6 +32,23 @@ std::map<std::string, std::string> ReadTree(const std::string& folder);
 // repository's policies/ folder; returns its path.
 std::string MakeWorkspace(const std::string& name);
 
+// What one run of the rbacc binary printed, and its exit code (-1 when it did
+// not exit normally).
+struct RbaccRun {
+  std::string out;
+  std::string err;
+  int exit_code = -1;
+};
+
+// Runs the rbacc binary of the runfiles with `args` for `workspace` (as
+// BUILD_WORKSPACE_DIRECTORY), from folder `cwd` (default: the workspace). A
+// non-empty `environment` ("NAME=value ...") replaces the environment, PATH
+// aside. Nothing is written into the workspace but what rbacc writes.
+RbaccRun RunRbacc(const std::string& workspace,
+                  const std::vector<std::string>& args,
+                  const std::string& cwd = "",
+                  const std::string& environment = "");
+
 // rbac.yaml read back with ReadRbacYaml; fails the current test on a parse
 // error.
 RbacObjects ReadRbacFile(const std::string& path);
