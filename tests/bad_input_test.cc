@@ -42,19 +42,10 @@ using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::RunfilePath;
 using ::rbacc::testing::RunRbacc;
+using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/bad_inputs";
-
-std::vector<std::string> CaseNames() {
-  std::vector<std::string> names;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(RunfilePath(kCases))) {
-    if (entry.is_directory()) names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -116,7 +107,8 @@ TEST_P(BadInputTest, ReportsTheExactErrorAndWritesNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BadInputTest, ::testing::ValuesIn(CaseNames()),
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInputTest,
+                         ::testing::ValuesIn(Subfolders(RunfilePath(kCases))),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return absl::StrReplaceAll(info.param, {{"-", "_"}});
                          });

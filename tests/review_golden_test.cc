@@ -31,19 +31,10 @@ using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
 using ::rbacc::testing::RunRbacc;
+using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/review";
-
-std::vector<std::string> CaseNames() {
-  std::vector<std::string> names;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(RunfilePath(kCases))) {
-    if (entry.is_directory()) names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // Runs rbacc in `workspace`; returns "stdout:\n...stderr:\n...exit: N\n".
 std::string RunAndReport(const std::string& workspace,
@@ -82,7 +73,7 @@ TEST_P(ReviewGoldenTest, PrintsTheExpectedOutput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ReviewGoldenTest,
-                         ::testing::ValuesIn(CaseNames()),
+                         ::testing::ValuesIn(Subfolders(RunfilePath(kCases))),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return absl::StrReplaceAll(info.param, {{"-", "_"}});
                          });

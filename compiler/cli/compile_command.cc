@@ -130,7 +130,8 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
                          file.content,
                          found == on_disk.end() ? "/dev/null" : shown, shown);
     }
-    for (const auto& [name, content] : on_disk) {
+    for (const auto& entry : on_disk) {
+      const std::string& name = entry.first;
       const bool generated = std::any_of(
           result.files.begin(), result.files.end(),
           [&](const OutputFile& file) { return file.name == name; });

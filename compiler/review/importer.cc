@@ -141,7 +141,8 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                     "name: ",
                     Quoted(meta.name), " create: true ... }.\n");
   }
-  for (const auto& [scope, roles] : by_scope) {
+  for (const auto& scoped : by_scope) {
+    const std::string& scope = scoped.first;
     if (scope.empty() || scope == target_namespace) continue;
     const bool created =
         std::any_of(objects.namespaces.begin(), objects.namespaces.end(),

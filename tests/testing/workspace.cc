@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -72,6 +73,15 @@ std::map<std::string, std::string> ReadTree(const std::string& folder) {
         ReadFileOrDie(entry.path().string());
   }
   return files;
+}
+
+std::vector<std::string> Subfolders(const std::string& folder) {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::string MakeWorkspace(const std::string& name) {

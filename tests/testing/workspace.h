@@ -28,6 +28,10 @@ void WriteFile(const std::string& path, const std::string& content);
 // its bytes.
 std::map<std::string, std::string> ReadTree(const std::string& folder);
 
+// The names of the folders directly under `folder`, sorted (a golden test's
+// cases).
+std::vector<std::string> Subfolders(const std::string& folder);
+
 // A fresh folder under the test's temporary directory holding a copy of the
 // repository's policies/ folder; returns its path.
 std::string MakeWorkspace(const std::string& name);
