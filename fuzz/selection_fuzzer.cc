@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (lines.size() > 1)
     overrides.features = {SplitList(lines[1]), {"--features"}};
   if (lines.size() > 2) {
-    overrides.namespaces = Located<std::vector<std::string>>{
+    overrides.namespaces = rbacc::Located<std::vector<std::string>>{
         absl::StrSplit(lines[2], ','), {"--namespace"}, {}};
   }
   if (lines.size() > 3)

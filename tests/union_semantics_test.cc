@@ -1,9 +1,10 @@
 // Proven union semantics (DESIGN.md §7): for every subset of the SkyPilot
 // features, and for randomly generated bundles, the compiled rbac.yaml allows a
 // request of the request universe exactly when some selected feature (with the
-// features it requires) declares a rule allowing it. The expectation is built
-// from the declared rules directly, without the merge stage, so a compaction
-// that grants too much or too little fails here.
+// features it requires) declares a rule allowing it. The universe holds every
+// request of the Kubernetes catalogue and every one the rules themselves name.
+// The expectation is built from the declared rules directly, without the merge
+// stage, so a compaction that grants too much or too little fails here.
 #include <map>
 #include <random>
 #include <set>
@@ -27,6 +28,7 @@ namespace rbacc {
 namespace {
 
 using ::rbacc::testing::AllowedRequests;
+using ::rbacc::testing::CatalogRequests;
 using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::ReadRbacFile;
 using ::rbacc::testing::RequestUniverse;
@@ -115,7 +117,11 @@ void ExpectUnion(const LoadedBundle& bundle,
                  const RbacObjects& compiled) {
   const RbacObjects declared =
       DeclaredGrants(bundle, WithRequired(bundle, features));
-  const std::vector<Request> universe = RequestUniverse({&compiled, &declared});
+  // The rules' own verbs, resources and names, and every request of the
+  // Kubernetes catalogue.
+  std::vector<Request> universe = RequestUniverse({&compiled, &declared});
+  const std::vector<Request> catalog = CatalogRequests({&compiled, &declared});
+  universe.insert(universe.end(), catalog.begin(), catalog.end());
   const UserInfo account = ServiceAccountUser(kNamespace, kServiceAccount);
   const std::set<std::string> allowed =
       AllowedRequests(compiled, account, universe);

@@ -33,6 +33,11 @@ bool IsLabelKey(absl::string_view key);
 // starting and ending alphanumeric.
 bool IsLabelValue(absl::string_view value);
 
+// Returns the byte offset of the first invalid UTF-8 sequence in `text`
+// (overlong forms, surrogates and code points past U+10FFFF are invalid), or
+// absl::string_view::npos when `text` is valid UTF-8.
+size_t FindInvalidUtf8(absl::string_view text);
+
 // Returns the candidate closest to `input` by edit distance when it is close
 // enough to be a likely typo (distance at most a third of the input's length
 // rounded up, at least 1), or "" when none is. Ties go to the candidate that

@@ -221,3 +221,33 @@ TEST(DidYouMeanTest, EmptyWithoutMatch) {
 
 }  // namespace
 }  // namespace rbacc
+
+namespace rbacc {
+namespace {
+
+struct Utf8Case {
+  std::string text;
+  size_t invalid_at;
+};
+
+class FindInvalidUtf8Test : public ::testing::TestWithParam<Utf8Case> {};
+
+TEST_P(FindInvalidUtf8Test, FindsTheFirstInvalidSequence) {
+  EXPECT_EQ(FindInvalidUtf8(GetParam().text), GetParam().invalid_at);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, FindInvalidUtf8Test,
+    ::testing::Values(Utf8Case{"", absl::string_view::npos},
+                      Utf8Case{"plain ascii", absl::string_view::npos},
+                      Utf8Case{"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80",
+                               absl::string_view::npos},
+                      Utf8Case{"ab\xff", 2},         // never valid in UTF-8
+                      Utf8Case{"a\xc3", 1},          // truncated
+                      Utf8Case{"a\xc3(", 1},         // bad continuation
+                      Utf8Case{"\xc0\xaf", 0},       // overlong "/"
+                      Utf8Case{"x\xed\xa0\x80", 1},  // a UTF-16 surrogate
+                      Utf8Case{"\xf4\x90\x80\x80", 0}));  // past U+10FFFF
+
+}  // namespace
+}  // namespace rbacc

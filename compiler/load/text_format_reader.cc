@@ -1,5 +1,6 @@
 #include "compiler/load/text_format_reader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -158,6 +159,21 @@ absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
   stream.read(source.text.data(), size);
   if (!stream) {
     return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
+  }
+  const size_t invalid = FindInvalidUtf8(source.text);
+  if (invalid != absl::string_view::npos) {
+    const absl::string_view before =
+        absl::string_view(source.text).substr(0, invalid);
+    const size_t line_start = before.rfind('\n');
+    const int line =
+        static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const int column = static_cast<int>(line_start == absl::string_view::npos
+                                            ? invalid
+                                            : invalid - line_start - 1);
+    issues->AddError({display_path, line, column},
+                     "the file is not valid UTF-8 here; policy files are UTF-8 "
+                     "text (re-save it as UTF-8)");
+    source.text.clear();
   }
   return source;
 }

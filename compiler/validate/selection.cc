@@ -58,8 +58,9 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
     const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) {
       return !absl::ascii_iscntrl(static_cast<unsigned char>(c));
     });
-    if (rest.empty() || rest.size() > kMaxSubjectNameLength || !printable) {
-      return fail("needs a name of 1 to 253 printable characters");
+    if (rest.empty() || rest.size() > kMaxSubjectNameLength || !printable ||
+        FindInvalidUtf8(rest) != absl::string_view::npos) {
+      return fail("needs a name of 1 to 253 printable UTF-8 characters");
     }
     *subject = Subject{kind, rest, ""};
     return true;

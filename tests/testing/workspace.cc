@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"
 
@@ -206,6 +207,48 @@ std::vector<Request> RequestUniverse(
     }
   }
   return universe;
+}
+
+std::vector<Request> CatalogRequests(
+    const std::vector<const RbacObjects*>& objects) {
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  if (!catalog.ok()) {
+    ADD_FAILURE() << catalog.status();
+    return {};
+  }
+  std::set<std::string> namespaces = {"", "default", "probe-namespace"};
+  for (const RbacObjects* set : objects) {
+    for (const RoleObject& role : set->roles) {
+      namespaces.insert(role.metadata.namespace_name);
+    }
+    for (const BindingObject& binding : set->bindings) {
+      namespaces.insert(binding.metadata.namespace_name);
+    }
+  }
+  std::vector<Request> requests;
+  const auto add =
+      [&](const std::string& group, const std::string& resource,
+          const std::string& subresource,
+          const google::protobuf::RepeatedPtrField<std::string>& verbs) {
+        for (const std::string& verb : verbs) {
+          for (const std::string name : {"", "probe-name"}) {
+            for (const std::string& namespace_name : namespaces) {
+              requests.push_back({verb, true, group, resource, subresource,
+                                  name, namespace_name, ""});
+            }
+          }
+        }
+      };
+  for (const std::string& group : catalog->GroupNames()) {
+    for (const std::string& name : catalog->ResourceNames(group)) {
+      const v1::ApiResource& resource = *catalog->Find(group, name);
+      add(group, name, "", resource.verbs());
+      for (const v1::ApiSubresource& sub : resource.subresources()) {
+        add(group, name, sub.name(), sub.verbs());
+      }
+    }
+  }
+  return requests;
 }
 
 std::set<std::string> AllowedRequests(const RbacObjects& objects,

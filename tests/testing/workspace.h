@@ -64,6 +64,12 @@ RbacObjects ReadRbacFile(const std::string& path);
 std::vector<Request> RequestUniverse(
     const std::vector<const RbacObjects*>& objects);
 
+// Every request the built-in Kubernetes catalogue describes: each verb it
+// serves on each resource and subresource of each group, unnamed and named,
+// in every namespace the objects mention and at cluster scope.
+std::vector<Request> CatalogRequests(
+    const std::vector<const RbacObjects*>& objects);
+
 // One line per request of `universe` that `user` is allowed:
 // "get apps/deployments/scale name=x ns=default" or "get /healthz".
 std::set<std::string> AllowedRequests(const RbacObjects& objects,
