@@ -36,6 +36,7 @@ namespace rbacc {
 namespace {
 
 namespace fs = std::filesystem;
+using ::rbacc::testing::CheckGolden;
 using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
@@ -87,19 +88,10 @@ TEST_P(BadInputTest, ReportsTheExactErrorAndWritesNothing) {
 
   const std::string actual = RunAndReport(workspace, args);
 
-  const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
-  const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");
-  if (update != nullptr && source_root != nullptr) {
-    WriteFile(absl::StrCat(source_root, "/", kCases, "/", GetParam(),
-                           "/expected.txt"),
-              actual);
+  if (!CheckGolden(absl::StrCat(kCases, "/", GetParam(), "/expected.txt"),
+                   actual, "//tests:bad_input_test")) {
     return;
   }
-  EXPECT_EQ(actual, ReadFileOrDie(case_dir + "/expected.txt"))
-      << "whole output:\n"
-      << actual
-      << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
-         "//tests:bad_input_test";
   if (actual.find("exit: 0\n") == std::string::npos) {
     EXPECT_NE(actual.find("exit: 2\n"), std::string::npos);
     EXPECT_TRUE(ReadTree(workspace) == before)

@@ -26,6 +26,7 @@ namespace rbacc {
 namespace {
 
 namespace fs = std::filesystem;
+using ::rbacc::testing::CheckGolden;
 using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
@@ -57,19 +58,10 @@ TEST_P(ReviewGoldenTest, PrintsTheExpectedOutput) {
 
   const std::string actual = RunAndReport(workspace, args);
 
-  const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
-  const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");
-  if (update != nullptr && source_root != nullptr) {
-    WriteFile(absl::StrCat(source_root, "/", kCases, "/", GetParam(),
-                           "/expected.txt"),
-              actual);
+  if (!CheckGolden(absl::StrCat(kCases, "/", GetParam(), "/expected.txt"),
+                   actual, "//tests:review_golden_test")) {
     return;
   }
-  EXPECT_EQ(actual, ReadFileOrDie(case_dir + "/expected.txt"))
-      << "whole output:\n"
-      << actual
-      << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
-         "//tests:review_golden_test";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ReviewGoldenTest,

@@ -76,6 +76,21 @@ std::map<std::string, std::string> ReadTree(const std::string& folder) {
   return files;
 }
 
+bool CheckGolden(const std::string& relative, const std::string& actual,
+                 const std::string& update_target) {
+  const char* update = std::getenv("RBACC_UPDATE_GOLDENS");
+  const char* source_root = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  if (update != nullptr && source_root != nullptr) {
+    WriteFile(absl::StrCat(source_root, "/", relative), actual);
+    return false;
+  }
+  EXPECT_EQ(actual, ReadFileOrDie(RunfilePath(relative)))
+      << "whole output:\n"
+      << actual << "\nto accept it: RBACC_UPDATE_GOLDENS=1 bazel run "
+      << update_target;
+  return true;
+}
+
 std::vector<std::string> Subfolders(const std::string& folder) {
   std::vector<std::string> names;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {

@@ -28,6 +28,14 @@ void WriteFile(const std::string& path, const std::string& content);
 // its bytes.
 std::map<std::string, std::string> ReadTree(const std::string& folder);
 
+// Compares `actual` with the golden file at runfile path `relative` (e.g.
+// "tests/testdata/review/x/expected.txt"), failing the test with the whole
+// output and how to accept it (`bazel run update_target`) on a mismatch.
+// Under `RBACC_UPDATE_GOLDENS=1 bazel run`, writes `actual` to the golden file
+// in the source tree instead. Returns false in update mode, true otherwise.
+bool CheckGolden(const std::string& relative, const std::string& actual,
+                 const std::string& update_target);
+
 // The names of the folders directly under `folder`, sorted (a golden test's
 // cases).
 std::vector<std::string> Subfolders(const std::string& folder);
