@@ -237,20 +237,13 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
   } else if (ad_hoc || !options.profile.empty()) {
     bundle_arguments.push_back(kDefaultBundle);
   } else {
-    std::error_code error;
-    for (const fs::directory_entry& entry :
-         fs::directory_iterator(root / kPoliciesFolder, error)) {
-      if (fs::is_regular_file(entry.path() / "bundle.textproto")) {
-        bundle_arguments.push_back(entry.path().filename().string());
-      }
-    }
-    if (error || bundle_arguments.empty()) {
+    bundle_arguments = ListBundles(options.workspace_root);
+    if (bundle_arguments.empty()) {
       return absl::NotFoundError(
           absl::StrCat(kPoliciesFolder, ": no bundles found under ",
                        (root / kPoliciesFolder).string(),
                        "; run from the workspace or pass --bundle=PATH"));
     }
-    std::sort(bundle_arguments.begin(), bundle_arguments.end());
   }
 
   // Load and validate each bundle, then list the jobs.

@@ -4,11 +4,9 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "compiler/common/issue.h"
@@ -73,20 +71,10 @@ int RunList(const std::string& workspace_root, const std::string& bundle,
             std::ostream& out, std::ostream& err) {
   const fs::path root(workspace_root);
   std::vector<fs::path> directories;
-  if (!bundle.empty()) {
-    directories.push_back(absl::StrContains(bundle, '/') ||
-                                  absl::StartsWith(bundle, ".")
-                              ? root / bundle
-                              : root / "policies" / bundle);
-  } else {
-    std::error_code error;
-    for (const fs::directory_entry& entry :
-         fs::directory_iterator(root / "policies", error)) {
-      if (fs::is_regular_file(entry.path() / "bundle.textproto")) {
-        directories.push_back(entry.path());
-      }
-    }
-    std::sort(directories.begin(), directories.end());
+  for (const std::string& argument : bundle.empty()
+                                         ? ListBundles(workspace_root)
+                                         : std::vector<std::string>{bundle}) {
+    directories.push_back(BundleDirectory(workspace_root, argument));
   }
   int exit_code = 0;
   for (size_t i = 0; i < directories.size(); ++i) {

@@ -1,13 +1,12 @@
 #include "compiler/cli/version_command.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <ostream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/version.h"
 #include "compiler/load/bundle_loader.h"
@@ -18,19 +17,11 @@ int RunVersion(const std::string& workspace_root, std::ostream& out,
                std::ostream& err) {
   namespace fs = std::filesystem;
   out << "rbacc " << kRbaccVersion << "\n";
-  std::vector<fs::path> bundles;
-  std::error_code error;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(fs::path(workspace_root) / "policies", error)) {
-    if (fs::is_regular_file(entry.path() / "bundle.textproto")) {
-      bundles.push_back(entry.path());
-    }
-  }
-  std::sort(bundles.begin(), bundles.end());
   int exit_code = 0;
-  for (const fs::path& directory : bundles) {
+  for (const std::string& name : ListBundles(workspace_root)) {
+    const fs::path directory = BundleDirectory(workspace_root, name);
     IssueList issues;
-    const std::string shown = "policies/" + directory.filename().string();
+    const std::string shown = absl::StrCat(kPoliciesFolder, "/", name);
     absl::StatusOr<LoadedBundle> bundle =
         LoadBundle(directory.string(), shown, &issues);
     if (!bundle.ok() || issues.has_errors()) {

@@ -78,6 +78,20 @@ bool IsBundlePath(const std::string& argument) {
   return absl::StrContains(argument, '/') || absl::StartsWith(argument, ".");
 }
 
+std::vector<std::string> ListBundles(const std::string& workspace_root) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(
+           fs::path(workspace_root) / kPoliciesFolder, error)) {
+    if (fs::is_regular_file(entry.path() / kBundleFile, error)) {
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::string BundleDirectory(const std::string& workspace_root,
                             const std::string& argument) {
   const std::filesystem::path root(workspace_root);

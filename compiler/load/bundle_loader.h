@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "compiler/common/issue.h"
@@ -73,6 +74,11 @@ bool IsBundlePath(const std::string& argument);
 // reports a folder without a bundle.
 std::string BundleDirectory(const std::string& workspace_root,
                             const std::string& argument);
+
+// Returns the names of the bundles under <workspace_root>/policies (the folders
+// holding bundle.textproto), sorted; empty when there are none or the folder
+// cannot be listed.
+std::vector<std::string> ListBundles(const std::string& workspace_root);
 
 // Reads the bundle in `directory` (shown to users as `display_directory`).
 // Input mistakes (syntax errors, unknown fields, a listed feature without a
