@@ -39,6 +39,23 @@ struct ScopedRole {
   v1::FixedNamespace fixed_namespace;
 };
 
+// A declared rule a compilation left out because its selection is
+// namespace-only (Selection::namespace_only): a cluster rule or a rule in a
+// fixed namespace.
+struct DroppedRule {
+  // kCluster or kFixedNamespace.
+  RoleScope scope = RoleScope::kCluster;
+  // For kFixedNamespace: the fixed namespace; empty for kCluster.
+  std::string namespace_name;
+  // The rule as declared.
+  PolicyRule rule;
+  // The feature, reason and place that declare it (resources: the rule's
+  // resources or URLs).
+  RuleSource source;
+  // v1::Rule::when_denied: what stops working without it; may be empty.
+  std::string when_denied;
+};
+
 // Everything one compilation produces.
 struct CompiledPolicy {
   std::string bundle_name;
@@ -61,6 +78,13 @@ struct CompiledPolicy {
   // Roles in order: the ClusterRole, the Role of each target namespace, then
   // fixed namespaces by name.
   std::vector<ScopedRole> roles;
+  // For a namespace-only selection: the declared rules left out, in feature
+  // order, then cluster rules before fixed namespaces (by name), then
+  // declaration order.
+  std::vector<DroppedRule> dropped_rules;
+  // For a namespace-only selection: the Namespaces the bundle would have
+  // created, sorted.
+  std::vector<std::string> dropped_namespaces;
   // The objects rbac.yaml holds, each kind sorted by (namespace, name).
   RbacObjects objects;
   // The config snippet's values (the identity and the features' keys), sorted
@@ -71,6 +95,6 @@ struct CompiledPolicy {
   std::vector<v1::ConfigValue> helm_values;
 };
 
-}  // namespace rbacc
+} // namespace rbacc
 
-#endif  // RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
+#endif // RBACC_COMPILER_MERGE_COMPILED_POLICY_H_

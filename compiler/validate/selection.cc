@@ -18,15 +18,15 @@ namespace {
 // The longest user or group name accepted in --subjects.
 constexpr size_t kMaxSubjectNameLength = 253;
 
-Located<std::string> FromProfile(const std::string& value,
-                                 const LoadedProfile& profile,
-                                 const std::string& field) {
+Located<std::string> FromProfile(const std::string &value,
+                                 const LoadedProfile &profile,
+                                 const std::string &field) {
   return Located<std::string>{value, profile.source.Locate(field), {}};
 }
 
-Located<std::vector<std::string>> FromProfile(
-    const google::protobuf::RepeatedPtrField<std::string>& values,
-    const LoadedProfile& profile, const std::string& field) {
+Located<std::vector<std::string>>
+FromProfile(const google::protobuf::RepeatedPtrField<std::string> &values,
+            const LoadedProfile &profile, const std::string &field) {
   Located<std::vector<std::string>> located{
       std::vector<std::string>(values.begin(), values.end()),
       profile.source.Locate(field),
@@ -38,16 +38,31 @@ Located<std::vector<std::string>> FromProfile(
   return located;
 }
 
-}  // namespace
+} // namespace
 
-bool ParseSubject(const std::string& text, const SourceLocation& location,
-                  Subject* subject, IssueList* issues) {
+bool ParseClusterScope(const std::string &text, v1::ClusterScope *scope) {
+  if (text == "full") {
+    *scope = v1::CLUSTER_SCOPE_FULL;
+  } else if (text == "none") {
+    *scope = v1::CLUSTER_SCOPE_NONE;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string ClusterScopeFlagValue(v1::ClusterScope scope) {
+  return scope == v1::CLUSTER_SCOPE_NONE ? "none" : "full";
+}
+
+bool ParseSubject(const std::string &text, const SourceLocation &location,
+                  Subject *subject, IssueList *issues) {
   const size_t colon = text.find(':');
   const std::string kind =
       colon == std::string::npos ? "" : text.substr(0, colon);
   const std::string rest =
       colon == std::string::npos ? "" : text.substr(colon + 1);
-  const auto fail = [&](const std::string& why) {
+  const auto fail = [&](const std::string &why) {
     issues->AddError(location,
                      absl::StrCat("subject \"", absl::CEscape(text), "\" ", why,
                                   "; write User:NAME, Group:NAME or "
@@ -67,7 +82,8 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
   }
   if (kind == "ServiceAccount") {
     const size_t slash = rest.find('/');
-    if (slash == std::string::npos) return fail("has no namespace");
+    if (slash == std::string::npos)
+      return fail("has no namespace");
     const std::string namespace_name = rest.substr(0, slash);
     const std::string name = rest.substr(slash + 1);
     if (!IsDns1123Label(namespace_name)) {
@@ -90,21 +106,22 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
 
 std::vector<Subject> Selection::ServiceAccounts() const {
   std::vector<Subject> accounts;
-  if (service_account.empty()) return accounts;
-  for (const std::string& namespace_name : namespaces) {
+  if (service_account.empty())
+    return accounts;
+  for (const std::string &namespace_name : namespaces) {
     accounts.push_back(
         Subject{"ServiceAccount", service_account, namespace_name});
   }
   return accounts;
 }
 
-Selection ResolveSelection(const LoadedBundle& bundle,
-                           const std::string& profile_name,
-                           const SelectionOverrides& overrides,
-                           IssueList* issues) {
+Selection ResolveSelection(const LoadedBundle &bundle,
+                           const std::string &profile_name,
+                           const SelectionOverrides &overrides,
+                           IssueList *issues) {
   Selection selection;
   selection.profile_name = profile_name;
-  const v1::Defaults& defaults = bundle.proto.defaults();
+  const v1::Defaults &defaults = bundle.proto.defaults();
 
   Located<std::vector<std::string>> features;
   Located<std::vector<std::string>> namespaces{
@@ -130,7 +147,8 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     const auto found = bundle.profiles.find(profile_name);
     if (found == bundle.profiles.end()) {
       std::vector<std::string> names;
-      for (const auto& [name, profile] : bundle.profiles) names.push_back(name);
+      for (const auto &[name, profile] : bundle.profiles)
+        names.push_back(name);
       issues->AddError(
           {"--profile"},
           absl::StrCat("bundle \"", bundle.proto.name(), "\" has no profile \"",
@@ -138,8 +156,8 @@ Selection ResolveSelection(const LoadedBundle& bundle,
                        "; its profiles: ", absl::StrJoin(names, ", ")));
       return selection;
     }
-    const LoadedProfile& profile = found->second;
-    const v1::Profile& proto = profile.proto;
+    const LoadedProfile &profile = found->second;
+    const v1::Profile &proto = profile.proto;
     features = FromProfile(proto.features(), profile, "features");
     if (!proto.namespace_().empty() && !proto.namespaces().empty()) {
       issues->AddError(profile.source.Locate("namespaces"),
@@ -161,6 +179,9 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       identity_layer = kProfile;
     }
     subjects = FromProfile(proto.subjects(), profile, "subjects");
+    if (proto.cluster_scope() != v1::CLUSTER_SCOPE_UNSPECIFIED) {
+      selection.cluster_scope = proto.cluster_scope();
+    }
     if (proto.has_create_service_account()) {
       create_service_account =
           Located<bool>{proto.create_service_account(),
@@ -168,8 +189,10 @@ Selection ResolveSelection(const LoadedBundle& bundle,
                         {}};
     }
   }
-  if (overrides.features) features = *overrides.features;
-  if (overrides.namespaces) namespaces = *overrides.namespaces;
+  if (overrides.features)
+    features = *overrides.features;
+  if (overrides.namespaces)
+    namespaces = *overrides.namespaces;
   if (overrides.service_account) {
     service_account = *overrides.service_account;
     account_layer = kFlag;
@@ -180,12 +203,18 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   }
   // An account named at a higher layer than the identity means that custom
   // account; an account below the identity's layer gives way to it.
-  if (account_layer > identity_layer) remote_identity.value.clear();
+  if (account_layer > identity_layer)
+    remote_identity.value.clear();
   const bool account_conflicts =
       account_layer != kBundle && account_layer == identity_layer;
-  if (overrides.subjects) subjects = *overrides.subjects;
+  if (overrides.subjects)
+    subjects = *overrides.subjects;
   if (overrides.create_service_account) {
     create_service_account = overrides.create_service_account;
+  }
+  if (overrides.cluster_scope &&
+      overrides.cluster_scope->value != v1::CLUSTER_SCOPE_UNSPECIFIED) {
+    selection.cluster_scope = overrides.cluster_scope->value;
   }
 
   // Features: known, then closed under `requires`.
@@ -193,7 +222,7 @@ Selection ResolveSelection(const LoadedBundle& bundle,
                                  bundle.proto.features().end());
   std::set<std::string> requested;
   for (size_t i = 0; i < features.value.size(); ++i) {
-    const std::string& name = features.value[i];
+    const std::string &name = features.value[i];
     if (bundle.features.count(name) == 0) {
       issues->AddError(features.ElementLocation(i),
                        absl::StrCat("unknown feature \"", name, "\"",
@@ -218,9 +247,11 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     const std::string name = pending.back();
     pending.pop_back();
     const auto feature = bundle.features.find(name);
-    if (feature == bundle.features.end()) continue;
-    for (const std::string& required : feature->second.proto.requires()) {
-      if (bundle.features.count(required) == 0) continue;
+    if (feature == bundle.features.end())
+      continue;
+    for (const std::string &required : feature->second.proto.requires()) {
+      if (bundle.features.count(required) == 0)
+        continue;
       if (closure.insert(required).second) {
         selection.required_by[required] = name;
         pending.push_back(required);
@@ -234,7 +265,7 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     issues->AddError(namespaces.location, "no target namespace given");
   }
   for (size_t i = 0; i < namespaces.value.size(); ++i) {
-    const std::string& name = namespaces.value[i];
+    const std::string &name = namespaces.value[i];
     if (!IsDns1123Label(name)) {
       issues->AddError(
           namespaces.ElementLocation(i),
@@ -251,12 +282,13 @@ Selection ResolveSelection(const LoadedBundle& bundle,
 
   // Identity: a mode of the application, or a custom service account.
   std::vector<std::string> modes;
-  for (const v1::IdentityMode& mode :
+  for (const v1::IdentityMode &mode :
        bundle.proto.application().identity_modes()) {
     modes.push_back(mode.name());
-    if (mode.name() == remote_identity.value) selection.identity_mode = mode;
+    if (mode.name() == remote_identity.value)
+      selection.identity_mode = mode;
   }
-  const std::string& identity = remote_identity.value;
+  const std::string &identity = remote_identity.value;
   const bool looks_like_mode =
       !identity.empty() &&
       std::all_of(identity.begin(), identity.end(),
@@ -271,7 +303,7 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     return selection;
   }
   if (selection.identity_mode) {
-    const v1::IdentityMode& mode = *selection.identity_mode;
+    const v1::IdentityMode &mode = *selection.identity_mode;
     selection.remote_identity = mode.name();
     selection.service_account = mode.service_account();
     if (account_conflicts && service_account.value != mode.service_account()) {
@@ -341,10 +373,10 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       extra.insert(subject);
     }
   }
-  for (const Subject& account : selection.ServiceAccounts())
+  for (const Subject &account : selection.ServiceAccounts())
     extra.erase(account);
   selection.extra_subjects.assign(extra.begin(), extra.end());
   return selection;
 }
 
-}  // namespace rbacc
+} // namespace rbacc
