@@ -19,9 +19,9 @@ namespace {
 
 using ::rbacc::v1::ConfigValue;
 
-void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
-                 const std::string &path, const LoadedFeature &feature,
-                 std::vector<DeclaredRule> *declared) {
+void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
+                 const std::string& path, const LoadedFeature& feature,
+                 std::vector<DeclaredRule>* declared) {
   for (int i = 0; i < rules.size(); ++i) {
     RuleSource source;
     source.feature = feature.proto.name();
@@ -32,10 +32,10 @@ void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
 }
 
 // Records `rules` as left out of a namespace-only compilation.
-void AddDropped(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
-                const std::string &path, const LoadedFeature &feature,
-                RoleScope scope, const std::string &namespace_name,
-                std::vector<DroppedRule> *dropped) {
+void AddDropped(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
+                const std::string& path, const LoadedFeature& feature,
+                RoleScope scope, const std::string& namespace_name,
+                std::vector<DroppedRule>* dropped) {
   for (int i = 0; i < rules.size(); ++i) {
     DroppedRule entry;
     entry.scope = scope;
@@ -56,7 +56,7 @@ void AddDropped(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
 
 // Key and value of a ConfigValue, for comparing values set by different
 // features.
-std::string ValueIdentity(const ConfigValue &value) {
+std::string ValueIdentity(const ConfigValue& value) {
   ConfigValue copy = value;
   copy.clear_key();
   return copy.SerializeAsString();
@@ -65,13 +65,13 @@ std::string ValueIdentity(const ConfigValue &value) {
 // Merges config values: later layers override earlier ones; within the
 // features' layer two features setting one key differently is an error.
 class ConfigMerger {
-public:
+ public:
   // Sets values that features may override.
-  void SetBase(const ConfigValue &value) { values_[value.key()] = {value, ""}; }
+  void SetBase(const ConfigValue& value) { values_[value.key()] = {value, ""}; }
 
   // Sets a feature's value at `location`.
-  void SetFromFeature(const ConfigValue &value, const std::string &feature,
-                      const SourceLocation &location, IssueList *issues) {
+  void SetFromFeature(const ConfigValue& value, const std::string& feature,
+                      const SourceLocation& location, IssueList* issues) {
     auto found = values_.find(value.key());
     if (found != values_.end() && !found->second.feature.empty() &&
         ValueIdentity(found->second.value) != ValueIdentity(value)) {
@@ -88,23 +88,23 @@ public:
 
   // Reports keys nested inside other keys' values ("a" and "a.b"), then returns
   // the values sorted by key.
-  std::vector<ConfigValue> Finish(const SourceLocation &location,
-                                  IssueList *issues) const {
+  std::vector<ConfigValue> Finish(const SourceLocation& location,
+                                  IssueList* issues) const {
     std::vector<ConfigValue> result;
-    for (const auto &[key, entry] : values_) {
+    for (const auto& [key, entry] : values_) {
       const auto next = values_.upper_bound(key);
       if (next != values_.end() && absl::StartsWith(next->first, key + ".")) {
-        issues->AddError(location,
-                         absl::StrCat("config key \"", next->first,
-                                      "\" is inside \"", key,
-                                      "\", which already has a value"));
+        issues->AddError(
+            location,
+            absl::StrCat("config key \"", next->first, "\" is inside \"", key,
+                         "\", which already has a value"));
       }
       result.push_back(entry.value);
     }
     return result;
   }
 
-private:
+ private:
   struct Entry {
     ConfigValue value;
     // The feature that set it, or "" for a base value.
@@ -113,15 +113,15 @@ private:
   std::map<std::string, Entry> values_;
 };
 
-ObjectMeta Meta(const std::string &name, const std::string &namespace_name,
-                const std::map<std::string, std::string> &labels) {
+ObjectMeta Meta(const std::string& name, const std::string& namespace_name,
+                const std::map<std::string, std::string>& labels) {
   return ObjectMeta{name, namespace_name, labels};
 }
 
-void CheckUniqueObjects(const RbacObjects &objects,
-                        const SourceLocation &location, IssueList *issues) {
+void CheckUniqueObjects(const RbacObjects& objects,
+                        const SourceLocation& location, IssueList* issues) {
   std::set<std::tuple<std::string, std::string, std::string>> seen;
-  const auto check = [&](const std::string &kind, const ObjectMeta &meta) {
+  const auto check = [&](const std::string& kind, const ObjectMeta& meta) {
     if (!seen.insert({kind, meta.namespace_name, meta.name}).second) {
       issues->AddError(
           location,
@@ -134,22 +134,21 @@ void CheckUniqueObjects(const RbacObjects &objects,
               "bundle.textproto"));
     }
   };
-  for (const ObjectMeta &meta : objects.namespaces)
-    check("Namespace", meta);
-  for (const ObjectMeta &meta : objects.service_accounts)
+  for (const ObjectMeta& meta : objects.namespaces) check("Namespace", meta);
+  for (const ObjectMeta& meta : objects.service_accounts)
     check("ServiceAccount", meta);
-  for (const RoleObject &role : objects.roles) {
+  for (const RoleObject& role : objects.roles) {
     check(role.is_cluster_role() ? "ClusterRole" : "Role", role.metadata);
   }
-  for (const BindingObject &binding : objects.bindings) {
+  for (const BindingObject& binding : objects.bindings) {
     check(binding.is_cluster_binding() ? "ClusterRoleBinding" : "RoleBinding",
           binding.metadata);
   }
 }
 
-} // namespace
+}  // namespace
 
-PolicyRule ToPolicyRule(const v1::Rule &rule) {
+PolicyRule ToPolicyRule(const v1::Rule& rule) {
   PolicyRule policy_rule;
   policy_rule.api_groups.assign(rule.api_groups().begin(),
                                 rule.api_groups().end());
@@ -163,11 +162,11 @@ PolicyRule ToPolicyRule(const v1::Rule &rule) {
   return policy_rule;
 }
 
-CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
-                             const Selection &selection,
-                             const std::string &regenerate_command,
-                             IssueList *issues) {
-  const v1::Bundle &proto = bundle.proto;
+CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
+                             const Selection& selection,
+                             const std::string& regenerate_command,
+                             IssueList* issues) {
+  const v1::Bundle& proto = bundle.proto;
   CompiledPolicy policy;
   policy.bundle_name = proto.name();
   policy.bundle_digest = bundle.digest;
@@ -184,16 +183,15 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
           ? absl::AsciiStrToLower(absl::StrReplaceAll(
                 selection.identity_mode->name(), {{"_", "-"}}))
           : "";
-  const auto expand = [&](const std::string &name_template,
-                          const std::string &namespace_name) {
+  const auto expand = [&](const std::string& name_template,
+                          const std::string& namespace_name) {
     return ExpandNameTemplate(name_template, name_account, namespace_name);
   };
   v1::ObjectNames names = proto.defaults().object_names();
   std::map<std::string, std::string> fixed_role_names;
   if (selection.identity_mode) {
-    const v1::ObjectNames &mode_names = selection.identity_mode->object_names();
-    if (!mode_names.role().empty())
-      names.set_role(mode_names.role());
+    const v1::ObjectNames& mode_names = selection.identity_mode->object_names();
+    if (!mode_names.role().empty()) names.set_role(mode_names.role());
     if (!mode_names.role_binding().empty()) {
       names.set_role_binding(mode_names.role_binding());
     }
@@ -207,7 +205,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
         selection.identity_mode->fixed_namespace_role_names().begin(),
         selection.identity_mode->fixed_namespace_role_names().end());
   }
-  const std::string &primary_namespace = selection.primary_namespace();
+  const std::string& primary_namespace = selection.primary_namespace();
 
   // Gather declared rules by scope, features in name order.
   std::vector<DeclaredRule> cluster_rules;
@@ -219,12 +217,12 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   identity.set_key(proto.application().identity_config_key());
   identity.set_string_value(selection.remote_identity);
   app_config.SetBase(identity);
-  for (const ConfigValue &value : proto.helm_chart().values()) {
+  for (const ConfigValue& value : proto.helm_chart().values()) {
     helm_values.SetBase(value);
   }
-  for (const std::string &name : selection.features) {
-    const LoadedFeature &feature = bundle.features.at(name);
-    const v1::Feature &f = feature.proto;
+  for (const std::string& name : selection.features) {
+    const LoadedFeature& feature = bundle.features.at(name);
+    const v1::Feature& f = feature.proto;
     policy.feature_summaries[name] = f.summary();
     AddDeclared(f.namespace_rules(), "namespace_rules", feature,
                 &namespace_rules);
@@ -235,14 +233,13 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
       AddDeclared(f.cluster_rules(), "cluster_rules", feature, &cluster_rules);
     }
     std::vector<int> fixed_order(f.fixed_namespace_rules_size());
-    for (int i = 0; i < f.fixed_namespace_rules_size(); ++i)
-      fixed_order[i] = i;
+    for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) fixed_order[i] = i;
     std::stable_sort(fixed_order.begin(), fixed_order.end(), [&](int a, int b) {
       return f.fixed_namespace_rules(a).namespace_() <
              f.fixed_namespace_rules(b).namespace_();
     });
     for (const int i : fixed_order) {
-      const v1::FixedNamespaceGrant &grant = f.fixed_namespace_rules(i);
+      const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
       const std::string path =
           absl::StrCat("fixed_namespace_rules[", i, "].rules");
       if (selection.namespace_only()) {
@@ -276,7 +273,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   }
   if (!namespace_rules.empty()) {
     const CompactedRules compacted = CompactRules(namespace_rules);
-    for (const std::string &namespace_name : selection.namespaces) {
+    for (const std::string& namespace_name : selection.namespaces) {
       policy.roles.push_back({RoleScope::kTargetNamespace,
                               namespace_name,
                               expand(names.role(), namespace_name),
@@ -288,21 +285,20 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   std::vector<v1::FixedNamespace> fixed_namespaces(
       proto.fixed_namespaces().begin(), proto.fixed_namespaces().end());
   std::sort(fixed_namespaces.begin(), fixed_namespaces.end(),
-            [](const v1::FixedNamespace &a, const v1::FixedNamespace &b) {
+            [](const v1::FixedNamespace& a, const v1::FixedNamespace& b) {
               return a.name() < b.name();
             });
-  for (const v1::FixedNamespace &fixed : fixed_namespaces) {
+  for (const v1::FixedNamespace& fixed : fixed_namespaces) {
     const bool dropped =
         std::any_of(policy.dropped_rules.begin(), policy.dropped_rules.end(),
-                    [&](const DroppedRule &rule) {
+                    [&](const DroppedRule& rule) {
                       return rule.namespace_name == fixed.name();
                     });
     if (dropped && fixed.create()) {
       policy.dropped_namespaces.push_back(fixed.name());
     }
     const auto rules = fixed_rules.find(fixed.name());
-    if (rules == fixed_rules.end())
-      continue;
+    if (rules == fixed_rules.end()) continue;
     const auto mode_role_name = fixed_role_names.find(fixed.name());
     policy.roles.push_back(
         {RoleScope::kFixedNamespace, fixed.name(),
@@ -323,8 +319,8 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   // Objects.
   std::map<std::string, std::string> labels(proto.defaults().labels().begin(),
                                             proto.defaults().labels().end());
-  RbacObjects &objects = policy.objects;
-  for (const ScopedRole &role : policy.roles) {
+  RbacObjects& objects = policy.objects;
+  for (const ScopedRole& role : policy.roles) {
     if (role.scope == RoleScope::kFixedNamespace &&
         role.fixed_namespace.create()) {
       objects.namespaces.push_back(Meta(role.namespace_name, "", labels));
@@ -332,7 +328,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   }
   const std::vector<Subject> accounts = selection.ServiceAccounts();
   if (selection.create_service_account) {
-    for (const Subject &account : accounts) {
+    for (const Subject& account : accounts) {
       objects.service_accounts.push_back(
           Meta(account.name, account.namespace_name, labels));
     }
@@ -344,11 +340,11 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
                       selection.extra_subjects.end());
   std::sort(all_subjects.begin(), all_subjects.end());
   policy.subjects = all_subjects;
-  for (const ScopedRole &role : policy.roles) {
+  for (const ScopedRole& role : policy.roles) {
     std::vector<Subject> subjects = all_subjects;
     if (role.scope == RoleScope::kTargetNamespace) {
       subjects = selection.extra_subjects;
-      for (const Subject &account : accounts) {
+      for (const Subject& account : accounts) {
         if (account.namespace_name == role.namespace_name) {
           subjects.push_back(account);
         }
@@ -363,11 +359,11 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
          cluster ? "ClusterRole" : "Role", role.role_name, subjects});
   }
   std::sort(objects.service_accounts.begin(), objects.service_accounts.end(),
-            [](const ObjectMeta &a, const ObjectMeta &b) {
+            [](const ObjectMeta& a, const ObjectMeta& b) {
               return std::tie(a.namespace_name, a.name) <
                      std::tie(b.namespace_name, b.name);
             });
-  const auto by_place = [](const auto &a, const auto &b) {
+  const auto by_place = [](const auto& a, const auto& b) {
     return std::tie(a.metadata.namespace_name, a.metadata.name) <
            std::tie(b.metadata.namespace_name, b.metadata.name);
   };
@@ -375,7 +371,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   std::sort(objects.bindings.begin(), objects.bindings.end(), by_place);
   std::sort(
       objects.namespaces.begin(), objects.namespaces.end(),
-      [](const ObjectMeta &a, const ObjectMeta &b) { return a.name < b.name; });
+      [](const ObjectMeta& a, const ObjectMeta& b) { return a.name < b.name; });
   CheckUniqueObjects(objects, bundle.source.Locate("defaults.object_names"),
                      issues);
 
@@ -388,4 +384,4 @@ CompiledPolicy CompilePolicy(const LoadedBundle &bundle,
   return policy;
 }
 
-} // namespace rbacc
+}  // namespace rbacc

@@ -95,6 +95,6 @@ struct CompiledPolicy {
   std::vector<v1::ConfigValue> helm_values;
 };
 
-} // namespace rbacc
+}  // namespace rbacc
 
-#endif // RBACC_COMPILER_MERGE_COMPILED_POLICY_H_
+#endif  // RBACC_COMPILER_MERGE_COMPILED_POLICY_H_

@@ -45,21 +45,21 @@ bool HasControlCharacter(absl::string_view text) {
 
 // Where the rules of one list live in a file.
 struct RuleListPlace {
-  const SourceFile *source;
+  const SourceFile* source;
   // Field path of the list, e.g. "cluster_rules" or
   // "fixed_namespace_rules[0].rules".
   std::string path;
   // True for cluster rules: the only place non-resource URLs may appear.
   bool cluster_scope;
   // What the rules' groups, resources and verbs are checked against.
-  const ResourceCatalog *catalog;
+  const ResourceCatalog* catalog;
 };
 
-void CheckStrings(const google::protobuf::RepeatedPtrField<std::string> &values,
-                  const std::string &path, const char *what, bool allow_empty,
-                  const SourceFile &source, IssueList *issues) {
+void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
+                  const std::string& path, const char* what, bool allow_empty,
+                  const SourceFile& source, IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
-    const std::string &value = values[i];
+    const std::string& value = values[i];
     // Located only when reported: most strings are fine.
     const auto location = [&] {
       return source.Locate(absl::StrCat(path, "[", i, "]"));
@@ -79,34 +79,34 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string> &values,
 }
 
 // Each `allow` must name a lint check and say why.
-void CheckAllowances(const Rule &rule, const SourceFile &source,
-                     const std::string &path, IssueList *issues) {
+void CheckAllowances(const Rule& rule, const SourceFile& source,
+                     const std::string& path, IssueList* issues) {
   std::vector<std::string> ids;
-  for (const LintCheck &check : LintChecks())
-    ids.push_back(check.id);
+  for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
   for (int i = 0; i < rule.allow_size(); ++i) {
-    const v1::LintAllowance &allowance = rule.allow(i);
+    const v1::LintAllowance& allowance = rule.allow(i);
     const SourceLocation location =
         source.Locate(absl::StrCat(path, ".allow[", i, "]"));
     if (FindLintCheck(allowance.id()) == nullptr) {
-      issues->AddError(location,
-                       absl::StrCat("allow names unknown lint check \"",
-                                    allowance.id(), "\"",
-                                    DidYouMean(allowance.id(), ids),
-                                    "; `rbacc lint` prints the IDs"));
+      issues->AddError(
+          location,
+          absl::StrCat("allow names unknown lint check \"", allowance.id(),
+                       "\"", DidYouMean(allowance.id(), ids),
+                       "; `rbacc lint` prints the IDs"));
     }
     if (allowance.reason().empty() || HasControlCharacter(allowance.reason())) {
       issues->AddError(
-          location, "allow needs a one-line reason saying why the application "
-                    "needs what the check warns about");
+          location,
+          "allow needs a one-line reason saying why the application "
+          "needs what the check warns about");
     }
   }
 }
 
-void CheckRule(const Rule &rule, const RuleListPlace &place, int index,
-               IssueList *issues) {
+void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
+               IssueList* issues) {
   const std::string path = absl::StrCat(place.path, "[", index, "]");
-  const SourceFile &source = *place.source;
+  const SourceFile& source = *place.source;
   // Located only when reported: most rules are fine.
   const auto location = [&] { return source.Locate(path); };
   if (rule.reason().empty()) {
@@ -159,7 +159,7 @@ void CheckRule(const Rule &rule, const RuleListPlace &place, int index,
         "a non-resource rule takes no api_groups or resource_names");
   }
   for (int i = 0; i < rule.non_resource_urls_size(); ++i) {
-    const std::string &url = rule.non_resource_urls(i);
+    const std::string& url = rule.non_resource_urls(i);
     const size_t star = url.find('*');
     if (url != "*" && (!absl::StartsWith(url, "/") ||
                        (star != std::string::npos && star != url.size() - 1))) {
@@ -186,17 +186,16 @@ void CheckRule(const Rule &rule, const RuleListPlace &place, int index,
   CheckAllowances(rule, source, path, issues);
 }
 
-void CheckRules(const google::protobuf::RepeatedPtrField<Rule> &rules,
-                const RuleListPlace &place, IssueList *issues) {
-  for (int i = 0; i < rules.size(); ++i)
-    CheckRule(rules[i], place, i, issues);
+void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
+                const RuleListPlace& place, IssueList* issues) {
+  for (int i = 0; i < rules.size(); ++i) CheckRule(rules[i], place, i, issues);
 }
 
 void CheckConfigValues(
-    const google::protobuf::RepeatedPtrField<ConfigValue> &values,
-    const std::string &path, const SourceFile &source, IssueList *issues) {
+    const google::protobuf::RepeatedPtrField<ConfigValue>& values,
+    const std::string& path, const SourceFile& source, IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
-    const ConfigValue &value = values[i];
+    const ConfigValue& value = values[i];
     const std::string element = absl::StrCat(path, "[", i, "]");
     bool well_formed = !value.key().empty();
     for (absl::string_view part : absl::StrSplit(value.key(), '.')) {
@@ -217,9 +216,9 @@ void CheckConfigValues(
   }
 }
 
-void CheckNameTemplate(const std::string &name_template,
-                       const std::string &path, const SourceFile &source,
-                       IssueList *issues) {
+void CheckNameTemplate(const std::string& name_template,
+                       const std::string& path, const SourceFile& source,
+                       IssueList* issues) {
   const std::string expanded =
       ExpandNameTemplate(name_template, "account", "namespace");
   if (name_template.empty()) {
@@ -241,47 +240,43 @@ void CheckNameTemplate(const std::string &name_template,
 }
 
 // Reports `requires` cycles with a depth-first search in name order.
-void CheckRequiresCycles(const LoadedBundle &bundle, IssueList *issues) {
+void CheckRequiresCycles(const LoadedBundle& bundle, IssueList* issues) {
   enum class Mark { kUnvisited, kInProgress, kDone };
   std::map<std::string, Mark> marks;
   std::vector<std::string> stack;
   std::set<std::string> reported;
-  std::function<void(const std::string &)> visit =
-      [&](const std::string &name) {
-        const auto feature = bundle.features.find(name);
-        if (feature == bundle.features.end())
-          return;
-        marks[name] = Mark::kInProgress;
-        stack.push_back(name);
-        const v1::Feature &proto = feature->second.proto;
-        for (int i = 0; i < proto.requires_size(); ++i) {
-          const std::string &required = proto.requires(i);
-          if (marks[required] == Mark::kInProgress) {
-            const auto start = std::find(stack.begin(), stack.end(), required);
-            std::vector<std::string> cycle(start, stack.end());
-            cycle.push_back(required);
-            if (reported.insert(name).second) {
-              issues->AddError(
-                  feature->second.source.Locate(
-                      absl::StrCat("requires[", i, "]")),
-                  absl::StrCat("features require each other in a cycle: ",
-                               absl::StrJoin(cycle, " -> "),
-                               "; remove one of these requires"));
-            }
-          } else if (marks[required] == Mark::kUnvisited) {
-            visit(required);
-          }
+  std::function<void(const std::string&)> visit = [&](const std::string& name) {
+    const auto feature = bundle.features.find(name);
+    if (feature == bundle.features.end()) return;
+    marks[name] = Mark::kInProgress;
+    stack.push_back(name);
+    const v1::Feature& proto = feature->second.proto;
+    for (int i = 0; i < proto.requires_size(); ++i) {
+      const std::string& required = proto.requires(i);
+      if (marks[required] == Mark::kInProgress) {
+        const auto start = std::find(stack.begin(), stack.end(), required);
+        std::vector<std::string> cycle(start, stack.end());
+        cycle.push_back(required);
+        if (reported.insert(name).second) {
+          issues->AddError(
+              feature->second.source.Locate(absl::StrCat("requires[", i, "]")),
+              absl::StrCat("features require each other in a cycle: ",
+                           absl::StrJoin(cycle, " -> "),
+                           "; remove one of these requires"));
         }
-        stack.pop_back();
-        marks[name] = Mark::kDone;
-      };
-  for (const auto &[name, feature] : bundle.features) {
-    if (marks[name] == Mark::kUnvisited)
-      visit(name);
+      } else if (marks[required] == Mark::kUnvisited) {
+        visit(required);
+      }
+    }
+    stack.pop_back();
+    marks[name] = Mark::kDone;
+  };
+  for (const auto& [name, feature] : bundle.features) {
+    if (marks[name] == Mark::kUnvisited) visit(name);
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string ExpandNameTemplate(absl::string_view name_template,
                                absl::string_view service_account,
@@ -291,10 +286,10 @@ std::string ExpandNameTemplate(absl::string_view name_template,
                               {kPlaceholderNamespace, namespace_name}});
 }
 
-void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
-                    IssueList *issues) {
-  const v1::Bundle &proto = bundle.proto;
-  const SourceFile &source = bundle.source;
+void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
+                    IssueList* issues) {
+  const v1::Bundle& proto = bundle.proto;
+  const SourceFile& source = bundle.source;
   const std::string folder =
       std::filesystem::path(bundle.directory).filename().string();
   if (!IsPolicyName(proto.name())) {
@@ -309,28 +304,28 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
                                   "\"; rename one so they match"));
   }
 
-  const v1::Defaults &defaults = proto.defaults();
+  const v1::Defaults& defaults = proto.defaults();
   if (!IsDns1123Label(defaults.namespace_())) {
-    issues->AddError(source.Locate("defaults.namespace"),
-                     absl::StrCat("defaults.namespace \"",
-                                  defaults.namespace_(),
-                                  "\" is not a DNS-1123 label"));
+    issues->AddError(
+        source.Locate("defaults.namespace"),
+        absl::StrCat("defaults.namespace \"", defaults.namespace_(),
+                     "\" is not a DNS-1123 label"));
   }
   if (!IsDns1123Subdomain(defaults.service_account())) {
-    issues->AddError(source.Locate("defaults.service_account"),
-                     absl::StrCat("defaults.service_account \"",
-                                  defaults.service_account(),
-                                  "\" is not a DNS-1123 subdomain"));
+    issues->AddError(
+        source.Locate("defaults.service_account"),
+        absl::StrCat("defaults.service_account \"", defaults.service_account(),
+                     "\" is not a DNS-1123 subdomain"));
   }
   // Labels in file order (the map's own order is not), so each error points at
   // its label.
-  const google::protobuf::FieldDescriptor *labels_field =
+  const google::protobuf::FieldDescriptor* labels_field =
       v1::Defaults::descriptor()->FindFieldByName("labels");
-  const google::protobuf::Reflection *reflection = defaults.GetReflection();
+  const google::protobuf::Reflection* reflection = defaults.GetReflection();
   for (int i = 0; i < reflection->FieldSize(defaults, labels_field); ++i) {
-    const google::protobuf::Message &entry =
+    const google::protobuf::Message& entry =
         reflection->GetRepeatedMessage(defaults, labels_field, i);
-    const google::protobuf::Descriptor *entry_type = entry.GetDescriptor();
+    const google::protobuf::Descriptor* entry_type = entry.GetDescriptor();
     const std::string key =
         entry.GetReflection()->GetString(entry, entry_type->map_key());
     const std::string value =
@@ -344,7 +339,7 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
                        "alphanumeric at both ends)"));
     }
   }
-  const v1::ObjectNames &names = defaults.object_names();
+  const v1::ObjectNames& names = defaults.object_names();
   CheckNameTemplate(names.role(), "defaults.object_names.role", source, issues);
   CheckNameTemplate(names.role_binding(), "defaults.object_names.role_binding",
                     source, issues);
@@ -363,7 +358,7 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
 
   std::set<std::string> fixed_namespaces;
   for (int i = 0; i < proto.fixed_namespaces_size(); ++i) {
-    const v1::FixedNamespace &fixed = proto.fixed_namespaces(i);
+    const v1::FixedNamespace& fixed = proto.fixed_namespaces(i);
     const std::string path = absl::StrCat("fixed_namespaces[", i, "]");
     if (!IsDns1123Label(fixed.name())) {
       issues->AddError(source.Locate(absl::StrCat(path, ".name")),
@@ -383,8 +378,8 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
                issues);
   }
   if (proto.has_helm_chart()) {
-    const v1::HelmChart &chart = proto.helm_chart();
-    for (const auto &[key, path] :
+    const v1::HelmChart& chart = proto.helm_chart();
+    for (const auto& [key, path] :
          std::vector<std::pair<std::string, std::string>>{
              {chart.namespace_key(), "helm_chart.namespace_key"},
              {chart.service_account_key(), "helm_chart.service_account_key"},
@@ -411,9 +406,9 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
     }
   }
   const std::vector<std::string> feature_names(listed.begin(), listed.end());
-  for (const auto &[name, feature] : bundle.features) {
-    const v1::Feature &f = feature.proto;
-    const SourceFile &fsource = feature.source;
+  for (const auto& [name, feature] : bundle.features) {
+    const v1::Feature& f = feature.proto;
+    const SourceFile& fsource = feature.source;
     if (f.name() != name) {
       issues->AddError(fsource.Locate("name"),
                        absl::StrCat("feature name \"", f.name(),
@@ -442,7 +437,7 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
     CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true, &catalog},
                issues);
     for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
-      const v1::FixedNamespaceGrant &grant = f.fixed_namespace_rules(i);
+      const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
       const std::string path = absl::StrCat("fixed_namespace_rules[", i, "]");
       if (fixed_namespaces.count(grant.namespace_()) == 0) {
         issues->AddError(
@@ -464,7 +459,7 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
   }
   CheckRequiresCycles(bundle, issues);
 
-  for (const auto &[name, profile] : bundle.profiles) {
+  for (const auto& [name, profile] : bundle.profiles) {
     if (profile.proto.name() != name) {
       issues->AddError(profile.source.Locate("name"),
                        absl::StrCat("profile name \"", profile.proto.name(),
@@ -479,4 +474,4 @@ void ValidateBundle(const LoadedBundle &bundle, const ResourceCatalog &catalog,
   }
 }
 
-} // namespace rbacc
+}  // namespace rbacc

@@ -18,15 +18,15 @@ namespace {
 // The longest user or group name accepted in --subjects.
 constexpr size_t kMaxSubjectNameLength = 253;
 
-Located<std::string> FromProfile(const std::string &value,
-                                 const LoadedProfile &profile,
-                                 const std::string &field) {
+Located<std::string> FromProfile(const std::string& value,
+                                 const LoadedProfile& profile,
+                                 const std::string& field) {
   return Located<std::string>{value, profile.source.Locate(field), {}};
 }
 
-Located<std::vector<std::string>>
-FromProfile(const google::protobuf::RepeatedPtrField<std::string> &values,
-            const LoadedProfile &profile, const std::string &field) {
+Located<std::vector<std::string>> FromProfile(
+    const google::protobuf::RepeatedPtrField<std::string>& values,
+    const LoadedProfile& profile, const std::string& field) {
   Located<std::vector<std::string>> located{
       std::vector<std::string>(values.begin(), values.end()),
       profile.source.Locate(field),
@@ -38,9 +38,9 @@ FromProfile(const google::protobuf::RepeatedPtrField<std::string> &values,
   return located;
 }
 
-} // namespace
+}  // namespace
 
-bool ParseClusterScope(const std::string &text, v1::ClusterScope *scope) {
+bool ParseClusterScope(const std::string& text, v1::ClusterScope* scope) {
   if (text == "full") {
     *scope = v1::CLUSTER_SCOPE_FULL;
   } else if (text == "none") {
@@ -55,14 +55,14 @@ std::string ClusterScopeFlagValue(v1::ClusterScope scope) {
   return scope == v1::CLUSTER_SCOPE_NONE ? "none" : "full";
 }
 
-bool ParseSubject(const std::string &text, const SourceLocation &location,
-                  Subject *subject, IssueList *issues) {
+bool ParseSubject(const std::string& text, const SourceLocation& location,
+                  Subject* subject, IssueList* issues) {
   const size_t colon = text.find(':');
   const std::string kind =
       colon == std::string::npos ? "" : text.substr(0, colon);
   const std::string rest =
       colon == std::string::npos ? "" : text.substr(colon + 1);
-  const auto fail = [&](const std::string &why) {
+  const auto fail = [&](const std::string& why) {
     issues->AddError(location,
                      absl::StrCat("subject \"", absl::CEscape(text), "\" ", why,
                                   "; write User:NAME, Group:NAME or "
@@ -82,8 +82,7 @@ bool ParseSubject(const std::string &text, const SourceLocation &location,
   }
   if (kind == "ServiceAccount") {
     const size_t slash = rest.find('/');
-    if (slash == std::string::npos)
-      return fail("has no namespace");
+    if (slash == std::string::npos) return fail("has no namespace");
     const std::string namespace_name = rest.substr(0, slash);
     const std::string name = rest.substr(slash + 1);
     if (!IsDns1123Label(namespace_name)) {
@@ -106,22 +105,21 @@ bool ParseSubject(const std::string &text, const SourceLocation &location,
 
 std::vector<Subject> Selection::ServiceAccounts() const {
   std::vector<Subject> accounts;
-  if (service_account.empty())
-    return accounts;
-  for (const std::string &namespace_name : namespaces) {
+  if (service_account.empty()) return accounts;
+  for (const std::string& namespace_name : namespaces) {
     accounts.push_back(
         Subject{"ServiceAccount", service_account, namespace_name});
   }
   return accounts;
 }
 
-Selection ResolveSelection(const LoadedBundle &bundle,
-                           const std::string &profile_name,
-                           const SelectionOverrides &overrides,
-                           IssueList *issues) {
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides,
+                           IssueList* issues) {
   Selection selection;
   selection.profile_name = profile_name;
-  const v1::Defaults &defaults = bundle.proto.defaults();
+  const v1::Defaults& defaults = bundle.proto.defaults();
 
   Located<std::vector<std::string>> features;
   Located<std::vector<std::string>> namespaces{
@@ -147,8 +145,7 @@ Selection ResolveSelection(const LoadedBundle &bundle,
     const auto found = bundle.profiles.find(profile_name);
     if (found == bundle.profiles.end()) {
       std::vector<std::string> names;
-      for (const auto &[name, profile] : bundle.profiles)
-        names.push_back(name);
+      for (const auto& [name, profile] : bundle.profiles) names.push_back(name);
       issues->AddError(
           {"--profile"},
           absl::StrCat("bundle \"", bundle.proto.name(), "\" has no profile \"",
@@ -156,8 +153,8 @@ Selection ResolveSelection(const LoadedBundle &bundle,
                        "; its profiles: ", absl::StrJoin(names, ", ")));
       return selection;
     }
-    const LoadedProfile &profile = found->second;
-    const v1::Profile &proto = profile.proto;
+    const LoadedProfile& profile = found->second;
+    const v1::Profile& proto = profile.proto;
     features = FromProfile(proto.features(), profile, "features");
     if (!proto.namespace_().empty() && !proto.namespaces().empty()) {
       issues->AddError(profile.source.Locate("namespaces"),
@@ -189,10 +186,8 @@ Selection ResolveSelection(const LoadedBundle &bundle,
                         {}};
     }
   }
-  if (overrides.features)
-    features = *overrides.features;
-  if (overrides.namespaces)
-    namespaces = *overrides.namespaces;
+  if (overrides.features) features = *overrides.features;
+  if (overrides.namespaces) namespaces = *overrides.namespaces;
   if (overrides.service_account) {
     service_account = *overrides.service_account;
     account_layer = kFlag;
@@ -203,12 +198,10 @@ Selection ResolveSelection(const LoadedBundle &bundle,
   }
   // An account named at a higher layer than the identity means that custom
   // account; an account below the identity's layer gives way to it.
-  if (account_layer > identity_layer)
-    remote_identity.value.clear();
+  if (account_layer > identity_layer) remote_identity.value.clear();
   const bool account_conflicts =
       account_layer != kBundle && account_layer == identity_layer;
-  if (overrides.subjects)
-    subjects = *overrides.subjects;
+  if (overrides.subjects) subjects = *overrides.subjects;
   if (overrides.create_service_account) {
     create_service_account = overrides.create_service_account;
   }
@@ -222,7 +215,7 @@ Selection ResolveSelection(const LoadedBundle &bundle,
                                  bundle.proto.features().end());
   std::set<std::string> requested;
   for (size_t i = 0; i < features.value.size(); ++i) {
-    const std::string &name = features.value[i];
+    const std::string& name = features.value[i];
     if (bundle.features.count(name) == 0) {
       issues->AddError(features.ElementLocation(i),
                        absl::StrCat("unknown feature \"", name, "\"",
@@ -247,11 +240,9 @@ Selection ResolveSelection(const LoadedBundle &bundle,
     const std::string name = pending.back();
     pending.pop_back();
     const auto feature = bundle.features.find(name);
-    if (feature == bundle.features.end())
-      continue;
-    for (const std::string &required : feature->second.proto.requires()) {
-      if (bundle.features.count(required) == 0)
-        continue;
+    if (feature == bundle.features.end()) continue;
+    for (const std::string& required : feature->second.proto.requires()) {
+      if (bundle.features.count(required) == 0) continue;
       if (closure.insert(required).second) {
         selection.required_by[required] = name;
         pending.push_back(required);
@@ -265,7 +256,7 @@ Selection ResolveSelection(const LoadedBundle &bundle,
     issues->AddError(namespaces.location, "no target namespace given");
   }
   for (size_t i = 0; i < namespaces.value.size(); ++i) {
-    const std::string &name = namespaces.value[i];
+    const std::string& name = namespaces.value[i];
     if (!IsDns1123Label(name)) {
       issues->AddError(
           namespaces.ElementLocation(i),
@@ -282,13 +273,12 @@ Selection ResolveSelection(const LoadedBundle &bundle,
 
   // Identity: a mode of the application, or a custom service account.
   std::vector<std::string> modes;
-  for (const v1::IdentityMode &mode :
+  for (const v1::IdentityMode& mode :
        bundle.proto.application().identity_modes()) {
     modes.push_back(mode.name());
-    if (mode.name() == remote_identity.value)
-      selection.identity_mode = mode;
+    if (mode.name() == remote_identity.value) selection.identity_mode = mode;
   }
-  const std::string &identity = remote_identity.value;
+  const std::string& identity = remote_identity.value;
   const bool looks_like_mode =
       !identity.empty() &&
       std::all_of(identity.begin(), identity.end(),
@@ -303,7 +293,7 @@ Selection ResolveSelection(const LoadedBundle &bundle,
     return selection;
   }
   if (selection.identity_mode) {
-    const v1::IdentityMode &mode = *selection.identity_mode;
+    const v1::IdentityMode& mode = *selection.identity_mode;
     selection.remote_identity = mode.name();
     selection.service_account = mode.service_account();
     if (account_conflicts && service_account.value != mode.service_account()) {
@@ -373,10 +363,10 @@ Selection ResolveSelection(const LoadedBundle &bundle,
       extra.insert(subject);
     }
   }
-  for (const Subject &account : selection.ServiceAccounts())
+  for (const Subject& account : selection.ServiceAccounts())
     extra.erase(account);
   selection.extra_subjects.assign(extra.begin(), extra.end());
   return selection;
 }
 
-} // namespace rbacc
+}  // namespace rbacc

@@ -18,7 +18,8 @@
 namespace rbacc {
 
 // A value with where the user gave it (a profile field or a flag).
-template <typename T> struct Located {
+template <typename T>
+struct Located {
   T value{};
   SourceLocation location;
   // For a list read from a profile: where each element is (empty for flags).
@@ -26,7 +27,7 @@ template <typename T> struct Located {
 
   // Where element `index` of a list is: its own place when known, else the
   // list's.
-  const SourceLocation &ElementLocation(size_t index) const {
+  const SourceLocation& ElementLocation(size_t index) const {
     return index < element_locations.size() ? element_locations[index]
                                             : location;
   }
@@ -81,7 +82,7 @@ struct Selection {
     return cluster_scope == v1::CLUSTER_SCOPE_NONE;
   }
   // The primary target namespace.
-  const std::string &primary_namespace() const { return namespaces.front(); }
+  const std::string& primary_namespace() const { return namespaces.front(); }
   // The service account in each target namespace (none without an account).
   std::vector<Subject> ServiceAccounts() const;
 };
@@ -97,14 +98,14 @@ struct Selection {
 // mode does not have, and subjects not of the form User:NAME, Group:NAME or
 // ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
 // meaningful when no error was added.
-Selection ResolveSelection(const LoadedBundle &bundle,
-                           const std::string &profile_name,
-                           const SelectionOverrides &overrides,
-                           IssueList *issues);
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides,
+                           IssueList* issues);
 
 // Parses a --cluster_scope value: "full" or "none". Returns false for any
 // other text (`scope` is then unchanged).
-bool ParseClusterScope(const std::string &text, v1::ClusterScope *scope);
+bool ParseClusterScope(const std::string& text, v1::ClusterScope* scope);
 
 // Returns the --cluster_scope spelling of `scope`: "full" or "none".
 std::string ClusterScopeFlagValue(v1::ClusterScope scope);
@@ -112,9 +113,9 @@ std::string ClusterScopeFlagValue(v1::ClusterScope scope);
 // Parses "User:alice", "Group:ml-team" or "ServiceAccount:ns/name". Returns
 // false (and adds an issue at `location`) when `text` is none of these or the
 // names are invalid.
-bool ParseSubject(const std::string &text, const SourceLocation &location,
-                  Subject *subject, IssueList *issues);
+bool ParseSubject(const std::string& text, const SourceLocation& location,
+                  Subject* subject, IssueList* issues);
 
-} // namespace rbacc
+}  // namespace rbacc
 
-#endif // RBACC_COMPILER_VALIDATE_SELECTION_H_
+#endif  // RBACC_COMPILER_VALIDATE_SELECTION_H_
