@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "compiler/cli/list_command.h"
 #include "compiler/cli/review_input.h"
 #include "compiler/cli/version_command.h"
+#include "compiler/cli/why_forbidden_command.h"
 #include "compiler/common/names.h"
 #include "compiler/emit/graph.h"
 #include "compiler/review/diff.h"
@@ -80,7 +82,8 @@ ABSL_FLAG(bool, check, false,
           "stale output with the command that regenerates it.");
 ABSL_FLAG(std::string, format, "",
           "lint: text (default), json or sarif. diff: text (default), "
-          "markdown or json. graph: mermaid (default) or dot.");
+          "markdown or json. graph: mermaid (default) or dot. why-forbidden: "
+          "text (default) or json.");
 ABSL_FLAG(std::string, lint, "warn",
           "compile: report least-privilege findings that no rule acknowledges "
           "as warnings (warn), as errors that stop the run (error), or not at "
@@ -149,6 +152,10 @@ constexpr char kUsage[] =
     "(--format=text|json|sarif)\n"
     "  list                           bundles, features, profiles and "
     "identity modes\n"
+    "  why-forbidden [MESSAGE]        what grants a Forbidden message's "
+    "request (the message, a JSON\n"
+    "                                 Status body or a log line; from "
+    "stdin without MESSAGE)\n"
     "\n"
     "  bazel run //compiler -- diff minimal full --format=markdown\n"
     "  bazel run //compiler -- can-i create pods/exec --profile=full\n"
@@ -416,6 +423,30 @@ int RunGraphCommand(const CommandLine& line) {
   return rbacc::RunGraph(options, std::cout, std::cerr);
 }
 
+int RunWhyForbiddenCommand(const CommandLine& line) {
+  rbacc::WhyForbiddenOptions options;
+  options.workspace_root = line.workspace_root;
+  options.bundle = absl::GetFlag(FLAGS_bundle);
+  options.profile = absl::GetFlag(FLAGS_profile);
+  options.overrides = Overrides(line, "namespace");
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "json") {
+    options.format = rbacc::WhyForbiddenFormat::kJson;
+  } else if (!format.empty() && format != "text") {
+    std::cerr << "--format: error: unknown why-forbidden format \"" << format
+              << "\"; use text or json\n";
+    return rbacc::kExitError;
+  }
+  if (line.arguments.empty() ||
+      (line.arguments.size() == 1 && line.arguments[0] == "-")) {
+    options.input.assign(std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>());
+  } else {
+    options.input = absl::StrJoin(line.arguments, " ");
+  }
+  return rbacc::RunWhyForbidden(options, std::cout, std::cerr);
+}
+
 // Every command of this version, by name.
 struct Command {
   const char* name;
@@ -426,7 +457,7 @@ constexpr Command kCommands[] = {
     {"diff", RunDiffCommand},       {"explain", RunExplainCommand},
     {"can-i", RunCanICommand},      {"import", RunImportCommand},
     {"graph", RunGraphCommand},     {"lint", RunLintCommand},
-    {"list", RunListCommand},
+    {"list", RunListCommand},       {"why-forbidden", RunWhyForbiddenCommand},
 };
 
 // --help lists the flags of this file (Abseil would look for a file named after

@@ -41,17 +41,6 @@ constexpr char kCustomOutputName[] = "custom";
 constexpr char kStdoutOutDir[] = "-";
 constexpr char kRbacFile[] = "rbac.yaml";
 
-// A value as a POSIX shell word: unchanged when it needs no quoting, else
-// single-quoted.
-std::string ShellWord(const std::string& value) {
-  const bool plain =
-      !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-        return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
-      });
-  if (plain) return value;
-  return absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'");
-}
-
 std::string SubjectArgument(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return absl::StrCat(subject.kind, ":", subject.namespace_name, "/",
@@ -157,6 +146,15 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
 }
 
 }  // namespace
+
+std::string ShellWord(const std::string& value) {
+  const bool plain =
+      !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+        return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
+      });
+  if (plain) return value;
+  return absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'");
+}
 
 std::string LintMessage(const LintFinding& finding) {
   return absl::StrCat("[", finding.check->id, "] ", finding.message,

@@ -18,10 +18,10 @@
 #include "absl/status/statusor.h"
 #include "compiler/common/issue.h"
 #include "compiler/emit/emitters.h"
+#include "compiler/emit/output_writer.h"
 #include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
-#include "compiler/emit/output_writer.h"
 #include "compiler/validate/selection.h"
 
 namespace rbacc {
@@ -125,6 +125,10 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
 // Returns a lint finding as one diagnostic message: "[id] what is risky;
 // narrower: ...".
 std::string LintMessage(const LintFinding& finding);
+
+// Returns `value` as a POSIX shell word: unchanged when it needs no quoting,
+// else single-quoted.
+std::string ShellWord(const std::string& value);
 
 // Returns the shell command that compiles the same selection again, for
 // provenance headers: "bazel run //compiler -- --bundle=skypilot

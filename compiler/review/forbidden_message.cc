@@ -57,11 +57,11 @@ bool ConsumeHex(absl::string_view* text, int digits, unsigned long* value) {
   for (int i = 0; i < digits; ++i) {
     const char c = (*text)[i];
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
-    *value = *value * 16 +
-             (absl::ascii_isdigit(static_cast<unsigned char>(c))
-                  ? c - '0'
-                  : absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' +
-                        10);
+    *value =
+        *value * 16 +
+        (absl::ascii_isdigit(static_cast<unsigned char>(c))
+             ? c - '0'
+             : absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10);
   }
   text->remove_prefix(digits);
   return true;
@@ -219,8 +219,8 @@ size_t ReadPrefix(absl::string_view before, Request* request) {
           ? request->resource
           : absl::StrCat(request->resource, ".", request->api_group);
   if (!absl::ConsumeSuffix(&before, expected)) return bare;
-  if (!before.empty() && !absl::ascii_isspace(static_cast<unsigned char>(
-                             before.back())) &&
+  if (!before.empty() &&
+      !absl::ascii_isspace(static_cast<unsigned char>(before.back())) &&
       !absl::StrContains("\"'(:[{", before.back())) {
     return bare;
   }
@@ -250,13 +250,15 @@ absl::StatusOr<ForbiddenMessage> ParseSentence(absl::string_view text,
   rest.remove_prefix(verb_end);
   if (absl::StartsWith(rest, " path ")) {
     request.is_resource_request = false;
-    if (absl::Status status = ConsumeQuotedAfter(" path ", &rest, &request.path);
+    if (absl::Status status =
+            ConsumeQuotedAfter(" path ", &rest, &request.path);
         !status.ok()) {
       return status;
     }
   } else {
     std::string resource;
-    if (absl::Status status = ConsumeQuotedAfter(" resource ", &rest, &resource);
+    if (absl::Status status =
+            ConsumeQuotedAfter(" resource ", &rest, &resource);
         !status.ok()) {
       return status;
     }
@@ -292,10 +294,11 @@ absl::StatusOr<ForbiddenMessage> ParseSentence(absl::string_view text,
   const size_t start = ReadPrefix(text.substr(0, at), &request);
   const size_t end = text.size() - rest.size();
   message.message = std::string(text.substr(start, end - start));
-  message.found_in = absl::StripAsciiWhitespace(text.substr(0, start)).empty() &&
-                             absl::StripAsciiWhitespace(rest).empty()
-                         ? "message"
-                         : "log line";
+  message.found_in =
+      absl::StripAsciiWhitespace(text.substr(0, start)).empty() &&
+              absl::StripAsciiWhitespace(rest).empty()
+          ? "message"
+          : "log line";
 
   absl::string_view user = message.user_name;
   if (absl::ConsumePrefix(&user, "system:serviceaccount:")) {
@@ -349,6 +352,8 @@ size_t JsonObjectEnd(absl::string_view text, size_t open) {
 
 // A JSON Status object found in the input.
 struct StatusBody {
+  // True when the object is all of the input but white space.
+  bool whole_input = false;
   std::string message;
   std::string reason;
   std::string code;
@@ -368,6 +373,9 @@ std::vector<StatusBody> FindStatusBodies(absl::string_view text) {
       const YAML::Node message = node.IsMap() ? node["message"] : YAML::Node();
       if (message && message.IsScalar() && (node["reason"] || node["code"])) {
         StatusBody body;
+        body.whole_input =
+            absl::StripAsciiWhitespace(text.substr(0, open)).empty() &&
+            absl::StripAsciiWhitespace(text.substr(end)).empty();
         body.message = message.Scalar();
         if (node["reason"] && node["reason"].IsScalar()) {
           body.reason = node["reason"].Scalar();
@@ -395,11 +403,11 @@ absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
     if (body.reason != "Forbidden" && body.code != "403") continue;
     absl::StatusOr<ForbiddenMessage> message = ParseFirstSentence(body.message);
     if (!message.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("in the JSON Status body's message: ",
-                       message.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "in the JSON Status body's message: ", message.status().message()));
     }
-    message->found_in = "JSON Status body";
+    message->found_in = body.whole_input ? "JSON Status body"
+                                         : "JSON Status body in a log line";
     return message;
   }
   if (!bodies.empty()) {
@@ -423,9 +431,8 @@ absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
 
 std::string FormatForbiddenMessage(const ForbiddenMessage& message) {
   const Request& request = message.request;
-  std::string sentence =
-      absl::StrCat("User ", GoQuote(message.user_name), " cannot ",
-                   request.verb, " ");
+  std::string sentence = absl::StrCat("User ", GoQuote(message.user_name),
+                                      " cannot ", request.verb, " ");
   std::string prefix = "forbidden: ";
   if (!request.is_resource_request) {
     absl::StrAppend(&sentence, "path ", GoQuote(request.path));
@@ -434,13 +441,12 @@ std::string FormatForbiddenMessage(const ForbiddenMessage& message) {
         request.subresource.empty()
             ? request.resource
             : absl::StrCat(request.resource, "/", request.subresource);
-    absl::StrAppend(
-        &sentence, "resource ", GoQuote(resource), " in API group ",
-        GoQuote(request.api_group),
-        request.namespace_name.empty()
-            ? " at the cluster scope"
-            : absl::StrCat(" in the namespace ",
-                           GoQuote(request.namespace_name)));
+    absl::StrAppend(&sentence, "resource ", GoQuote(resource), " in API group ",
+                    GoQuote(request.api_group),
+                    request.namespace_name.empty()
+                        ? " at the cluster scope"
+                        : absl::StrCat(" in the namespace ",
+                                       GoQuote(request.namespace_name)));
     const std::string qualified =
         request.api_group.empty()
             ? request.resource

@@ -45,7 +45,8 @@ struct ForbiddenMessage {
   std::string authorizer_reason;
   // The message itself, as found in the input (unescaped from JSON).
   std::string message;
-  // Where it was found: "message", "JSON Status body" or "log line".
+  // Where it was found: "message" (the whole input), "JSON Status body" (the
+  // whole input), "JSON Status body in a log line" or "log line".
   std::string found_in;
 };
 

@@ -89,11 +89,22 @@ TEST(ParseForbiddenMessageTest, JsonStatusBodyInALogLine) {
       "\"Forbidden\",\"details\":{\"name\":\"x\",\"kind\":\"pods\"},\"code\":"
       "403}\n");
   ASSERT_TRUE(message.ok()) << message.status();
-  EXPECT_EQ(message->found_in, "JSON Status body");
+  EXPECT_EQ(message->found_in, "JSON Status body in a log line");
   EXPECT_EQ(message->request.verb, "delete");
   EXPECT_EQ(message->request.name, "x");
   EXPECT_EQ(message->service_account_namespace, "ns");
   EXPECT_EQ(message->service_account_name, "sa");
+}
+
+TEST(ParseForbiddenMessageTest, WholeJsonStatusBody) {
+  const absl::StatusOr<ForbiddenMessage> message = ParseForbiddenMessage(
+      " {\"kind\":\"Status\",\"message\":\"forbidden: User \\\"u\\\" cannot "
+      "get path \\\"/metrics\\\"\",\"reason\":\"Forbidden\",\"code\":403}\n");
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->found_in, "JSON Status body");
+  EXPECT_EQ(message->request.path, "/metrics");
+  EXPECT_EQ(message->message,
+            "forbidden: User \"u\" cannot get path \"/metrics\"");
 }
 
 TEST(ParseForbiddenMessageTest, EscapedMessageOutsideWholeJson) {
@@ -110,7 +121,9 @@ TEST(ParseForbiddenMessageTest, GoEscapesInNames) {
   const absl::StatusOr<ForbiddenMessage> message = ParseForbiddenMessage(
       "forbidden: User \"a\\\"b\\\\c\\u00e9\\x41\" cannot get path \"/x\"");
   ASSERT_TRUE(message.ok()) << message.status();
-  EXPECT_EQ(message->user_name, "a\"b\\c\xc3\xa9" "A");
+  EXPECT_EQ(message->user_name,
+            "a\"b\\c\xc3\xa9"
+            "A");
 }
 
 TEST(ParseForbiddenMessageTest, FormatRoundTrips) {
@@ -161,8 +174,7 @@ TEST(ParseForbiddenMessageTest, RejectsWhatIsNotAForbiddenMessage) {
         ParseForbiddenMessage(entry.text);
     ASSERT_FALSE(message.ok()) << entry.text;
     EXPECT_EQ(message.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(message.status().message()),
-                HasSubstr(entry.error))
+    EXPECT_THAT(std::string(message.status().message()), HasSubstr(entry.error))
         << entry.text;
     EXPECT_THAT(std::string(message.status().message()),
                 HasSubstr("expected a Kubernetes Forbidden message"));

@@ -113,7 +113,8 @@ std::string MakeWorkspace(const std::string& name) {
 
 RbaccRun RunRbacc(const std::string& workspace,
                   const std::vector<std::string>& args, const std::string& cwd,
-                  const std::string& environment) {
+                  const std::string& environment,
+                  const std::string& stdin_path) {
   static int runs = 0;
   const std::string err_file = absl::StrCat(
       ::testing::TempDir(), "/rbacc-stderr-", getpid(), "-", runs++, ".txt");
@@ -126,6 +127,9 @@ RbaccRun RunRbacc(const std::string& workspace,
       ShellQuote(fs::absolute(RunfilePath("compiler/compiler")).string()));
   for (const std::string& arg : args) {
     absl::StrAppend(&command, " ", ShellQuote(arg));
+  }
+  if (!stdin_path.empty()) {
+    absl::StrAppend(&command, " <", ShellQuote(stdin_path));
   }
   absl::StrAppend(&command, " 2>", ShellQuote(err_file));
   RbaccRun run;

@@ -55,11 +55,13 @@ struct RbaccRun {
 // Runs the rbacc binary of the runfiles with `args` for `workspace` (as
 // BUILD_WORKSPACE_DIRECTORY), from folder `cwd` (default: the workspace). A
 // non-empty `environment` ("NAME=value ...") replaces the environment, PATH
-// aside. Nothing is written into the workspace but what rbacc writes.
+// aside. A non-empty `stdin_path` is given as standard input. Nothing is
+// written into the workspace but what rbacc writes.
 RbaccRun RunRbacc(const std::string& workspace,
                   const std::vector<std::string>& args,
                   const std::string& cwd = "",
-                  const std::string& environment = "");
+                  const std::string& environment = "",
+                  const std::string& stdin_path = "");
 
 // rbac.yaml read back with ReadRbacYaml; fails the current test on a parse
 // error.

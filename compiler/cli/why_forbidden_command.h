@@ -1,0 +1,59 @@
+// The `why-forbidden` command: from a Kubernetes "403 Forbidden" message (the
+// bare message, the JSON Status body, or a log line holding either) to what
+// to do about it: which features of which bundles grant the request (with
+// their reasons and the command that compiles them in), whether the policy
+// already grants it (then the outputs are probably not applied, or bound to
+// another subject: the expected binding and the `kubectl auth can-i` command
+// that confirms it), whether a namespace-only compilation left it out, or,
+// when nothing grants it, the smallest rule that would, as a feature.
+#ifndef RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
+#define RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
+
+#include <ostream>
+#include <string>
+
+#include "compiler/validate/selection.h"
+
+namespace rbacc {
+
+// How the answer is printed.
+enum class WhyForbiddenFormat {
+  // Sentences for people.
+  kText,
+  // One JSON object (see RunWhyForbidden).
+  kJson,
+};
+
+// The question.
+struct WhyForbiddenOptions {
+  // Folder holding policies/.
+  std::string workspace_root = ".";
+  // The text holding the Forbidden message (an argument or standard input).
+  std::string input;
+  // --bundle: the one bundle to search; empty: every bundle under policies/
+  // (with a profile or features: kDefaultBundle).
+  std::string bundle;
+  // --profile: the selection the outputs came from; empty (and no
+  // overrides.features): every committed profile of the bundles searched.
+  std::string profile;
+  // The selection flags (--features, --namespace, ...), as for compile.
+  SelectionOverrides overrides;
+  WhyForbiddenFormat format = WhyForbiddenFormat::kText;
+};
+
+// Answers on `out`. The JSON form is one object: "request" (verb, api_group,
+// resource, subresource, name, namespace, path, non_resource), "user",
+// "service_account" (namespace and name, or null), "found_in",
+// "authorizer_reason", "verdict" ("granted", "dropped-by-cluster-scope",
+// "bound-to-another-subject", "missing-feature" or "not-granted"),
+// "features" (each: bundle, digest, feature, scope, reason, location,
+// when_denied), "selections" (each: selection, finding, detail, command,
+// check_command) and "suggested_rule" (feature textproto, or null). Returns
+// kExitOk after answering, or kExitError after printing on `err` why the
+// input is not a Forbidden message or the policies cannot be loaded.
+int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
+                    std::ostream& err);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
