@@ -7,7 +7,8 @@
 // policy: Roles in fixed namespaces the chart has no switch for (and rules a
 // switched namespace's chart Role lacks) are missing from the chart; the
 // chart's built-in rules (its ClusterRole's, and a switched namespace's Role's)
-// may grant more; and the extra --subjects get nothing from the chart.
+// may grant more (also for namespace-only selections: the chart cannot omit its
+// ClusterRole); and the extra --subjects get nothing from the chart.
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
@@ -223,6 +224,20 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation& compilation,
           << "values.yaml does not point at Role " << role.role_name;
     }
   }
+  // A namespace-only rbac.yaml has no ClusterRole, but the chart cannot omit
+  // its own: values.yaml says so, and what that ClusterRole grants is the
+  // declared built-in exception above.
+  if (selection.namespace_only()) {
+    EXPECT_TRUE(std::none_of(
+        rbac->roles.begin(), rbac->roles.end(),
+        [](const RoleObject& role) { return role.is_cluster_role(); }));
+    EXPECT_TRUE(std::any_of(
+        chart->roles.begin(), chart->roles.end(),
+        [](const RoleObject& role) { return role.is_cluster_role(); }));
+    EXPECT_NE(values_yaml.find("chart always creates its ClusterRole and "
+                               "ClusterRoleBinding"),
+              std::string::npos);
+  }
   // The extra subjects get rbac.yaml's permissions and nothing from the chart,
   // which binds only its own account; values.yaml names them.
   for (const Subject& subject : selection.extra_subjects) {
@@ -410,6 +425,29 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<AdHocCase>& info) {
       return info.param.name;
     });
+
+// Every feature of the bundle, namespace-only (cluster_scope none): the
+// chart's ClusterRole is the one declared exception.
+TEST(NamespaceOnlySelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
+  CompileOptions options;
+  options.bundle = "skypilot";
+  options.overrides.features = Located<std::vector<std::string>>{
+      {"base", "show-gpus", "object-store", "ingress"}, {"--features"}, {}};
+  options.overrides.namespaces =
+      Located<std::vector<std::string>>{{"tenant"}, {"--namespace"}, {}};
+  options.overrides.cluster_scope = Located<v1::ClusterScope>{
+      v1::CLUSTER_SCOPE_NONE, {"--cluster_scope"}, {}};
+  const Compilation compilation = Prepare("adhoc_namespace_only", options);
+  ASSERT_NE(compilation.bundle, nullptr);
+  ASSERT_TRUE(compilation.policy.selection.namespace_only());
+  std::string rbac_yaml;
+  std::string values_yaml;
+  for (const OutputFile& file : compilation.files) {
+    if (file.name == "rbac.yaml") rbac_yaml = file.content;
+    if (file.name == "values.yaml") values_yaml = file.content;
+  }
+  ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
+}
 
 }  // namespace
 }  // namespace rbacc

@@ -231,6 +231,23 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
       }
     }
   }
+  if (input.compiled && !input.compiled->dropped_rules.empty()) {
+    absl::StrAppend(&out, "Left out by cluster_scope none (not granted):\n");
+    for (const DroppedRule& dropped : input.compiled->dropped_rules) {
+      absl::StrAppend(
+          &out, "  ",
+          dropped.scope == RoleScope::kCluster
+              ? "cluster-wide"
+              : absl::StrCat("in namespace ", dropped.namespace_name),
+          " ", RuleText(dropped.rule), "\n    feature ", dropped.source.feature,
+          " ", dropped.source.location.file, ":",
+          dropped.source.location.line + 1, " reason: ", dropped.source.reason,
+          "\n");
+      if (!dropped.when_denied.empty()) {
+        absl::StrAppend(&out, "    without it: ", dropped.when_denied, "\n");
+      }
+    }
+  }
   return out;
 }
 

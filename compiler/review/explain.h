@@ -49,7 +49,7 @@ std::string RenderRequestExplanation(const RequestExplanation& explanation,
 // Returns every rule of every role of `input` with the binding that uses the
 // role and, per resource, the features, file:line and reasons behind it;
 // for a compiled selection also the permissions dropped as covered and by
-// which rule.
+// which rule, and the rules a namespace-only selection leaves out.
 std::string RenderPolicyExplanation(const PolicyInput& input);
 
 // Returns a rule as a phrase: its verbs in Kubernetes' order, then its
