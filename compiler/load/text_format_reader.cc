@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/common/names.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -29,7 +30,46 @@ using ::google::protobuf::TextFormat;
 // you mean" to the unknown-field message:
 //   Message type "rbacc.v1.Rule" has no field named "verb".
 // Protobuf's parser reports the end of the file as an empty token.
+// The names of the values of the enum field `field_name` of rbacc.v1's
+// messages; empty when no such field is known.
+std::vector<std::string> EnumValueNames(const std::string& field_name) {
+  std::vector<std::string> names;
+  const Descriptor* bundle =
+      DescriptorPool::generated_pool()->FindMessageTypeByName(
+          "rbacc.v1.Bundle");
+  if (bundle == nullptr) return names;
+  const google::protobuf::FileDescriptor* file = bundle->file();
+  for (int m = 0; m < file->message_type_count() && names.empty(); ++m) {
+    const FieldDescriptor* field =
+        file->message_type(m)->FindFieldByName(field_name);
+    if (field == nullptr || field->enum_type() == nullptr) continue;
+    for (int v = 0; v < field->enum_type()->value_count(); ++v) {
+      const std::string& value = field->enum_type()->value(v)->name();
+      if (!absl::EndsWith(value, "_UNSPECIFIED")) names.push_back(value);
+    }
+  }
+  return names;
+}
+
 std::string ExplainParserMessage(const std::string& message) {
+  // Unknown enumeration value of "NONE" for field "cluster_scope".
+  const std::string enum_prefix = "Unknown enumeration value of \"";
+  const std::string enum_field = "\" for field \"";
+  if (absl::StartsWith(message, enum_prefix) &&
+      message.find(enum_field) != std::string::npos) {
+    const size_t value_end = message.find(enum_field);
+    const std::string value =
+        message.substr(enum_prefix.size(), value_end - enum_prefix.size());
+    const size_t field_start = value_end + enum_field.size();
+    const std::string field = message.substr(
+        field_start, message.find('"', field_start) - field_start);
+    const std::vector<std::string> values = EnumValueNames(field);
+    if (!values.empty()) {
+      return absl::StrCat("\"", value, "\" is not a value of field \"", field,
+                          "\"", DidYouMean(value, values),
+                          "; its values: ", absl::StrJoin(values, ", "));
+    }
+  }
   if (absl::EndsWith(message, "got: ")) {
     return absl::StrCat(
         message.substr(0, message.size() - 5),
