@@ -34,3 +34,8 @@ for file in outputs/*/*/rbac.yaml; do
   cp "$file" "fuzz/corpus/yaml_reader/${bundle}-${profile}-rbac.yaml"
 done
 cp tests/testdata/*.yaml fuzz/corpus/yaml_reader/
+# ... and the Forbidden messages (JSON Status bodies, log lines) of
+# why-forbidden's corpus.
+for file in tests/testdata/forbidden/*/message; do
+  cp "$file" "fuzz/corpus/yaml_reader/forbidden-$(basename "$(dirname "$file")")"
+done

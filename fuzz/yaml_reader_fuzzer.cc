@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "compiler/review/forbidden_message.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
 namespace {
@@ -18,6 +19,10 @@ constexpr Reader kReaders[] = {
     // RBAC YAML, as rbac.yaml and the documentation's examples hold it.
     [](absl::string_view text) {
       return rbacc::ReadRbacYaml(text, "fuzz.yaml").status();
+    },
+    // A Forbidden message, which may hold a JSON Status body.
+    [](absl::string_view text) {
+      return rbacc::ParseForbiddenMessage(text).status();
     },
 };
 
