@@ -250,6 +250,19 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation& compilation,
   }
 }
 
+// ExpectChartGrantsWhatRbacYamlGrants on the rbac.yaml and values.yaml that
+// `compilation` would write.
+void ExpectCompiledChartGrantsWhatRbacYamlGrants(
+    const Compilation& compilation) {
+  std::string rbac_yaml;
+  std::string values_yaml;
+  for (const OutputFile& file : compilation.files) {
+    if (file.name == "rbac.yaml") rbac_yaml = file.content;
+    if (file.name == "values.yaml") values_yaml = file.content;
+  }
+  ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
+}
+
 // The one compilation `options` selects, prepared in a scratch workspace.
 Compilation Prepare(const std::string& workspace, CompileOptions options) {
   options.workspace_root = MakeWorkspace(workspace);
@@ -379,13 +392,7 @@ TEST_P(AdHocSelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   const Compilation compilation =
       Prepare(absl::StrCat("adhoc_", adhoc.name), options);
   ASSERT_NE(compilation.bundle, nullptr);
-  std::string rbac_yaml;
-  std::string values_yaml;
-  for (const OutputFile& file : compilation.files) {
-    if (file.name == "rbac.yaml") rbac_yaml = file.content;
-    if (file.name == "values.yaml") values_yaml = file.content;
-  }
-  ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
+  ExpectCompiledChartGrantsWhatRbacYamlGrants(compilation);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -440,13 +447,7 @@ TEST(NamespaceOnlySelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   const Compilation compilation = Prepare("adhoc_namespace_only", options);
   ASSERT_NE(compilation.bundle, nullptr);
   ASSERT_TRUE(compilation.policy.selection.namespace_only());
-  std::string rbac_yaml;
-  std::string values_yaml;
-  for (const OutputFile& file : compilation.files) {
-    if (file.name == "rbac.yaml") rbac_yaml = file.content;
-    if (file.name == "values.yaml") values_yaml = file.content;
-  }
-  ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
+  ExpectCompiledChartGrantsWhatRbacYamlGrants(compilation);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/json.h"
 #include "yaml-cpp/yaml.h"
 
 namespace rbacc {
@@ -132,43 +133,6 @@ bool ConsumeGoQuoted(absl::string_view* text, std::string* value) {
     }
   }
   return false;
-}
-
-// `value` as Go's %q writes it: quoted, with `"`, `\` and control characters
-// escaped; other bytes as they are.
-std::string GoQuote(absl::string_view value) {
-  std::string out = "\"";
-  for (const char c : value) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20 || byte == 0x7F) {
-          constexpr char kHex[] = "0123456789abcdef";
-          out += "\\x";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
 }
 
 // An error naming what broke off, with the expected forms.
@@ -431,29 +395,29 @@ absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
 
 std::string FormatForbiddenMessage(const ForbiddenMessage& message) {
   const Request& request = message.request;
-  std::string sentence = absl::StrCat("User ", GoQuote(message.user_name),
+  std::string sentence = absl::StrCat("User ", JsonString(message.user_name),
                                       " cannot ", request.verb, " ");
   std::string prefix = "forbidden: ";
   if (!request.is_resource_request) {
-    absl::StrAppend(&sentence, "path ", GoQuote(request.path));
+    absl::StrAppend(&sentence, "path ", JsonString(request.path));
   } else {
     const std::string resource =
         request.subresource.empty()
             ? request.resource
             : absl::StrCat(request.resource, "/", request.subresource);
-    absl::StrAppend(&sentence, "resource ", GoQuote(resource), " in API group ",
-                    GoQuote(request.api_group),
+    absl::StrAppend(&sentence, "resource ", JsonString(resource),
+                    " in API group ", JsonString(request.api_group),
                     request.namespace_name.empty()
                         ? " at the cluster scope"
                         : absl::StrCat(" in the namespace ",
-                                       GoQuote(request.namespace_name)));
+                                       JsonString(request.namespace_name)));
     const std::string qualified =
         request.api_group.empty()
             ? request.resource
             : absl::StrCat(request.resource, ".", request.api_group);
     prefix = absl::StrCat(
         qualified,
-        request.name.empty() ? "" : absl::StrCat(" ", GoQuote(request.name)),
+        request.name.empty() ? "" : absl::StrCat(" ", JsonString(request.name)),
         " is forbidden: ");
   }
   if (!message.authorizer_reason.empty()) {

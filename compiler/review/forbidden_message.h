@@ -59,8 +59,9 @@ struct ForbiddenMessage {
 absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text);
 
 // Returns `message` written the way the API server writes it (the
-// NewForbidden form, with the authorizers' reason); parsing it gives
-// `message` back.
+// NewForbidden form, with the authorizers' reason; quoted strings as JSON
+// strings, which Go's %q matches but for how it escapes control characters);
+// parsing it gives `message` back.
 std::string FormatForbiddenMessage(const ForbiddenMessage& message);
 
 }  // namespace rbacc
