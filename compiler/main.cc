@@ -90,8 +90,8 @@ ABSL_FLAG(std::string, lint, "warn",
           "all (off).");
 ABSL_FLAG(bool, exit_code, false, "diff: exit 1 when anything changed.");
 ABSL_FLAG(std::string, rbac, "",
-          "explain, can-i, graph: read this RBAC YAML file or output folder "
-          "instead of compiling a selection.");
+          "explain, can-i, graph, why-forbidden: read this RBAC YAML file or "
+          "output folder instead of compiling a selection.");
 ABSL_FLAG(std::string, target_namespace, "",
           "explain, can-i: the selection's target namespace (--namespace is "
           "the request's there, as in kubectl).");
@@ -429,6 +429,7 @@ int RunWhyForbiddenCommand(const CommandLine& line) {
   options.bundle = absl::GetFlag(FLAGS_bundle);
   options.profile = absl::GetFlag(FLAGS_profile);
   options.overrides = Overrides(line, "namespace");
+  options.rbac = absl::GetFlag(FLAGS_rbac);
   const std::string format = absl::GetFlag(FLAGS_format);
   if (format == "json") {
     options.format = rbacc::WhyForbiddenFormat::kJson;

@@ -2,11 +2,11 @@
 // testdata/forbidden/ runs the real rbacc binary as `rbacc why-forbidden
 // ARGS...` (`args`: one argument per line, the message among them) with the
 // file `message`, when there is one, as standard input, in a scratch workspace
-// holding policies/, and compares its stdout, stderr and exit code with
-// `expected.txt`. The corpus covers every form the API server writes
-// (namespaced, cluster scope, named resource, subresource, non-resource URL,
-// the RBAC suffix), how clients show it (bare, JSON Status body, log lines)
-// and input that is not a Forbidden message.
+// holding policies/ and the page's example as page.yaml, and compares its
+// stdout, stderr and exit code with `expected.txt`. The corpus covers every
+// form the API server writes (namespaced, cluster scope, named resource,
+// subresource, non-resource URL, the RBAC suffix), how clients show it (bare,
+// JSON Status body, log lines) and input that is not a Forbidden message.
 //
 // expected.txt is written by the test itself, never by hand: after changing
 // an answer, run
@@ -51,6 +51,8 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
   const std::string case_dir =
       absl::StrCat(RunfilePath(kCases), "/", GetParam());
   const std::string workspace = MakeWorkspace("forbidden_" + GetParam());
+  WriteFile(workspace + "/page.yaml",
+            ReadFileOrDie(RunfilePath("tests/testdata/create-sky-sa.yaml")));
   std::vector<std::string> args = {"why-forbidden"};
   for (absl::string_view arg : absl::StrSplit(ReadFileOrDie(case_dir + "/args"),
                                               '\n', absl::SkipEmpty())) {
@@ -70,15 +72,22 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
   EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 2) << run.exit_code;
   EXPECT_EQ(run.exit_code == 0, run.err.empty()) << run.err;
 
-  // Each compile command the answer gives, followed by the kubectl command
-  // that checks it, is exact: `rbacc can-i` on that selection answers yes.
+  // Each kubectl command the answer gives is exact: `rbacc can-i` answers yes
+  // on the selection of the compile command before it, or, without one, on
+  // the policy the case names (--rbac).
+  std::string case_flags;
+  for (const std::string& arg : args) {
+    if (absl::StartsWith(arg, "--") && !absl::StartsWith(arg, "--format=")) {
+      absl::StrAppend(&case_flags, " ", arg);
+    }
+  }
   const std::vector<std::string> lines = absl::StrSplit(run.out, '\n');
   int verified_commands = 0;
   for (size_t i = 0; i + 2 < lines.size(); ++i) {
+    if (lines[i + 1] != "Check on the cluster:") continue;
     absl::string_view command = lines[i];
-    if (!absl::ConsumePrefix(&command, "  bazel run //compiler -- ") ||
-        lines[i + 1] != "Check on the cluster:") {
-      continue;
+    if (!absl::ConsumePrefix(&command, "  bazel run //compiler -- ")) {
+      command = case_flags;
     }
     absl::string_view check = lines[i + 2];
     ASSERT_TRUE(absl::ConsumePrefix(&check, "  kubectl auth can-i ")) << check;
@@ -105,8 +114,8 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
                                      << verified.err;
     ++verified_commands;
   }
-  // Only an answer that finds nothing gives no command (the JSON answers
-  // hold the same commands as their text form).
+  // Only an answer that finds nothing gives no command to check (the JSON
+  // answers hold the same commands as their text form).
   if (absl::StartsWith(run.out, "Forbidden: ") &&
       run.out.find("Answer: no feature") == std::string::npos) {
     EXPECT_GT(verified_commands, 0) << run.out;

@@ -458,6 +458,54 @@ SelectionFinding Examine(const PolicySpec& spec, const PolicyInput& input,
   return finding;
 }
 
+// What RBAC YAML read back (`input`, not compiled) says about the request.
+SelectionFinding ExamineYaml(const PolicyInput& input,
+                             const ForbiddenMessage& message) {
+  const Request& request = message.request;
+  const Subject asker = UserSubject(message);
+  SelectionFinding finding;
+  finding.selection = input.label;
+  const RequestExplanation explanation =
+      ExplainRequest(input.objects, SubjectUser(asker), request);
+  if (explanation.allowed) {
+    finding.finding = kGranted;
+    finding.detail = absl::StrCat(
+        input.label, " already grants it to ", SubjectText(asker), ":\n",
+        RenderRequestExplanation(explanation, request),
+        "It is probably not applied to the cluster (or an older version "
+        "is): kubectl apply -f ",
+        input.label, "\n");
+    finding.check_command = KubectlCanI(request, asker);
+    return finding;
+  }
+  std::set<Subject> subjects;
+  for (const BindingObject& binding : input.objects.bindings) {
+    for (Subject subject : binding.subjects) {
+      if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
+        subject.namespace_name = binding.metadata.namespace_name;
+      }
+      subjects.insert(subject);
+    }
+  }
+  for (const Subject& subject : subjects) {
+    const RequestExplanation held =
+        ExplainRequest(input.objects, SubjectUser(subject), request);
+    if (!held.allowed) continue;
+    finding.finding = kOtherSubject;
+    finding.detail = absl::StrCat(
+        input.label, " grants it to ", SubjectText(subject), ", not to ",
+        SubjectText(asker), ": it is bound to another subject.\n",
+        RenderRequestExplanation(held, request), "Add ", SubjectText(asker),
+        " to the subjects of ", held.granting.front().binding.ToString(),
+        ".\n");
+    finding.check_command = KubectlCanI(request, subject);
+    return finding;
+  }
+  finding.finding = kNotGranted;
+  finding.detail = absl::StrCat(input.label, " does not grant it.\n");
+  return finding;
+}
+
 // The compile command for a new selection of `match`'s feature bound to the
 // asker.
 SelectionFinding NewSelection(const FeatureMatch& match,
@@ -786,7 +834,24 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
 
   std::vector<SelectionFinding> findings;
   std::vector<SelectionFinding> other_findings;
+  if (!options.rbac.empty()) {
+    PolicyInput input;
+    if (!LoadReviewInput(SelectionSpec(options.rbac, "", "", {}),
+                         options.workspace_root, err, &input)) {
+      return kExitError;
+    }
+    findings.push_back(ExamineYaml(input, message));
+    if (findings.back().finding == kNotGranted) {
+      std::set<std::string> seen;
+      for (const FeatureMatch& match : matches) {
+        if (seen.insert(match.bundle_name).second) {
+          findings.push_back(NewSelection(match, message));
+        }
+      }
+    }
+  }
   for (const SearchedBundle& searched : bundles) {
+    if (!options.rbac.empty()) break;
     std::vector<PolicySpec> specs;
     if (given) {
       specs.push_back(SelectionSpec("", searched.argument, options.profile,
@@ -818,7 +883,7 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
       }
     }
   }
-  if (!given && findings.empty()) {
+  if (!given && options.rbac.empty() && findings.empty()) {
     findings = std::move(other_findings);
     if (findings.empty()) {
       std::set<std::string> seen;
@@ -830,6 +895,7 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
     }
   }
   const std::string verdict = Verdict(findings, matches);
+  // The smallest rule is for the bundle searched first.
   const std::string suggested_rule =
       verdict == kNotGranted
           ? SuggestedFeature(message, bundles.front().bundle.get())

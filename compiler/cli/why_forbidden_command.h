@@ -38,6 +38,9 @@ struct WhyForbiddenOptions {
   std::string profile;
   // The selection flags (--features, --namespace, ...), as for compile.
   SelectionOverrides overrides;
+  // --rbac: RBAC YAML (a file or an output folder) to examine instead of a
+  // selection; the features are still searched in the bundles.
+  std::string rbac;
   WhyForbiddenFormat format = WhyForbiddenFormat::kText;
 };
 
