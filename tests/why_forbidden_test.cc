@@ -28,6 +28,7 @@
 #include "compiler/common/rbac_objects.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
+#include "yaml-cpp/yaml.h"
 
 namespace rbacc {
 namespace {
@@ -67,6 +68,12 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
   if (!CheckGolden(absl::StrCat(kCases, "/", GetParam(), "/expected.txt"),
                    actual, "//tests:why_forbidden_test")) {
     return;
+  }
+  // The JSON form is JSON (yaml-cpp reads it) with a verdict.
+  if (absl::StartsWith(run.out, "{")) {
+    YAML::Node json;
+    EXPECT_NO_THROW(json = YAML::Load(run.out)) << run.out;
+    EXPECT_TRUE(json.IsMap() && json["verdict"] && json["request"]);
   }
   // Every answer to a real message exits 0; input that is not one exits 2.
   EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 2) << run.exit_code;
