@@ -549,6 +549,18 @@ SelectionFinding NewSelection(const FeatureMatch& match,
   return finding;
 }
 
+// Adds a new selection for the first matching feature of each bundle.
+void AddNewSelections(const std::vector<FeatureMatch>& matches,
+                      const ForbiddenMessage& message,
+                      std::vector<SelectionFinding>* findings) {
+  std::set<std::string> seen;
+  for (const FeatureMatch& match : matches) {
+    if (seen.insert(match.bundle_name).second) {
+      findings->push_back(NewSelection(match, message));
+    }
+  }
+}
+
 // A feature name for the request: "get-configmaps", "create-pods-exec",
 // "get-healthz".
 std::string SuggestedFeatureName(const Request& request) {
@@ -842,12 +854,7 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
     }
     findings.push_back(ExamineYaml(input, message));
     if (findings.back().finding == kNotGranted) {
-      std::set<std::string> seen;
-      for (const FeatureMatch& match : matches) {
-        if (seen.insert(match.bundle_name).second) {
-          findings.push_back(NewSelection(match, message));
-        }
-      }
+      AddNewSelections(matches, message, &findings);
     }
   }
   for (const SearchedBundle& searched : bundles) {
@@ -885,14 +892,7 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
   }
   if (!given && options.rbac.empty() && findings.empty()) {
     findings = std::move(other_findings);
-    if (findings.empty()) {
-      std::set<std::string> seen;
-      for (const FeatureMatch& match : matches) {
-        if (seen.insert(match.bundle_name).second) {
-          findings.push_back(NewSelection(match, message));
-        }
-      }
-    }
+    if (findings.empty()) AddNewSelections(matches, message, &findings);
   }
   const std::string verdict = Verdict(findings, matches);
   // The smallest rule is for the bundle searched first.
