@@ -42,6 +42,12 @@ struct SelectionOverrides {
   std::optional<Located<std::string>> remote_identity;
   std::optional<Located<std::vector<std::string>>> subjects;
   std::optional<Located<bool>> create_service_account;
+  // --contexts: "NAME=IDENTITY" or "NAME" entries, replacing the profile's
+  // contexts. A bare NAME keeps that context's settings from the profile (or
+  // takes the profile's identity when the profile does not list it).
+  std::optional<Located<std::vector<std::string>>> contexts;
+  // --chart_release: the Helm release values.yaml is written for.
+  std::optional<Located<std::string>> chart_release;
 };
 
 // A checked selection: what to compile and for whom.
@@ -72,6 +78,15 @@ struct Selection {
   std::optional<v1::IdentityMode> identity_mode;
   // Subjects bound to every role besides the service accounts, sorted.
   std::vector<Subject> extra_subjects;
+  // The Helm release values.yaml is written for (the chart names its objects
+  // after it); "" when the bundle has no chart.
+  std::string chart_release;
+  // The kubeconfig context this compilation is for, or "" when the profile
+  // lists no contexts.
+  std::string context;
+  // The context's output folder under the profile's (a DNS-1123 label); ""
+  // when `context` is.
+  std::string context_folder;
 
   // The primary target namespace.
   const std::string& primary_namespace() const { return namespaces.front(); }
@@ -90,10 +105,29 @@ struct Selection {
 // mode does not have, and subjects not of the form User:NAME, Group:NAME or
 // ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
 // meaningful when no error was added.
+//
+// A selection of a profile with more than one context (or --contexts naming
+// more than one) is an error here, at --profile, suggesting --contexts=NAME:
+// use ResolveSelections to get one per context.
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,
                            const SelectionOverrides& overrides,
                            IssueList* issues);
+
+// Like ResolveSelection, but for a profile with contexts (or --contexts)
+// returns one selection per context, in the order listed, each with `context`
+// and `context_folder` set; otherwise the one selection. Besides
+// ResolveSelection's checks, adds an issue for: a context without a name, or
+// whose name has control characters or is not valid UTF-8; a context listed
+// twice; a folder (the name, when no folder is given) that is not a DNS-1123
+// label; two contexts with one folder; a --contexts entry with an empty
+// identity; and contexts in a bundle whose application has no
+// contexts_config_key. Each issue is added once, even when several contexts
+// share the mistake.
+std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
+                                         const std::string& profile_name,
+                                         const SelectionOverrides& overrides,
+                                         IssueList* issues);
 
 // Parses "User:alice", "Group:ml-team" or "ServiceAccount:ns/name". Returns
 // false (and adds an issue at `location`) when `text` is none of these or the
