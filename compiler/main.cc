@@ -163,22 +163,20 @@ constexpr char kUsage[] =
     "--namespace=kube-system";
 
 // The commands DESIGN.md names that this version does not have.
-const std::vector<std::string> &PlannedCommands() {
-  static const auto *const kCommands = new std::vector<std::string>{"fmt"};
+const std::vector<std::string>& PlannedCommands() {
+  static const auto* const kCommands = new std::vector<std::string>{"fmt"};
   return *kCommands;
 }
 
 // True when the command line sets flag `name` (as --name, --name=VALUE, -name
 // or -name=VALUE before a "--"), even to an empty value, which then gets
 // validated rather than silently meaning "default".
-bool Given(int argc, char **argv, absl::string_view name) {
+bool Given(int argc, char** argv, absl::string_view name) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
-    if (arg == "--")
-      break;
+    if (arg == "--") break;
     if (!absl::ConsumePrefix(&arg, "--")) {
-      if (!absl::ConsumePrefix(&arg, "-"))
-        continue;
+      if (!absl::ConsumePrefix(&arg, "-")) continue;
     }
     if (arg == name || absl::StartsWith(arg, absl::StrCat(name, "=")))
       return true;
@@ -186,14 +184,14 @@ bool Given(int argc, char **argv, absl::string_view name) {
   return false;
 }
 
-std::vector<std::string> SplitList(const std::string &value) {
+std::vector<std::string> SplitList(const std::string& value) {
   return absl::StrSplit(value, ',', absl::SkipWhitespace());
 }
 
 // What every command gets: the command line and the workspace.
 struct CommandLine {
   int argc;
-  char **argv;
+  char** argv;
   // Positional arguments after the command name.
   std::vector<std::string> arguments;
   std::string workspace_root;
@@ -202,7 +200,7 @@ struct CommandLine {
 // The parameter flags as overrides of a selection. `namespace_flag` names the
 // flag that sets the selection's namespace ("namespace" for compile,
 // "target_namespace" where --namespace is the request's).
-rbacc::SelectionOverrides Overrides(const CommandLine &line,
+rbacc::SelectionOverrides Overrides(const CommandLine& line,
                                     absl::string_view namespace_flag) {
   rbacc::SelectionOverrides overrides;
   if (Given(line.argc, line.argv, "features")) {
@@ -247,8 +245,8 @@ rbacc::SelectionOverrides Overrides(const CommandLine &line,
 
 // The policy explain, can-i and graph look at: --rbac, or the selection
 // flags. Prints why and returns false when there is no selection.
-bool Policy(const CommandLine &line, absl::string_view namespace_flag,
-            const char *command, rbacc::PolicySpec *spec) {
+bool Policy(const CommandLine& line, absl::string_view namespace_flag,
+            const char* command, rbacc::PolicySpec* spec) {
   const rbacc::SelectionOverrides overrides = Overrides(line, namespace_flag);
   const std::string rbac = absl::GetFlag(FLAGS_rbac);
   const std::string profile = absl::GetFlag(FLAGS_profile);
@@ -264,9 +262,8 @@ bool Policy(const CommandLine &line, absl::string_view namespace_flag,
 }
 
 // Rejects positional arguments for commands that take none.
-bool NoArguments(const CommandLine &line, const char *command) {
-  if (line.arguments.empty())
-    return true;
+bool NoArguments(const CommandLine& line, const char* command) {
+  if (line.arguments.empty()) return true;
   std::cerr << "rbacc " << command << ": unexpected argument \""
             << line.arguments[0]
             << "\"; flags are written --name=value (see --help)\n";
@@ -274,7 +271,7 @@ bool NoArguments(const CommandLine &line, const char *command) {
 }
 
 // Parses --lint. Returns false for a value that is not warn, error or off.
-bool ParseLintMode(const std::string &text, rbacc::LintMode *mode) {
+bool ParseLintMode(const std::string& text, rbacc::LintMode* mode) {
   if (text == "warn") {
     *mode = rbacc::LintMode::kWarn;
   } else if (text == "error") {
@@ -289,8 +286,8 @@ bool ParseLintMode(const std::string &text, rbacc::LintMode *mode) {
 
 // The compile options the flags give. Prints why and returns false for a bad
 // --lint.
-bool CompileOptionsFromFlags(const CommandLine &line,
-                             rbacc::CompileOptions *options) {
+bool CompileOptionsFromFlags(const CommandLine& line,
+                             rbacc::CompileOptions* options) {
   options->workspace_root = line.workspace_root;
   options->bundle = absl::GetFlag(FLAGS_bundle);
   options->profile = absl::GetFlag(FLAGS_profile);
@@ -306,26 +303,22 @@ bool CompileOptionsFromFlags(const CommandLine &line,
   return true;
 }
 
-int Compile(const CommandLine &line, bool check) {
-  if (!NoArguments(line, check ? "check" : "compile"))
-    return rbacc::kExitError;
+int Compile(const CommandLine& line, bool check) {
+  if (!NoArguments(line, check ? "check" : "compile")) return rbacc::kExitError;
   rbacc::CompileOptions options;
-  if (!CompileOptionsFromFlags(line, &options))
-    return rbacc::kExitError;
+  if (!CompileOptionsFromFlags(line, &options)) return rbacc::kExitError;
   options.check = check || absl::GetFlag(FLAGS_check);
   return rbacc::RunCompile(options, std::cout, std::cerr);
 }
 
-int RunCompileCommand(const CommandLine &line) { return Compile(line, false); }
+int RunCompileCommand(const CommandLine& line) { return Compile(line, false); }
 
-int RunCheckCommand(const CommandLine &line) { return Compile(line, true); }
+int RunCheckCommand(const CommandLine& line) { return Compile(line, true); }
 
-int RunLintCommand(const CommandLine &line) {
-  if (!NoArguments(line, "lint"))
-    return rbacc::kExitError;
+int RunLintCommand(const CommandLine& line) {
+  if (!NoArguments(line, "lint")) return rbacc::kExitError;
   rbacc::CompileOptions options;
-  if (!CompileOptionsFromFlags(line, &options))
-    return rbacc::kExitError;
+  if (!CompileOptionsFromFlags(line, &options)) return rbacc::kExitError;
   const std::string format_flag = absl::GetFlag(FLAGS_format);
   rbacc::LintFormat format = rbacc::LintFormat::kText;
   if (!format_flag.empty() && !rbacc::ParseLintFormat(format_flag, &format)) {
@@ -336,14 +329,13 @@ int RunLintCommand(const CommandLine &line) {
   return rbacc::RunLint(options, format, std::cout, std::cerr);
 }
 
-int RunListCommand(const CommandLine &line) {
-  if (!NoArguments(line, "list"))
-    return rbacc::kExitError;
+int RunListCommand(const CommandLine& line) {
+  if (!NoArguments(line, "list")) return rbacc::kExitError;
   return rbacc::RunList(line.workspace_root, absl::GetFlag(FLAGS_bundle),
                         std::cout, std::cerr);
 }
 
-int RunDiffCommand(const CommandLine &line) {
+int RunDiffCommand(const CommandLine& line) {
   if (line.arguments.size() != 2) {
     std::cerr << "rbacc diff: takes two policies: rbacc diff A B (a profile, "
                  "features a,b, BUNDLE:PROFILE, BUNDLE: or an rbac.yaml or "
@@ -369,13 +361,12 @@ int RunDiffCommand(const CommandLine &line) {
 }
 
 // --namespace as a request's namespace, unset when not given.
-std::optional<std::string> RequestNamespace(const CommandLine &line) {
-  if (!Given(line.argc, line.argv, "namespace"))
-    return std::nullopt;
+std::optional<std::string> RequestNamespace(const CommandLine& line) {
+  if (!Given(line.argc, line.argv, "namespace")) return std::nullopt;
   return absl::GetFlag(FLAGS_namespace);
 }
 
-int RunExplainCommand(const CommandLine &line) {
+int RunExplainCommand(const CommandLine& line) {
   rbacc::ExplainOptions options;
   options.workspace_root = line.workspace_root;
   if (!Policy(line, "target_namespace", "explain", &options.policy)) {
@@ -388,7 +379,7 @@ int RunExplainCommand(const CommandLine &line) {
   return rbacc::RunExplain(options, std::cout, std::cerr);
 }
 
-int RunCanICommand(const CommandLine &line) {
+int RunCanICommand(const CommandLine& line) {
   rbacc::CanIOptions options;
   options.workspace_root = line.workspace_root;
   if (!Policy(line, "target_namespace", "can-i", &options.policy)) {
@@ -403,7 +394,7 @@ int RunCanICommand(const CommandLine &line) {
   return rbacc::RunCanI(options, std::cout, std::cerr);
 }
 
-int RunImportCommand(const CommandLine &line) {
+int RunImportCommand(const CommandLine& line) {
   if (line.arguments.size() != 1) {
     std::cerr << "rbacc import: takes one YAML file: rbacc import FILE.yaml\n";
     return rbacc::kExitError;
@@ -416,9 +407,8 @@ int RunImportCommand(const CommandLine &line) {
   return rbacc::RunImport(options, std::cout, std::cerr);
 }
 
-int RunGraphCommand(const CommandLine &line) {
-  if (!NoArguments(line, "graph"))
-    return rbacc::kExitError;
+int RunGraphCommand(const CommandLine& line) {
+  if (!NoArguments(line, "graph")) return rbacc::kExitError;
   rbacc::GraphOptions options;
   options.workspace_root = line.workspace_root;
   if (!Policy(line, "namespace", "graph", &options.policy)) {
@@ -437,8 +427,8 @@ int RunGraphCommand(const CommandLine &line) {
 
 // Every command of this version, by name.
 struct Command {
-  const char *name;
-  int (*run)(const CommandLine &line);
+  const char* name;
+  int (*run)(const CommandLine& line);
 };
 constexpr Command kCommands[] = {
     {"compile", RunCompileCommand}, {"check", RunCheckCommand},
@@ -454,9 +444,9 @@ bool IsRbaccFlagFile(absl::string_view path) {
   return absl::EndsWith(path, "compiler/main.cc");
 }
 
-} // namespace
+}  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = IsRbaccFlagFile;
@@ -465,34 +455,30 @@ int main(int argc, char **argv) {
   // Flags may be spelled with dashes, as kubectl and git spell them
   // (--exit-code, --all-namespaces): their names become --exit_code, ...
   std::vector<std::string> spelled(argv, argv + argc);
-  for (std::string &arg : spelled) {
-    if (arg == "--")
-      break;
-    if (!absl::StartsWith(arg, "--"))
-      continue;
+  for (std::string& arg : spelled) {
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "--")) continue;
     const size_t end = std::min(arg.find('='), arg.size());
     std::replace(arg.begin() + 2, arg.begin() + end, '-', '_');
   }
-  std::vector<char *> normalized;
-  for (std::string &arg : spelled)
-    normalized.push_back(arg.data());
+  std::vector<char*> normalized;
+  for (std::string& arg : spelled) normalized.push_back(arg.data());
   argv = normalized.data();
-  const std::vector<char *> positional = absl::ParseCommandLine(argc, argv);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
 
-  const char *workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
   CommandLine line{argc, argv, {}, workspace != nullptr ? workspace : "."};
   if (absl::GetFlag(FLAGS_version)) {
     return rbacc::RunVersion(line.workspace_root, std::cout, std::cerr);
   }
 
   const std::string command = positional.size() > 1 ? positional[1] : "compile";
-  line.arguments.assign(positional.begin() +
-                            std::min<size_t>(2, positional.size()),
-                        positional.end());
+  line.arguments.assign(
+      positional.begin() + std::min<size_t>(2, positional.size()),
+      positional.end());
   std::vector<std::string> available;
-  for (const Command &entry : kCommands) {
-    if (command == entry.name)
-      return entry.run(line);
+  for (const Command& entry : kCommands) {
+    if (command == entry.name) return entry.run(line);
     available.push_back(entry.name);
   }
   std::vector<std::string> known = PlannedCommands();

@@ -12,8 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "tests/testing/workspace.h"
 #include "gtest/gtest.h"
+#include "tests/testing/workspace.h"
 
 namespace rbacc {
 namespace {
@@ -30,8 +30,8 @@ using ::rbacc::testing::WriteFile;
 // Runs rbacc with no flags (every profile) for `workspace`, from `cwd`, with
 // `environment` ("NAME=value ...") as the only environment besides PATH;
 // fails the test with its messages when it does not succeed.
-void RegenerateOutputs(const std::string &workspace, const std::string &cwd,
-                       const std::string &environment) {
+void RegenerateOutputs(const std::string& workspace, const std::string& cwd,
+                       const std::string& environment) {
   const RbaccRun run = RunRbacc(workspace, {}, cwd, environment);
   ASSERT_EQ(run.exit_code, 0) << environment << " from " << cwd << "\n"
                               << run.err << run.out;
@@ -39,7 +39,7 @@ void RegenerateOutputs(const std::string &workspace, const std::string &cwd,
 
 // A workspace whose policy files were created in reverse order, so that the
 // file system lists them in another order.
-std::string ShuffledWorkspace(const std::string &name) {
+std::string ShuffledWorkspace(const std::string& name) {
   const std::string source = MakeWorkspace(name + "-source");
   const std::string workspace =
       (fs::path(::testing::TempDir()) / name).string();
@@ -60,9 +60,8 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
   // At least five files for every committed profile of every bundle (a
   // profile with contexts writes four for each context and one config.yaml).
   size_t profiles = 0;
-  for (const auto &[path, content] : ReadTree(reference + "/policies")) {
-    if (path.find("/profiles/") != std::string::npos)
-      ++profiles;
+  for (const auto& [path, content] : ReadTree(reference + "/policies")) {
+    if (path.find("/profiles/") != std::string::npos) ++profiles;
   }
   ASSERT_GT(profiles, 0u);
   ASSERT_GE(expected.size(), 5 * profiles);
@@ -79,7 +78,7 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
       {"cwd", "LC_ALL=C.UTF-8 TZ=UTC", true, false},
       {"shuffled", "LC_ALL=C TZ=UTC", false, true},
   };
-  for (const Variant &variant : variants) {
+  for (const Variant& variant : variants) {
     SCOPED_TRACE(variant.name);
     const std::string workspace =
         variant.shuffled ? ShuffledWorkspace("determinism-" + variant.name)
@@ -89,7 +88,7 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
     const std::map<std::string, std::string> actual =
         ReadTree(workspace + "/outputs");
     EXPECT_EQ(actual.size(), expected.size());
-    for (const auto &[path, content] : expected) {
+    for (const auto& [path, content] : expected) {
       EXPECT_TRUE(actual.count(path) > 0 && actual.at(path) == content)
           << path << " differs:\n"
           << (actual.count(path) > 0 ? actual.at(path) : "(missing)");
@@ -97,5 +96,5 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
   }
 }
 
-} // namespace
-} // namespace rbacc
+}  // namespace
+}  // namespace rbacc

@@ -32,10 +32,10 @@
 #include "compiler/merge/compiled_policy.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "compiler/validate/selection.h"
+#include "gtest/gtest.h"
 #include "proto/rbacc/v1/policy.pb.h"
 #include "tests/testing/skypilot_chart.h"
 #include "tests/testing/workspace.h"
-#include "gtest/gtest.h"
 
 namespace rbacc {
 namespace {
@@ -51,34 +51,31 @@ using ::rbacc::testing::RunfilePath;
 namespace fs = std::filesystem;
 
 // Requests of `a` that `b` does not allow, one per line.
-std::string Difference(const std::set<std::string> &a,
-                       const std::set<std::string> &b) {
+std::string Difference(const std::set<std::string>& a,
+                       const std::set<std::string>& b) {
   std::vector<std::string> lines;
   std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
                       std::back_inserter(lines));
   return absl::StrJoin(lines, "\n  ");
 }
 
-std::vector<PolicyRule>
-ToPolicyRules(const google::protobuf::RepeatedPtrField<v1::Rule> &rules) {
+std::vector<PolicyRule> ToPolicyRules(
+    const google::protobuf::RepeatedPtrField<v1::Rule>& rules) {
   std::vector<PolicyRule> result;
-  for (const v1::Rule &rule : rules)
-    result.push_back(ToPolicyRule(rule));
+  for (const v1::Rule& rule : rules) result.push_back(ToPolicyRule(rule));
   return result;
 }
 
 // Adds a role with `rules` in `namespace_name` ("" for a ClusterRole) bound to
 // `account`.
-void AddBoundRole(const std::string &namespace_name,
-                  const std::vector<PolicyRule> &rules, const Subject &account,
-                  RbacObjects &objects) {
-  if (rules.empty())
-    return;
+void AddBoundRole(const std::string& namespace_name,
+                  const std::vector<PolicyRule>& rules, const Subject& account,
+                  RbacObjects& objects) {
+  if (rules.empty()) return;
   const std::string name =
       absl::StrCat("exception-", objects.roles.size(), "-", namespace_name);
   RoleObject role{{name, namespace_name, {}}, {}};
-  for (const PolicyRule &rule : rules)
-    role.rules.push_back({rule, {}});
+  for (const PolicyRule& rule : rules) role.rules.push_back({rule, {}});
   objects.roles.push_back(std::move(role));
   objects.bindings.push_back({{name, namespace_name, {}},
                               namespace_name.empty() ? "ClusterRole" : "Role",
@@ -89,16 +86,15 @@ void AddBoundRole(const std::string &namespace_name,
 // What values.yaml declares the chart cannot grant: the rules of fixed
 // namespaces the chart has no switch for, and the rules of a switched
 // namespace that the chart's Role there does not cover.
-RbacObjects NotExpressible(const CompiledPolicy &policy,
-                           const Subject &account) {
+RbacObjects NotExpressible(const CompiledPolicy& policy,
+                           const Subject& account) {
   RbacObjects objects;
-  for (const ScopedRole &role : policy.roles) {
-    if (role.scope != RoleScope::kFixedNamespace)
-      continue;
+  for (const ScopedRole& role : policy.roles) {
+    if (role.scope != RoleScope::kFixedNamespace) continue;
     const std::vector<PolicyRule> chart_rules =
         ToPolicyRules(role.fixed_namespace.helm_rules());
     std::vector<PolicyRule> missing;
-    for (const CompiledRule &rule : role.rules.rules) {
+    for (const CompiledRule& rule : role.rules.rules) {
       if (role.fixed_namespace.helm_switch().empty() ||
           !IsCovered(rule.rule, chart_rules)) {
         missing.push_back(rule.rule);
@@ -111,12 +107,12 @@ RbacObjects NotExpressible(const CompiledPolicy &policy,
 
 // What values.yaml declares the chart grants by itself: its ClusterRole's
 // built-in rules, and the Role it creates in each switched fixed namespace.
-RbacObjects ChartBuiltins(const CompiledPolicy &policy,
-                          const v1::HelmChart &chart, const Subject &account) {
+RbacObjects ChartBuiltins(const CompiledPolicy& policy,
+                          const v1::HelmChart& chart, const Subject& account) {
   RbacObjects objects;
   AddBoundRole("", ToPolicyRules(chart.builtin_cluster_rules()), account,
                objects);
-  for (const ScopedRole &role : policy.roles) {
+  for (const ScopedRole& role : policy.roles) {
     if (role.scope != RoleScope::kFixedNamespace ||
         role.fixed_namespace.helm_switch().empty()) {
       continue;
@@ -129,28 +125,27 @@ RbacObjects ChartBuiltins(const CompiledPolicy &policy,
 }
 
 // The identity of a --subjects entry; a group is probed through a user in it.
-UserInfo UserOf(const Subject &subject) {
+UserInfo UserOf(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return ServiceAccountUser(subject.namespace_name, subject.name);
   }
-  if (subject.kind == "Group")
-    return UserInfo{"probe-user", {subject.name}};
+  if (subject.kind == "Group") return UserInfo{"probe-user", {subject.name}};
   return UserInfo{subject.name, {}};
 }
 
 // Checks that the chart, installed from `values_yaml` into the compiled target
 // namespace, grants what `rbac_yaml` grants, up to the declared exceptions.
-void ExpectChartGrantsWhatRbacYamlGrants(const Compilation &compilation,
-                                         const std::string &rbac_yaml,
-                                         const std::string &values_yaml) {
-  const CompiledPolicy &policy = compilation.policy;
-  const Selection &selection = policy.selection;
+void ExpectChartGrantsWhatRbacYamlGrants(const Compilation& compilation,
+                                         const std::string& rbac_yaml,
+                                         const std::string& values_yaml) {
+  const CompiledPolicy& policy = compilation.policy;
+  const Selection& selection = policy.selection;
   const absl::StatusOr<RbacObjects> rbac = ReadRbacYaml(rbac_yaml, "rbac.yaml");
   ASSERT_TRUE(rbac.ok()) << rbac.status();
-  const std::string &release_namespace = selection.primary_namespace();
+  const std::string& release_namespace = selection.primary_namespace();
   // The release values.yaml is written for (--chart_release, the profile's or
   // the bundle's): its comments name what the chart creates for it.
-  const std::string &release = selection.chart_release;
+  const std::string& release = selection.chart_release;
   ASSERT_FALSE(release.empty());
   const absl::StatusOr<RbacObjects> chart = RenderSkyPilotChartRbac(
       values_yaml, HelmRelease{release, release_namespace});
@@ -159,14 +154,14 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation &compilation,
       values_yaml.find(absl::StrCat("helm upgrade --install ", release, " ")),
       std::string::npos)
       << "values.yaml does not install release " << release;
-  for (const RoleObject &role : chart->roles) {
+  for (const RoleObject& role : chart->roles) {
     EXPECT_NE(values_yaml.find(absl::StrCat(
                   role.is_cluster_role() ? "ClusterRole " : "Role ",
                   role.metadata.name)),
               std::string::npos)
         << "values.yaml does not name the chart's " << role.metadata.name;
   }
-  for (const BindingObject &binding : chart->bindings) {
+  for (const BindingObject& binding : chart->bindings) {
     EXPECT_NE(values_yaml.find(absl::StrCat(binding.is_cluster_binding()
                                                 ? "ClusterRoleBinding "
                                                 : "RoleBinding ",
@@ -230,7 +225,7 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation &compilation,
 
   // values.yaml names every Role it cannot express: fixed namespaces without a
   // switch (by name), target namespaces beyond the chart's one.
-  for (const ScopedRole &role : policy.roles) {
+  for (const ScopedRole& role : policy.roles) {
     if (role.scope == RoleScope::kTargetNamespace &&
         role.namespace_name != release_namespace) {
       EXPECT_NE(values_yaml.find(absl::StrCat("the Role in namespace ",
@@ -250,7 +245,7 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation &compilation,
   }
   // The extra subjects get rbac.yaml's permissions and nothing from the chart,
   // which binds only its own account; values.yaml names them.
-  for (const Subject &subject : selection.extra_subjects) {
+  for (const Subject& subject : selection.extra_subjects) {
     EXPECT_EQ(AllowedRequests(*rbac, UserOf(subject), universe), rbac_allowed)
         << subject.kind << " " << subject.name;
     EXPECT_TRUE(AllowedRequests(*chart, UserOf(subject), universe).empty())
@@ -262,15 +257,14 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation &compilation,
 
 // The compilation `options` selects whose context folder is `context_folder`
 // ("" for a selection without contexts), prepared in a scratch workspace.
-Compilation Prepare(const std::string &workspace, CompileOptions options,
-                    const std::string &context_folder = "") {
+Compilation Prepare(const std::string& workspace, CompileOptions options,
+                    const std::string& context_folder = "") {
   options.workspace_root = MakeWorkspace(workspace);
   absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
   EXPECT_TRUE(set.ok()) << set.status();
-  if (!set.ok())
-    return {};
+  if (!set.ok()) return {};
   EXPECT_FALSE(set->issues.has_errors()) << set->issues.Render();
-  for (const Compilation &compilation : set->compilations) {
+  for (const Compilation& compilation : set->compilations) {
     if (compilation.context_folders.empty() &&
         compilation.policy.selection.context_folder == context_folder) {
       return compilation;
@@ -297,7 +291,7 @@ struct CommittedProfile {
 };
 
 // Names the folder in test failures.
-void PrintTo(const CommittedProfile &profile, std::ostream *out) {
+void PrintTo(const CommittedProfile& profile, std::ostream* out) {
   *out << profile.Folder();
 }
 
@@ -305,22 +299,19 @@ void PrintTo(const CommittedProfile &profile, std::ostream *out) {
 std::vector<CommittedProfile> CommittedProfiles() {
   std::vector<CommittedProfile> profiles;
   const fs::path outputs = RunfilePath("outputs");
-  if (!fs::is_directory(outputs))
-    return profiles;
-  for (const fs::directory_entry &bundle : fs::directory_iterator(outputs)) {
-    if (!bundle.is_directory())
-      continue;
-    for (const fs::directory_entry &profile :
+  if (!fs::is_directory(outputs)) return profiles;
+  for (const fs::directory_entry& bundle : fs::directory_iterator(outputs)) {
+    if (!bundle.is_directory()) continue;
+    for (const fs::directory_entry& profile :
          fs::directory_iterator(bundle.path())) {
-      if (!profile.is_directory())
-        continue;
+      if (!profile.is_directory()) continue;
       const std::string bundle_name = bundle.path().filename().string();
       const std::string profile_name = profile.path().filename().string();
       if (fs::exists(profile.path() / "rbac.yaml")) {
         profiles.push_back({bundle_name, profile_name, ""});
         continue;
       }
-      for (const fs::directory_entry &context :
+      for (const fs::directory_entry& context :
            fs::directory_iterator(profile.path())) {
         if (fs::exists(context.path() / "rbac.yaml")) {
           profiles.push_back(
@@ -330,7 +321,7 @@ std::vector<CommittedProfile> CommittedProfiles() {
     }
   }
   std::sort(profiles.begin(), profiles.end(),
-            [](const CommittedProfile &a, const CommittedProfile &b) {
+            [](const CommittedProfile& a, const CommittedProfile& b) {
               return std::tie(a.bundle, a.profile, a.context_folder) <
                      std::tie(b.bundle, b.profile, b.context_folder);
             });
@@ -341,7 +332,7 @@ class CommittedProfileTest : public ::testing::TestWithParam<CommittedProfile> {
 };
 
 TEST_P(CommittedProfileTest, ValuesYamlGrantsWhatRbacYamlGrants) {
-  const CommittedProfile &committed = GetParam();
+  const CommittedProfile& committed = GetParam();
   CompileOptions options;
   options.bundle = committed.bundle;
   options.profile = committed.profile;
@@ -358,7 +349,7 @@ TEST_P(CommittedProfileTest, ValuesYamlGrantsWhatRbacYamlGrants) {
 
 INSTANTIATE_TEST_SUITE_P(
     Outputs, CommittedProfileTest, ::testing::ValuesIn(CommittedProfiles()),
-    [](const ::testing::TestParamInfo<CommittedProfile> &info) {
+    [](const ::testing::TestParamInfo<CommittedProfile>& info) {
       return absl::StrReplaceAll(
           absl::StrCat(info.param.bundle, "_", info.param.profile,
                        info.param.context_folder.empty() ? "" : "_",
@@ -369,11 +360,11 @@ INSTANTIATE_TEST_SUITE_P(
 // The parameterized test above covers every bundle under policies/.
 TEST(CommittedProfilesTest, EveryBundleHasCommittedProfiles) {
   std::set<std::string> committed;
-  for (const CommittedProfile &profile : CommittedProfiles()) {
+  for (const CommittedProfile& profile : CommittedProfiles()) {
     committed.insert(profile.bundle);
   }
   std::set<std::string> bundles;
-  for (const fs::directory_entry &entry :
+  for (const fs::directory_entry& entry :
        fs::directory_iterator(RunfilePath("policies"))) {
     if (fs::exists(entry.path() / "bundle.textproto")) {
       bundles.insert(entry.path().filename().string());
@@ -396,12 +387,12 @@ struct AdHocCase {
 };
 
 // Names the case in test failures.
-void PrintTo(const AdHocCase &adhoc, std::ostream *out) { *out << adhoc.name; }
+void PrintTo(const AdHocCase& adhoc, std::ostream* out) { *out << adhoc.name; }
 
 class AdHocSelectionTest : public ::testing::TestWithParam<AdHocCase> {};
 
 TEST_P(AdHocSelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
-  const AdHocCase &adhoc = GetParam();
+  const AdHocCase& adhoc = GetParam();
   CompileOptions options;
   options.bundle = adhoc.bundle;
   options.profile = adhoc.profile;
@@ -431,11 +422,9 @@ TEST_P(AdHocSelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   ASSERT_NE(compilation.bundle, nullptr);
   std::string rbac_yaml;
   std::string values_yaml;
-  for (const OutputFile &file : compilation.files) {
-    if (file.name == "rbac.yaml")
-      rbac_yaml = file.content;
-    if (file.name == "values.yaml")
-      values_yaml = file.content;
+  for (const OutputFile& file : compilation.files) {
+    if (file.name == "rbac.yaml") rbac_yaml = file.content;
+    if (file.name == "values.yaml") values_yaml = file.content;
   }
   ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
 }
@@ -482,9 +471,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "team-b",
                   "legacy-robot",
                   {}}),
-    [](const ::testing::TestParamInfo<AdHocCase> &info) {
+    [](const ::testing::TestParamInfo<AdHocCase>& info) {
       return info.param.name;
     });
 
-} // namespace
-} // namespace rbacc
+}  // namespace
+}  // namespace rbacc

@@ -11,9 +11,9 @@
 
 #include "absl/strings/str_replace.h"
 #include "compiler/common/authorizer.h"
+#include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
 #include "yaml-cpp/yaml.h"
-#include "gtest/gtest.h"
 
 namespace rbacc {
 namespace {
@@ -23,26 +23,23 @@ using ::rbacc::testing::ReadRbacFile;
 using ::rbacc::testing::RequestUniverse;
 using ::rbacc::testing::RunfilePath;
 
-RbacObjects Committed(const std::string &profile) {
+RbacObjects Committed(const std::string& profile) {
   return ReadRbacFile(
       RunfilePath("outputs/skypilot/" + profile + "/rbac.yaml"));
 }
 
 // `objects` with the account default/sky-sa moved to `namespace_name`/`name`:
 // objects in namespace default move along, subjects naming it are renamed.
-RbacObjects MovedAccount(RbacObjects objects, const std::string &namespace_name,
-                         const std::string &name) {
-  const auto move = [&](ObjectMeta &meta) {
-    if (meta.namespace_name == "default")
-      meta.namespace_name = namespace_name;
+RbacObjects MovedAccount(RbacObjects objects, const std::string& namespace_name,
+                         const std::string& name) {
+  const auto move = [&](ObjectMeta& meta) {
+    if (meta.namespace_name == "default") meta.namespace_name = namespace_name;
   };
-  for (ObjectMeta &meta : objects.service_accounts)
-    move(meta);
-  for (RoleObject &role : objects.roles)
-    move(role.metadata);
-  for (BindingObject &binding : objects.bindings) {
+  for (ObjectMeta& meta : objects.service_accounts) move(meta);
+  for (RoleObject& role : objects.roles) move(role.metadata);
+  for (BindingObject& binding : objects.bindings) {
     move(binding.metadata);
-    for (Subject &subject : binding.subjects) {
+    for (Subject& subject : binding.subjects) {
       if (subject.kind == "ServiceAccount" && subject.name == "sky-sa" &&
           subject.namespace_name == "default") {
         subject = Subject{"ServiceAccount", name, namespace_name};
@@ -69,7 +66,7 @@ struct IdentityCase {
 class IdentityTest : public ::testing::TestWithParam<IdentityCase> {};
 
 TEST_P(IdentityTest, BindsExactlyTheIntendedSubjects) {
-  const IdentityCase &c = GetParam();
+  const IdentityCase& c = GetParam();
   const RbacObjects objects = Committed(c.profile);
   const RbacObjects reference = Committed(c.reference);
   const std::vector<Request> universe = RequestUniverse({&objects, &reference});
@@ -79,13 +76,12 @@ TEST_P(IdentityTest, BindsExactlyTheIntendedSubjects) {
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(AllowedRequests(objects, c.intended, universe), expected);
 
-  for (const UserInfo &other :
+  for (const UserInfo& other :
        {ServiceAccountUser("default", "sky-sa"),
         ServiceAccountUser("default", "skypilot-service-account"),
         ServiceAccountUser("kube-system", "default"),
         UserInfo{"mallory", {"system:authenticated"}}}) {
-    if (other.name == c.intended.name)
-      continue;
+    if (other.name == c.intended.name) continue;
     EXPECT_TRUE(AllowedRequests(objects, other, universe).empty())
         << other.name;
   }
@@ -109,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
         IdentityCase{"existing-account", "minimal",
                      ServiceAccountUser("ci", "ci-runner"), "ci", "ci-runner",
                      false}),
-    [](const ::testing::TestParamInfo<IdentityCase> &info) {
+    [](const ::testing::TestParamInfo<IdentityCase>& info) {
       return absl::StrReplaceAll(info.param.profile, {{"-", "_"}});
     });
 
@@ -138,7 +134,7 @@ std::vector<UserInfo> MultiClusterIdentities() {
 }
 
 TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
-  const ContextCase &c = GetParam();
+  const ContextCase& c = GetParam();
   const RbacObjects objects = Committed("multi-cluster/" + c.folder);
   const RbacObjects reference = Committed("full");
   const std::vector<Request> universe = RequestUniverse({&objects, &reference});
@@ -147,9 +143,8 @@ TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
       ServiceAccountUser(c.account_namespace, c.account_name), universe);
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(AllowedRequests(objects, c.intended, universe), expected);
-  for (const UserInfo &other : MultiClusterIdentities()) {
-    if (other.name == c.intended.name)
-      continue;
+  for (const UserInfo& other : MultiClusterIdentities()) {
+    if (other.name == c.intended.name) continue;
     EXPECT_TRUE(AllowedRequests(objects, other, universe).empty())
         << other.name << " gets permissions in " << c.folder;
   }
@@ -163,7 +158,7 @@ TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
       config["kubernetes"]["remote_identity"][c.context].as<std::string>(""),
       c.identity);
   bool allowed = false;
-  for (const YAML::Node &context : config["kubernetes"]["allowed_contexts"]) {
+  for (const YAML::Node& context : config["kubernetes"]["allowed_contexts"]) {
     allowed = allowed || context.as<std::string>() == c.context;
   }
   EXPECT_TRUE(allowed) << c.context << " is not in allowed_contexts";
@@ -182,7 +177,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "LOCAL_CREDENTIALS",
                     UserInfo{"bob", {"ml-researchers", "system:authenticated"}},
                     "default", "sky-sa", false}),
-    [](const ::testing::TestParamInfo<ContextCase> &info) {
+    [](const ::testing::TestParamInfo<ContextCase>& info) {
       return absl::StrReplaceAll(info.param.folder, {{"-", "_"}});
     });
 
@@ -190,7 +185,7 @@ TEST(PerContextIdentityTest, ConfigListsEveryContextOnceInTheProfilesOrder) {
   const YAML::Node config =
       YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
   std::vector<std::string> allowed;
-  for (const YAML::Node &context : config["kubernetes"]["allowed_contexts"]) {
+  for (const YAML::Node& context : config["kubernetes"]["allowed_contexts"]) {
     allowed.push_back(context.as<std::string>());
   }
   EXPECT_EQ(allowed,
@@ -205,9 +200,8 @@ TEST(PerContextIdentityTest, ConfigListsEveryContextOnceInTheProfilesOrder) {
 TEST(IdentityTest, ServiceAccountModeUsesTheNamesSkyPilotLooksFor) {
   const RbacObjects objects = Committed("service-account");
   std::set<std::string> names;
-  for (const RoleObject &role : objects.roles)
-    names.insert(role.metadata.name);
-  for (const BindingObject &binding : objects.bindings) {
+  for (const RoleObject& role : objects.roles) names.insert(role.metadata.name);
+  for (const BindingObject& binding : objects.bindings) {
     names.insert(binding.metadata.name);
   }
   for (const std::string name :
@@ -234,5 +228,5 @@ TEST(IdentityTest, EveryTeamNamespaceGetsTheNamespacedRoleOnlyThere) {
   EXPECT_EQ(teams.service_accounts.size(), 2u);
 }
 
-} // namespace
-} // namespace rbacc
+}  // namespace
+}  // namespace rbacc

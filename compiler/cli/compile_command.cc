@@ -43,17 +43,16 @@ constexpr char kRbacFile[] = "rbac.yaml";
 
 // A value as a POSIX shell word: unchanged when it needs no quoting, else
 // single-quoted.
-std::string ShellWord(const std::string &value) {
+std::string ShellWord(const std::string& value) {
   const bool plain =
       !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
         return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
       });
-  if (plain)
-    return value;
+  if (plain) return value;
   return absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'");
 }
 
-std::string SubjectArgument(const Subject &subject) {
+std::string SubjectArgument(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return absl::StrCat(subject.kind, ":", subject.namespace_name, "/",
                         subject.name);
@@ -64,18 +63,17 @@ std::string SubjectArgument(const Subject &subject) {
 // `path` relative to `root` when it lies inside it, else `path` unchanged.
 // Lexical, so that a bundle linked into the workspace (as the rbacc_outputs
 // macro does) still shows as policies/<bundle>/...
-std::string DisplayPath(const fs::path &path, const fs::path &root) {
+std::string DisplayPath(const fs::path& path, const fs::path& root) {
   std::error_code error;
   const fs::path absolute = fs::absolute(path, error).lexically_normal();
   const fs::path absolute_root = fs::absolute(root, error).lexically_normal();
   const fs::path relative = absolute.lexically_relative(absolute_root);
-  if (!relative.empty() && *relative.begin() != "..")
-    return relative.string();
+  if (!relative.empty() && *relative.begin() != "..") return relative.string();
   return path.string();
 }
 
 // True when `inner` is `outer` or lies inside it.
-bool IsInside(const fs::path &inner, const fs::path &outer) {
+bool IsInside(const fs::path& inner, const fs::path& outer) {
   std::error_code error;
   const fs::path relative =
       fs::weakly_canonical(inner, error)
@@ -91,35 +89,30 @@ struct Job {
 };
 
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
-std::string FirstParameterOverride(const SelectionOverrides &overrides) {
-  if (overrides.namespaces)
-    return overrides.namespaces->location.file;
+std::string FirstParameterOverride(const SelectionOverrides& overrides) {
+  if (overrides.namespaces) return overrides.namespaces->location.file;
   if (overrides.service_account)
     return overrides.service_account->location.file;
   if (overrides.remote_identity)
     return overrides.remote_identity->location.file;
-  if (overrides.subjects)
-    return overrides.subjects->location.file;
+  if (overrides.subjects) return overrides.subjects->location.file;
   if (overrides.create_service_account) {
     return overrides.create_service_account->location.file;
   }
-  if (overrides.contexts)
-    return overrides.contexts->location.file;
-  if (overrides.chart_release)
-    return overrides.chart_release->location.file;
+  if (overrides.contexts) return overrides.contexts->location.file;
+  if (overrides.chart_release) return overrides.chart_release->location.file;
   return "";
 }
 
 // Compares each result with its folder on disk; see RunCompile.
-int CheckResults(const std::vector<Compilation> &results, std::ostream &out,
-                 std::ostream &err) {
+int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
+                 std::ostream& err) {
   int stale = 0;
-  for (const Compilation &result : results) {
-    if (result.directory.empty())
-      continue;
+  for (const Compilation& result : results) {
+    if (result.directory.empty()) continue;
     std::map<std::string, std::string> on_disk;
     std::error_code error;
-    for (const fs::directory_entry &entry :
+    for (const fs::directory_entry& entry :
          fs::directory_iterator(result.directory, error)) {
       const std::string name = entry.path().filename().string();
       if (entry.is_directory() && !result.context_folders.empty() &&
@@ -132,33 +125,30 @@ int CheckResults(const std::vector<Compilation> &results, std::ostream &out,
             << "run: " << result.policy.regenerate_command << "\n";
         continue;
       }
-      if (!entry.is_regular_file())
-        continue;
+      if (!entry.is_regular_file()) continue;
       std::ifstream stream(entry.path(), std::ios::binary);
       std::ostringstream text;
       text << stream.rdbuf();
       on_disk[entry.path().filename().string()] = text.str();
     }
     bool folder_stale = false;
-    for (const OutputFile &file : result.files) {
+    for (const OutputFile& file : result.files) {
       const std::string shown =
           (fs::path(result.shown_directory) / file.name).string();
       const auto found = on_disk.find(file.name);
-      if (found != on_disk.end() && found->second == file.content)
-        continue;
+      if (found != on_disk.end() && found->second == file.content) continue;
       folder_stale = true;
       ++stale;
       out << UnifiedDiff(found == on_disk.end() ? "" : found->second,
                          file.content,
                          found == on_disk.end() ? "/dev/null" : shown, shown);
     }
-    for (const auto &entry : on_disk) {
-      const std::string &name = entry.first;
+    for (const auto& entry : on_disk) {
+      const std::string& name = entry.first;
       const bool generated = std::any_of(
           result.files.begin(), result.files.end(),
-          [&](const OutputFile &file) { return file.name == name; });
-      if (generated)
-        continue;
+          [&](const OutputFile& file) { return file.name == name; });
+      if (generated) continue;
       folder_stale = true;
       ++stale;
       out << (fs::path(result.shown_directory) / name).string()
@@ -180,12 +170,11 @@ int CheckResults(const std::vector<Compilation> &results, std::ostream &out,
 
 // Adds the lint findings of one compilation to `issues` as `mode` says, each
 // place and check once per run (`reported` remembers them).
-void ReportLint(const LintResult &lint, LintMode mode,
-                std::set<std::pair<SourceLocation, std::string>> *reported,
-                IssueList *issues) {
-  if (mode == LintMode::kOff)
-    return;
-  for (const LintFinding &finding : lint.findings) {
+void ReportLint(const LintResult& lint, LintMode mode,
+                std::set<std::pair<SourceLocation, std::string>>* reported,
+                IssueList* issues) {
+  if (mode == LintMode::kOff) return;
+  for (const LintFinding& finding : lint.findings) {
     if (finding.acknowledged ||
         !reported->insert({finding.location, finding.check->id}).second) {
       continue;
@@ -197,7 +186,7 @@ void ReportLint(const LintResult &lint, LintMode mode,
       issues->AddWarning(finding.location, message);
     }
   }
-  for (const UnusedAllowance &unused : lint.unused_allowances) {
+  for (const UnusedAllowance& unused : lint.unused_allowances) {
     if (reported->insert({unused.location, "allow:" + unused.id}).second) {
       issues->AddWarning(
           unused.location,
@@ -208,23 +197,23 @@ void ReportLint(const LintResult &lint, LintMode mode,
   }
 }
 
-} // namespace
+}  // namespace
 
-std::string LintMessage(const LintFinding &finding) {
+std::string LintMessage(const LintFinding& finding) {
   return absl::StrCat("[", finding.check->id, "] ", finding.message,
                       "; narrower: ", finding.suggestion);
 }
 
-std::string RegenerateCommand(const std::string &bundle_argument,
-                              const std::string &profile,
-                              const Selection &selection,
-                              const CompileOptions &options) {
+std::string RegenerateCommand(const std::string& bundle_argument,
+                              const std::string& profile,
+                              const Selection& selection,
+                              const CompileOptions& options) {
   std::vector<std::string> words = {
       "bazel run //compiler --",
       absl::StrCat("--bundle=", ShellWord(bundle_argument))};
   if (!profile.empty())
     words.push_back(absl::StrCat("--profile=", ShellWord(profile)));
-  const SelectionOverrides &overrides = options.overrides;
+  const SelectionOverrides& overrides = options.overrides;
   if (overrides.features) {
     words.push_back(absl::StrCat(
         "--features=",
@@ -244,7 +233,7 @@ std::string RegenerateCommand(const std::string &bundle_argument,
   }
   if (overrides.subjects) {
     std::vector<std::string> subjects;
-    for (const Subject &subject : selection.extra_subjects) {
+    for (const Subject& subject : selection.extra_subjects) {
       subjects.push_back(SubjectArgument(subject));
     }
     words.push_back(
@@ -270,11 +259,11 @@ std::string RegenerateCommand(const std::string &bundle_argument,
   return absl::StrJoin(words, " ");
 }
 
-absl::StatusOr<CompilationSet>
-PrepareCompilations(const CompileOptions &options) {
+absl::StatusOr<CompilationSet> PrepareCompilations(
+    const CompileOptions& options) {
   const fs::path root(options.workspace_root);
   CompilationSet set;
-  IssueList &issues = set.issues;
+  IssueList& issues = set.issues;
   const bool ad_hoc = options.overrides.features.has_value();
 
   const std::string parameter_flag = FirstParameterOverride(options.overrides);
@@ -290,8 +279,7 @@ PrepareCompilations(const CompileOptions &options) {
         "--out_dir names one folder, but every profile would be written; "
         "add --profile=NAME or --features=...");
   }
-  if (issues.has_errors())
-    return set;
+  if (issues.has_errors()) return set;
 
   // Which bundles.
   std::vector<std::string> bundle_arguments;
@@ -311,8 +299,8 @@ PrepareCompilations(const CompileOptions &options) {
 
   // Load and validate each bundle, then list the jobs.
   std::vector<Job> jobs;
-  std::map<const LoadedBundle *, ResourceCatalog> catalogs;
-  for (const std::string &argument : bundle_arguments) {
+  std::map<const LoadedBundle*, ResourceCatalog> catalogs;
+  for (const std::string& argument : bundle_arguments) {
     const fs::path directory =
         BundleDirectory(options.workspace_root, argument);
     absl::StatusOr<LoadedBundle> loaded =
@@ -326,14 +314,13 @@ PrepareCompilations(const CompileOptions &options) {
     set.file_texts.insert(bundle->file_texts.begin(), bundle->file_texts.end());
     absl::StatusOr<ResourceCatalog> catalog =
         CatalogForBundle(*bundle, &issues);
-    if (!catalog.ok())
-      return catalog.status();
+    if (!catalog.ok()) return catalog.status();
     ValidateBundle(*bundle, *catalog, &issues);
     catalogs.emplace(bundle.get(), *std::move(catalog));
     if (ad_hoc || !options.profile.empty()) {
       jobs.push_back({argument, bundle, options.profile});
     } else {
-      for (const auto &[name, profile] : bundle->profiles) {
+      for (const auto& [name, profile] : bundle->profiles) {
         jobs.push_back({argument, bundle, name});
       }
       if (bundle->profiles.empty()) {
@@ -344,8 +331,7 @@ PrepareCompilations(const CompileOptions &options) {
       }
     }
   }
-  if (issues.has_errors())
-    return set;
+  if (issues.has_errors()) return set;
   if (options.out_dir && *options.out_dir == kStdoutOutDir &&
       jobs.size() != 1) {
     issues.AddError({"--out_dir=-"},
@@ -356,14 +342,13 @@ PrepareCompilations(const CompileOptions &options) {
 
   // Compile, lint and emit every job in memory.
   std::set<std::pair<SourceLocation, std::string>> reported_findings;
-  for (const Job &job : jobs) {
-    const LoadedBundle &bundle = *job.bundle;
+  for (const Job& job : jobs) {
+    const LoadedBundle& bundle = *job.bundle;
     const std::vector<Selection> selections =
         ResolveSelections(bundle, job.profile, options.overrides, &issues);
-    if (issues.has_errors())
-      continue;
+    if (issues.has_errors()) continue;
     std::vector<Compilation> compiled;
-    for (const Selection &selection : selections) {
+    for (const Selection& selection : selections) {
       Compilation compilation;
       compilation.bundle = job.bundle;
       compilation.policy =
@@ -371,8 +356,7 @@ PrepareCompilations(const CompileOptions &options) {
                         RegenerateCommand(job.bundle_argument, job.profile,
                                           selection, options),
                         &issues);
-      if (issues.has_errors())
-        break;
+      if (issues.has_errors()) break;
       compilation.lint =
           LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));
       ReportLint(compilation.lint, options.lint, &reported_findings, &issues);
@@ -380,8 +364,7 @@ PrepareCompilations(const CompileOptions &options) {
           EmitOutputs(compilation.policy, bundle.proto, compilation.lint);
       compiled.push_back(std::move(compilation));
     }
-    if (issues.has_errors())
-      continue;
+    if (issues.has_errors()) continue;
     // A selection with contexts writes a folder per context, and config.yaml
     // naming them all in the folder above.
     const bool per_context = !selections.front().context.empty();
@@ -390,7 +373,7 @@ PrepareCompilations(const CompileOptions &options) {
       root.bundle = job.bundle;
       root.policy = compiled.front().policy;
       std::vector<CompiledPolicy> policies;
-      for (const Compilation &compilation : compiled) {
+      for (const Compilation& compilation : compiled) {
         policies.push_back(compilation.policy);
         root.context_folders.push_back(
             compilation.policy.selection.context_folder);
@@ -419,11 +402,11 @@ PrepareCompilations(const CompileOptions &options) {
     }
     if (out_dir == kStdoutOutDir) {
       if (per_context) {
-        issues.AddError({shown_as},
-                        absl::StrCat("prints one rbac.yaml, but this selection "
-                                     "writes one folder for each of its ",
-                                     selections.size(),
-                                     " contexts; name a folder"));
+        issues.AddError(
+            {shown_as},
+            absl::StrCat("prints one rbac.yaml, but this selection "
+                         "writes one folder for each of its ",
+                         selections.size(), " contexts; name a folder"));
         continue;
       }
       set.compilations.push_back(std::move(compiled.front()));
@@ -443,8 +426,8 @@ PrepareCompilations(const CompileOptions &options) {
       continue;
     }
     bool usable = true;
-    for (Compilation &compilation : compiled) {
-      const std::string &context_folder =
+    for (Compilation& compilation : compiled) {
+      const std::string& context_folder =
           compilation.policy.selection.context_folder;
       const fs::path folder =
           compilation.context_folders.empty() && !context_folder.empty()
@@ -459,35 +442,31 @@ PrepareCompilations(const CompileOptions &options) {
       compilation.directory = folder.string();
       compilation.shown_directory = DisplayPath(folder, root);
     }
-    if (!usable)
-      continue;
-    for (Compilation &compilation : compiled) {
+    if (!usable) continue;
+    for (Compilation& compilation : compiled) {
       set.compilations.push_back(std::move(compilation));
     }
   }
   return set;
 }
 
-int RunCompile(const CompileOptions &options, std::ostream &out,
-               std::ostream &err) {
+int RunCompile(const CompileOptions& options, std::ostream& out,
+               std::ostream& err) {
   absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
   if (!set.ok()) {
     err << set.status().message() << "\n";
     return kExitError;
   }
   err << set->issues.Render(set->file_texts);
-  if (set->issues.has_errors())
-    return kExitError;
+  if (set->issues.has_errors()) return kExitError;
 
-  if (options.check)
-    return CheckResults(set->compilations, out, err);
+  if (options.check) return CheckResults(set->compilations, out, err);
 
-  for (const Compilation &compilation : set->compilations) {
-    const Selection &selection = compilation.policy.selection;
+  for (const Compilation& compilation : set->compilations) {
+    const Selection& selection = compilation.policy.selection;
     if (compilation.directory.empty()) {
-      for (const OutputFile &file : compilation.files) {
-        if (file.name == kRbacFile)
-          out << file.content;
+      for (const OutputFile& file : compilation.files) {
+        if (file.name == kRbacFile) out << file.content;
       }
     } else {
       FileOperations real_operations;
@@ -505,11 +484,11 @@ int RunCompile(const CompileOptions &options, std::ostream &out,
           << "): bundle " << compilation.policy.bundle_name << ", features "
           << absl::StrJoin(selection.features, ", ") << "\n";
     }
-    for (const auto &[feature, by] : selection.required_by) {
+    for (const auto& [feature, by] : selection.required_by) {
       err << "  added feature " << feature << ": required by " << by << "\n";
     }
   }
   return kExitOk;
 }
 
-} // namespace rbacc
+}  // namespace rbacc

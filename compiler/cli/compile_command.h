@@ -76,7 +76,7 @@ struct CompileOptions {
   bool check = false;
   // The file-system calls the output writer makes; null for the real ones.
   // Tests set it to make a write, fsync or rename fail.
-  FileOperations *file_operations = nullptr;
+  FileOperations* file_operations = nullptr;
 };
 
 // One compilation, compiled, linted and emitted, ready to write.
@@ -110,8 +110,8 @@ struct CompilationSet {
 // (the compilations are then incomplete); returns an error status only when the
 // run cannot start (no bundles found, a bundle folder without bundle.textproto,
 // a broken built-in catalogue).
-absl::StatusOr<CompilationSet>
-PrepareCompilations(const CompileOptions &options);
+absl::StatusOr<CompilationSet> PrepareCompilations(
+    const CompileOptions& options);
 
 // Loads, validates, merges and emits as `options` say, then writes every output
 // folder (only when every compilation succeeded). Reports progress and issues
@@ -123,22 +123,22 @@ PrepareCompilations(const CompileOptions &options);
 // generated is reported on `out` as a unified diff followed by
 // "run: <the command that regenerates it>"; returns kExitStale when any is,
 // kExitOk when all are current, kExitError as above.
-int RunCompile(const CompileOptions &options, std::ostream &out,
-               std::ostream &err);
+int RunCompile(const CompileOptions& options, std::ostream& out,
+               std::ostream& err);
 
 // Returns a lint finding as one diagnostic message: "[id] what is risky;
 // narrower: ...".
-std::string LintMessage(const LintFinding &finding);
+std::string LintMessage(const LintFinding& finding);
 
 // Returns the shell command that compiles the same selection again, for
 // provenance headers: "bazel run //compiler -- --bundle=skypilot
 // --profile=full", with the overriding flags in a fixed order and values quoted
 // for a POSIX shell where needed.
-std::string RegenerateCommand(const std::string &bundle_argument,
-                              const std::string &profile,
-                              const Selection &selection,
-                              const CompileOptions &options);
+std::string RegenerateCommand(const std::string& bundle_argument,
+                              const std::string& profile,
+                              const Selection& selection,
+                              const CompileOptions& options);
 
-} // namespace rbacc
+}  // namespace rbacc
 
-#endif // RBACC_COMPILER_CLI_COMPILE_COMMAND_H_
+#endif  // RBACC_COMPILER_CLI_COMPILE_COMMAND_H_

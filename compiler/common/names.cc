@@ -21,8 +21,7 @@ bool IsLowerAlphanumeric(char c) {
 // True for [A-Za-z0-9] first and last, [A-Za-z0-9-_.] between, 1..63
 // characters.
 bool IsQualifiedNamePart(absl::string_view name) {
-  if (name.empty() || name.size() > 63)
-    return false;
+  if (name.empty() || name.size() > 63) return false;
   if (!absl::ascii_isalnum(name.front()) || !absl::ascii_isalnum(name.back())) {
     return false;
   }
@@ -34,8 +33,7 @@ bool IsQualifiedNamePart(absl::string_view name) {
 size_t EditDistance(absl::string_view a, absl::string_view b) {
   std::vector<size_t> previous(b.size() + 1);
   std::vector<size_t> current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j)
-    previous[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
@@ -49,11 +47,10 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
   return previous[b.size()];
 }
 
-} // namespace
+}  // namespace
 
 bool IsDns1123Label(absl::string_view name) {
-  if (name.empty() || name.size() > 63)
-    return false;
+  if (name.empty() || name.size() > 63) return false;
   if (!IsLowerAlphanumeric(name.front()) || !IsLowerAlphanumeric(name.back())) {
     return false;
   }
@@ -62,8 +59,7 @@ bool IsDns1123Label(absl::string_view name) {
 }
 
 bool IsDns1123Subdomain(absl::string_view name) {
-  if (name.empty() || name.size() > 253)
-    return false;
+  if (name.empty() || name.size() > 253) return false;
   // Kubernetes limits only the whole name, not each part, to 253 characters.
   for (absl::string_view part : absl::StrSplit(name, '.')) {
     if (part.empty() || !IsLowerAlphanumeric(part.front()) ||
@@ -73,8 +69,7 @@ bool IsDns1123Subdomain(absl::string_view name) {
     const bool valid = std::all_of(part.begin(), part.end(), [](char c) {
       return IsLowerAlphanumeric(c) || c == '-';
     });
-    if (!valid)
-      return false;
+    if (!valid) return false;
   }
   return true;
 }
@@ -84,17 +79,14 @@ bool IsHelmReleaseName(absl::string_view name) {
 }
 
 bool IsPathSegmentName(absl::string_view name) {
-  if (name.empty() || name.size() > 253)
-    return false;
-  if (name == "." || name == "..")
-    return false;
+  if (name.empty() || name.size() > 253) return false;
+  if (name == "." || name == "..") return false;
   return !absl::StrContains(name, '/') && !absl::StrContains(name, '%');
 }
 
 bool IsLabelKey(absl::string_view key) {
   const size_t slash = key.find('/');
-  if (slash == absl::string_view::npos)
-    return IsQualifiedNamePart(key);
+  if (slash == absl::string_view::npos) return IsQualifiedNamePart(key);
   return IsDns1123Subdomain(key.substr(0, slash)) &&
          IsQualifiedNamePart(key.substr(slash + 1));
 }
@@ -124,12 +116,10 @@ size_t FindInvalidUtf8(absl::string_view text) {
     } else {
       return i;
     }
-    if (i + length > text.size())
-      return i;
+    if (i + length > text.size()) return i;
     for (size_t k = 1; k < length; ++k) {
       const unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80)
-        return i;
+      if ((next & 0xc0) != 0x80) return i;
       code_point = (code_point << 6) | (next & 0x3f);
     }
     const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
@@ -143,13 +133,13 @@ size_t FindInvalidUtf8(absl::string_view text) {
 }
 
 std::string ClosestMatch(absl::string_view input,
-                         const std::vector<std::string> &candidates) {
+                         const std::vector<std::string>& candidates) {
   std::vector<std::string> sorted = candidates;
   std::sort(sorted.begin(), sorted.end());
   const size_t allowed = std::max<size_t>(1, (input.size() + 2) / 3);
   std::string best;
   size_t best_distance = allowed + 1;
-  for (const std::string &candidate : sorted) {
+  for (const std::string& candidate : sorted) {
     const size_t distance = EditDistance(input, candidate);
     if (distance < best_distance) {
       best = candidate;
@@ -160,11 +150,10 @@ std::string ClosestMatch(absl::string_view input,
 }
 
 std::string DidYouMean(absl::string_view input,
-                       const std::vector<std::string> &candidates) {
+                       const std::vector<std::string>& candidates) {
   const std::string match = ClosestMatch(input, candidates);
-  if (match.empty())
-    return "";
+  if (match.empty()) return "";
   return absl::StrCat(" (did you mean \"", match, "\"?)");
 }
 
-} // namespace rbacc
+}  // namespace rbacc

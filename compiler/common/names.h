@@ -48,13 +48,13 @@ size_t FindInvalidUtf8(absl::string_view text);
 // rounded up, at least 1), or "" when none is. Ties go to the candidate that
 // sorts first.
 std::string ClosestMatch(absl::string_view input,
-                         const std::vector<std::string> &candidates);
+                         const std::vector<std::string>& candidates);
 
 // Returns " (did you mean \"x\"?)" for ClosestMatch's answer, or "" when there
 // is none.
 std::string DidYouMean(absl::string_view input,
-                       const std::vector<std::string> &candidates);
+                       const std::vector<std::string>& candidates);
 
-} // namespace rbacc
+}  // namespace rbacc
 
-#endif // RBACC_COMPILER_COMMON_NAMES_H_
+#endif  // RBACC_COMPILER_COMMON_NAMES_H_

@@ -17,7 +17,7 @@ struct NameCase {
 };
 
 // Prints the input of a failing case readably (long names are shown by length).
-std::string Describe(const NameCase &c) {
+std::string Describe(const NameCase& c) {
   if (c.name.size() > 40) {
     return std::to_string(c.name.size()) + " chars starting \"" +
            c.name.substr(0, 10) + "\"";
@@ -37,8 +37,7 @@ std::string SubdomainOfSize(size_t size) {
     }
   }
   // Never end on a dot.
-  if (name.back() == '.')
-    name.back() = 'b';
+  if (name.back() == '.') name.back() = 'b';
   return name;
 }
 
@@ -67,7 +66,7 @@ TEST(IsDns1123LabelTest, FollowsKubernetesRules) {
       {"a b", false},
       {"a/b", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsDns1123Label(c.name), c.valid) << Describe(c);
   }
 }
@@ -92,7 +91,7 @@ TEST(IsDns1123SubdomainTest, FollowsKubernetesRules) {
       {"a-.b", false},
       {"a/b", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsDns1123Subdomain(c.name), c.valid) << Describe(c);
   }
 }
@@ -113,7 +112,7 @@ TEST(IsHelmReleaseNameTest, FollowsHelmRules) {
       {"sky..prod", false},
       {"sky/prod", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsHelmReleaseName(c.name), c.valid) << Describe(c);
   }
 }
@@ -136,7 +135,7 @@ TEST(IsPathSegmentNameTest, FollowsKubernetesRules) {
       {"a%b", false},
       {"%2F", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsPathSegmentName(c.name), c.valid) << Describe(c);
   }
 }
@@ -164,7 +163,7 @@ TEST(IsLabelKeyTest, FollowsKubernetesRules) {
       {"Example.com/x", false},
       {"exa_mple.com/x", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsLabelKey(c.name), c.valid) << Describe(c);
   }
 }
@@ -184,7 +183,7 @@ TEST(IsLabelValueTest, FollowsKubernetesRules) {
       {".a", false},
       {"a:b", false},
   };
-  for (const NameCase &c : cases) {
+  for (const NameCase& c : cases) {
     EXPECT_EQ(IsLabelValue(c.name), c.valid) << Describe(c);
   }
 }
@@ -225,7 +224,7 @@ TEST(ClosestMatchTest, SuggestsLikelyTypos) {
       {"two edits within six", "abcdef", {"abcdyz"}, "abcdyz"},
       {"third of four rounds up to two", "abcd", {"abyz"}, "abyz"},
   };
-  for (const ClosestMatchCase &c : cases) {
+  for (const ClosestMatchCase& c : cases) {
     EXPECT_EQ(ClosestMatch(c.input, c.candidates), c.expected) << c.description;
   }
 }
@@ -241,8 +240,8 @@ TEST(DidYouMeanTest, EmptyWithoutMatch) {
   EXPECT_EQ(DidYouMean("zzzzzz", {}), "");
 }
 
-} // namespace
-} // namespace rbacc
+}  // namespace
+}  // namespace rbacc
 
 namespace rbacc {
 namespace {
@@ -264,12 +263,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Utf8Case{"plain ascii", absl::string_view::npos},
                       Utf8Case{"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80",
                                absl::string_view::npos},
-                      Utf8Case{"ab\xff", 2},             // never valid in UTF-8
-                      Utf8Case{"a\xc3", 1},              // truncated
-                      Utf8Case{"a\xc3(", 1},             // bad continuation
-                      Utf8Case{"\xc0\xaf", 0},           // overlong "/"
-                      Utf8Case{"x\xed\xa0\x80", 1},      // a UTF-16 surrogate
-                      Utf8Case{"\xf4\x90\x80\x80", 0})); // past U+10FFFF
+                      Utf8Case{"ab\xff", 2},         // never valid in UTF-8
+                      Utf8Case{"a\xc3", 1},          // truncated
+                      Utf8Case{"a\xc3(", 1},         // bad continuation
+                      Utf8Case{"\xc0\xaf", 0},       // overlong "/"
+                      Utf8Case{"x\xed\xa0\x80", 1},  // a UTF-16 surrogate
+                      Utf8Case{"\xf4\x90\x80\x80", 0}));  // past U+10FFFF
 
-} // namespace
-} // namespace rbacc
+}  // namespace
+}  // namespace rbacc

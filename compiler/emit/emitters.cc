@@ -25,16 +25,16 @@ constexpr char kKustomizationFile[] = "kustomization.yaml";
 constexpr char kPermissionsFile[] = "PERMISSIONS.md";
 
 // "base (required by show-gpus)" lines for features added by `requires`.
-std::string RequiredFeaturesText(const Selection &selection) {
+std::string RequiredFeaturesText(const Selection& selection) {
   std::vector<std::string> parts;
-  for (const auto &[feature, by] : selection.required_by) {
+  for (const auto& [feature, by] : selection.required_by) {
     parts.push_back(absl::StrCat(feature, " (required by ", by, ")"));
   }
   return absl::StrJoin(parts, ", ");
 }
 
 // The provenance and required-features comment lines.
-std::string ProvenanceHeader(const CompiledPolicy &policy) {
+std::string ProvenanceHeader(const CompiledPolicy& policy) {
   std::string header = YamlComment(ProvenanceText(policy), 0);
   const std::string required = RequiredFeaturesText(policy.selection);
   if (!required.empty()) {
@@ -48,24 +48,24 @@ std::string ProvenanceHeader(const CompiledPolicy &policy) {
 
 // Header comment lines shared by the YAML outputs of one compilation: the
 // provenance, then the kubeconfig context they are for.
-std::string YamlHeader(const CompiledPolicy &policy) {
+std::string YamlHeader(const CompiledPolicy& policy) {
   std::string header = ProvenanceHeader(policy);
   if (!policy.selection.context.empty()) {
-    header += YamlComment(absl::StrCat("For kubeconfig context ",
-                                       policy.selection.context,
-                                       ": apply it to that context's cluster."),
-                          0);
+    header += YamlComment(
+        absl::StrCat("For kubeconfig context ", policy.selection.context,
+                     ": apply it to that context's cluster."),
+        0);
   }
   return header;
 }
 
 // `name_template` with {release} replaced by the Helm release.
-std::string ChartName(const std::string &name_template,
-                      const std::string &release) {
+std::string ChartName(const std::string& name_template,
+                      const std::string& release) {
   return absl::StrReplaceAll(name_template, {{"{release}", release}});
 }
 
-std::string MetadataYaml(const ObjectMeta &meta) {
+std::string MetadataYaml(const ObjectMeta& meta) {
   std::string out =
       absl::StrCat("metadata:\n  name: ", YamlScalar(meta.name), "\n");
   if (!meta.namespace_name.empty()) {
@@ -74,7 +74,7 @@ std::string MetadataYaml(const ObjectMeta &meta) {
   }
   if (!meta.labels.empty()) {
     absl::StrAppend(&out, "  labels:\n");
-    for (const auto &[key, value] : meta.labels) {
+    for (const auto& [key, value] : meta.labels) {
       absl::StrAppend(&out, "    ", YamlScalar(key), ": ", YamlScalar(value),
                       "\n");
     }
@@ -82,9 +82,9 @@ std::string MetadataYaml(const ObjectMeta &meta) {
   return out;
 }
 
-std::string SubjectsYaml(const std::vector<Subject> &subjects) {
+std::string SubjectsYaml(const std::vector<Subject>& subjects) {
   std::string out = "subjects:\n";
-  for (const Subject &subject : subjects) {
+  for (const Subject& subject : subjects) {
     absl::StrAppend(&out, "  - kind: ", YamlScalar(subject.kind), "\n");
     if (subject.kind != "ServiceAccount") {
       absl::StrAppend(&out, "    apiGroup: ", kRbacApiGroup, "\n");
@@ -98,7 +98,7 @@ std::string SubjectsYaml(const std::vector<Subject> &subjects) {
   return out;
 }
 
-std::string SubjectText(const Subject &subject) {
+std::string SubjectText(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return absl::StrCat("ServiceAccount ", subject.namespace_name, "/",
                         subject.name);
@@ -107,55 +107,52 @@ std::string SubjectText(const Subject &subject) {
 }
 
 // A Markdown table cell: pipes escaped, never a line break.
-std::string Cell(const std::string &text) {
+std::string Cell(const std::string& text) {
   return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
 }
 
 // Verbs for a Markdown cell; the wildcard as code so that it is not read as
 // emphasis.
-std::string VerbsText(const std::vector<std::string> &verbs) {
+std::string VerbsText(const std::vector<std::string>& verbs) {
   std::vector<std::string> shown;
-  for (const std::string &verb : verbs)
+  for (const std::string& verb : verbs)
     shown.push_back(verb == "*" ? "`*`" : verb);
   return absl::StrJoin(shown, ", ");
 }
 
-std::string ScopeText(const ScopedRole &role) {
+std::string ScopeText(const ScopedRole& role) {
   switch (role.scope) {
-  case RoleScope::kCluster:
-    return "cluster";
-  case RoleScope::kTargetNamespace:
-    return absl::StrCat("namespace ", role.namespace_name);
-  case RoleScope::kFixedNamespace:
-    return absl::StrCat("namespace ", role.namespace_name, " (fixed)");
+    case RoleScope::kCluster:
+      return "cluster";
+    case RoleScope::kTargetNamespace:
+      return absl::StrCat("namespace ", role.namespace_name);
+    case RoleScope::kFixedNamespace:
+      return absl::StrCat("namespace ", role.namespace_name, " (fixed)");
   }
   return "";
 }
 
-const ScopedRole *FindRole(const CompiledPolicy &policy, RoleScope scope) {
-  for (const ScopedRole &role : policy.roles) {
-    if (role.scope == scope)
-      return &role;
+const ScopedRole* FindRole(const CompiledPolicy& policy, RoleScope scope) {
+  for (const ScopedRole& role : policy.roles) {
+    if (role.scope == scope) return &role;
   }
   return nullptr;
 }
 
-std::vector<PolicyRule>
-ToPolicyRules(const google::protobuf::RepeatedPtrField<v1::Rule> &rules) {
+std::vector<PolicyRule> ToPolicyRules(
+    const google::protobuf::RepeatedPtrField<v1::Rule>& rules) {
   std::vector<PolicyRule> result;
-  for (const v1::Rule &rule : rules)
-    result.push_back(ToPolicyRule(rule));
+  for (const v1::Rule& rule : rules) result.push_back(ToPolicyRule(rule));
   return result;
 }
 
-std::vector<PolicyRule> RulesOf(const ScopedRole &role) {
+std::vector<PolicyRule> RulesOf(const ScopedRole& role) {
   std::vector<PolicyRule> rules;
-  for (const CompiledRule &rule : role.rules.rules)
-    rules.push_back(rule.rule);
+  for (const CompiledRule& rule : role.rules.rules) rules.push_back(rule.rule);
   return rules;
 }
 
-std::string RuleText(const PolicyRule &rule) {
+std::string RuleText(const PolicyRule& rule) {
   const bool is_url = !rule.non_resource_urls.empty();
   std::string text =
       is_url
@@ -171,9 +168,9 @@ std::string RuleText(const PolicyRule &rule) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
-std::string ProvenanceText(const CompiledPolicy &policy) {
+std::string ProvenanceText(const CompiledPolicy& policy) {
   return absl::StrCat(
       "Generated by rbacc ", kRbaccVersion, " from bundle ", policy.bundle_name,
       "@", policy.bundle_digest, ", features ",
@@ -181,29 +178,27 @@ std::string ProvenanceText(const CompiledPolicy &policy) {
       ". Do not edit; edit policies/ and re-run: ", policy.regenerate_command);
 }
 
-std::string EmitRbacYaml(const CompiledPolicy &policy) {
-  const RbacObjects &objects = policy.objects;
+std::string EmitRbacYaml(const CompiledPolicy& policy) {
+  const RbacObjects& objects = policy.objects;
   std::string out = YamlHeader(policy);
-  for (const ObjectMeta &meta : objects.namespaces) {
+  for (const ObjectMeta& meta : objects.namespaces) {
     absl::StrAppend(&out, "---\napiVersion: v1\nkind: Namespace\n",
                     MetadataYaml(meta));
   }
-  for (const ObjectMeta &meta : objects.service_accounts) {
+  for (const ObjectMeta& meta : objects.service_accounts) {
     absl::StrAppend(&out, "---\napiVersion: v1\nkind: ServiceAccount\n",
                     MetadataYaml(meta));
   }
   const auto emit_roles = [&](bool cluster) {
-    for (const RoleObject &role : objects.roles) {
-      if (role.is_cluster_role() != cluster)
-        continue;
+    for (const RoleObject& role : objects.roles) {
+      if (role.is_cluster_role() != cluster) continue;
       absl::StrAppend(&out, "---\napiVersion: ", kRbacApiGroup,
                       "/v1\nkind: ", cluster ? "ClusterRole" : "Role", "\n",
                       MetadataYaml(role.metadata), "rules:\n",
                       YamlRules(role.rules, 2));
     }
-    for (const BindingObject &binding : objects.bindings) {
-      if (binding.is_cluster_binding() != cluster)
-        continue;
+    for (const BindingObject& binding : objects.bindings) {
+      if (binding.is_cluster_binding() != cluster) continue;
       absl::StrAppend(
           &out, "---\napiVersion: ", kRbacApiGroup,
           "/v1\nkind: ", cluster ? "ClusterRoleBinding" : "RoleBinding", "\n",
@@ -218,11 +213,11 @@ std::string EmitRbacYaml(const CompiledPolicy &policy) {
   return out;
 }
 
-std::string EmitHelmValues(const CompiledPolicy &policy,
-                           const v1::HelmChart &chart) {
-  const Selection &selection = policy.selection;
-  const std::string &primary_namespace = selection.primary_namespace();
-  const std::string &release = selection.chart_release;
+std::string EmitHelmValues(const CompiledPolicy& policy,
+                           const v1::HelmChart& chart) {
+  const Selection& selection = policy.selection;
+  const std::string& primary_namespace = selection.primary_namespace();
+  const std::string& release = selection.chart_release;
   std::vector<std::string> notes;
   notes.push_back(absl::StrCat(
       "Helm values for the ", chart.name(), " chart, release ", release,
@@ -231,7 +226,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
       primary_namespace,
       " -f values.yaml) so its service account lives where rbac.yaml puts "
       "it."));
-  const v1::ObjectNames &chart_names = chart.object_names();
+  const v1::ObjectNames& chart_names = chart.object_names();
   std::vector<std::string> chart_objects;
   if (!chart_names.cluster_role().empty()) {
     chart_objects.push_back(absl::StrCat(
@@ -245,7 +240,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
         ChartName(chart_names.role_binding(), release), " in namespace ",
         primary_namespace));
   }
-  for (const ScopedRole &role : policy.roles) {
+  for (const ScopedRole& role : policy.roles) {
     if (role.scope == RoleScope::kFixedNamespace &&
         !role.fixed_namespace.helm_switch().empty() &&
         !role.fixed_namespace.helm_role_name().empty()) {
@@ -287,7 +282,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
   }
 
   YamlTree tree;
-  for (const v1::ConfigValue &value : policy.helm_values) {
+  for (const v1::ConfigValue& value : policy.helm_values) {
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
   tree.SetScalar(chart.namespace_key(), YamlScalar(primary_namespace));
@@ -296,15 +291,15 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
                    YamlScalar(selection.service_account));
   }
 
-  const ScopedRole *target = FindRole(policy, RoleScope::kTargetNamespace);
+  const ScopedRole* target = FindRole(policy, RoleScope::kTargetNamespace);
   tree.SetBlock(chart.namespace_rules_key(),
                 target == nullptr ? "" : YamlRules(target->rules.rules, 0));
 
   const std::vector<PolicyRule> builtin =
       ToPolicyRules(chart.builtin_cluster_rules());
   std::vector<CompiledRule> cluster_rules;
-  if (const ScopedRole *cluster = FindRole(policy, RoleScope::kCluster)) {
-    for (const CompiledRule &rule : cluster->rules.rules) {
+  if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
+    for (const CompiledRule& rule : cluster->rules.rules) {
       if (IsCovered(rule.rule, builtin)) {
         notes.push_back(absl::StrCat(
             "Left out of ", chart.cluster_rules_key(),
@@ -313,7 +308,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
         cluster_rules.push_back(rule);
       }
     }
-    for (const PolicyRule &rule : builtin) {
+    for (const PolicyRule& rule : builtin) {
       if (!IsCovered(rule, RulesOf(*cluster))) {
         notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
                                      RuleText(rule),
@@ -321,7 +316,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
       }
     }
   } else {
-    for (const PolicyRule &rule : builtin) {
+    for (const PolicyRule& rule : builtin) {
       notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
                                    RuleText(rule),
                                    ", which the selected features do not."));
@@ -329,10 +324,9 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
   }
   tree.SetBlock(chart.cluster_rules_key(), YamlRules(cluster_rules, 0));
 
-  for (const ScopedRole &role : policy.roles) {
-    if (role.scope != RoleScope::kFixedNamespace)
-      continue;
-    const v1::FixedNamespace &fixed = role.fixed_namespace;
+  for (const ScopedRole& role : policy.roles) {
+    if (role.scope != RoleScope::kFixedNamespace) continue;
+    const v1::FixedNamespace& fixed = role.fixed_namespace;
     if (fixed.helm_switch().empty()) {
       notes.push_back(absl::StrCat(
           "Not expressible in this chart: Role ", role.role_name,
@@ -342,7 +336,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
     }
     const std::vector<PolicyRule> chart_rules =
         ToPolicyRules(fixed.helm_rules());
-    for (const CompiledRule &rule : role.rules.rules) {
+    for (const CompiledRule& rule : role.rules.rules) {
       if (!IsCovered(rule.rule, chart_rules)) {
         notes.push_back(
             absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
@@ -350,7 +344,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
                          role.role_name, " from rbac.yaml."));
       }
     }
-    for (const PolicyRule &rule : chart_rules) {
+    for (const PolicyRule& rule : chart_rules) {
       if (!IsCovered(rule, RulesOf(role))) {
         notes.push_back(absl::StrCat("With ", fixed.helm_switch(),
                                      " the chart also grants ", RuleText(rule),
@@ -361,7 +355,7 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
   }
   if (!selection.extra_subjects.empty()) {
     std::vector<std::string> subjects;
-    for (const Subject &subject : selection.extra_subjects) {
+    for (const Subject& subject : selection.extra_subjects) {
       subjects.push_back(SubjectText(subject));
     }
     notes.push_back(
@@ -372,42 +366,40 @@ std::string EmitHelmValues(const CompiledPolicy &policy,
   }
 
   std::string out = YamlHeader(policy);
-  for (const std::string &note : notes)
-    out += YamlComment(note, 0);
+  for (const std::string& note : notes) out += YamlComment(note, 0);
   out += tree.Render();
   return out;
 }
 
-std::string EmitAppConfig(const CompiledPolicy &policy) {
+std::string EmitAppConfig(const CompiledPolicy& policy) {
   YamlTree tree;
-  for (const v1::ConfigValue &value : policy.app_config) {
+  for (const v1::ConfigValue& value : policy.app_config) {
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
   std::string out = YamlHeader(policy);
   if (!policy.application_config_file.empty()) {
-    out += YamlComment(absl::StrCat("Merge these keys into ",
-                                    policy.application_name, "'s ",
-                                    policy.application_config_file, "."),
-                       0);
+    out += YamlComment(
+        absl::StrCat("Merge these keys into ", policy.application_name, "'s ",
+                     policy.application_config_file, "."),
+        0);
   }
   out += tree.Render();
   return out;
 }
 
-std::string EmitContextsAppConfig(const std::vector<CompiledPolicy> &contexts,
-                                  const v1::Application &application) {
-  const CompiledPolicy &first = contexts.front();
+std::string EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
+                                  const v1::Application& application) {
+  const CompiledPolicy& first = contexts.front();
   YamlTree tree;
-  for (const v1::ConfigValue &value : first.app_config) {
-    if (value.key() == application.identity_config_key())
-      continue;
+  for (const v1::ConfigValue& value : first.app_config) {
+    if (value.key() == application.identity_config_key()) continue;
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
   std::string identities;
   std::string names;
   std::vector<std::string> folders;
-  for (const CompiledPolicy &policy : contexts) {
-    const Selection &selection = policy.selection;
+  for (const CompiledPolicy& policy : contexts) {
+    const Selection& selection = policy.selection;
     absl::StrAppend(&identities, YamlScalar(selection.context), ": ",
                     YamlScalar(selection.remote_identity), "\n");
     absl::StrAppend(&names, "- ", YamlScalar(selection.context), "\n");
@@ -428,7 +420,7 @@ std::string EmitContextsAppConfig(const std::vector<CompiledPolicy> &contexts,
   return out;
 }
 
-std::string EmitKustomization(const CompiledPolicy &policy) {
+std::string EmitKustomization(const CompiledPolicy& policy) {
   return absl::StrCat(YamlHeader(policy),
                       "apiVersion: kustomize.config.k8s.io/v1beta1\n"
                       "kind: Kustomization\n"
@@ -437,9 +429,9 @@ std::string EmitKustomization(const CompiledPolicy &policy) {
                       kRbacFile, "\n");
 }
 
-std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
-                                    const LintResult &lint) {
-  const Selection &selection = policy.selection;
+std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
+                                    const LintResult& lint) {
+  const Selection& selection = policy.selection;
   std::string out = absl::StrCat("<!-- ", ProvenanceText(policy), " -->\n\n");
   absl::StrAppend(
       &out, "# Permissions: bundle `", policy.bundle_name, "`",
@@ -451,7 +443,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
                   RenderGraph(policy.objects, GraphFormat::kMermaid),
                   "```\n\n");
   std::vector<std::string> subjects;
-  for (const Subject &subject : policy.subjects) {
+  for (const Subject& subject : policy.subjects) {
     subjects.push_back(SubjectText(subject));
   }
   if (!selection.context.empty()) {
@@ -464,7 +456,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
                   selection.remote_identity, "`; the roles are bound to ",
                   absl::StrJoin(subjects, ", "), ".\n\n");
   absl::StrAppend(&out, "| Feature | Summary |\n| --- | --- |\n");
-  for (const std::string &name : selection.features) {
+  for (const std::string& name : selection.features) {
     const auto summary = policy.feature_summaries.find(name);
     const auto required = selection.required_by.find(name);
     absl::StrAppend(
@@ -475,7 +467,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
             : absl::StrCat(" (required by ", required->second, ")"),
         " |\n");
   }
-  for (const ScopedRole &role : policy.roles) {
+  for (const ScopedRole& role : policy.roles) {
     const bool cluster = role.scope == RoleScope::kCluster;
     absl::StrAppend(
         &out, "\n## ", cluster ? "ClusterRole" : "Role", " `", role.role_name,
@@ -487,12 +479,12 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
       absl::StrAppend(&out, Cell(role.fixed_namespace.description()), "\n\n");
     }
     std::vector<std::string> bound;
-    for (const BindingObject &binding : policy.objects.bindings) {
+    for (const BindingObject& binding : policy.objects.bindings) {
       if (binding.metadata.name != role.binding_name ||
           binding.metadata.namespace_name != role.namespace_name) {
         continue;
       }
-      for (const Subject &subject : binding.subjects) {
+      for (const Subject& subject : binding.subjects) {
         bound.push_back(SubjectText(subject));
       }
     }
@@ -500,17 +492,18 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
         &out, "Bound by ", cluster ? "ClusterRoleBinding" : "RoleBinding", " `",
         role.binding_name, "` to ", absl::StrJoin(bound, ", "), ".\n\n");
     absl::StrAppend(
-        &out, "| API group | Resource | Verbs | Scope | Features | Reason |\n"
-              "| --- | --- | --- | --- | --- | --- |\n");
-    for (const CompiledRule &rule : role.rules.rules) {
-      const PolicyRule &r = rule.rule;
+        &out,
+        "| API group | Resource | Verbs | Scope | Features | Reason |\n"
+        "| --- | --- | --- | --- | --- | --- |\n");
+    for (const CompiledRule& rule : role.rules.rules) {
+      const PolicyRule& r = rule.rule;
       const bool is_url = !r.non_resource_urls.empty();
-      const std::vector<std::string> &targets =
+      const std::vector<std::string>& targets =
           is_url ? r.non_resource_urls : r.resources;
-      for (const std::string &target : targets) {
+      for (const std::string& target : targets) {
         std::set<std::string> features;
         std::vector<std::string> reasons;
-        for (const RuleSource &source : rule.sources) {
+        for (const RuleSource& source : rule.sources) {
           if (std::find(source.resources.begin(), source.resources.end(),
                         target) == source.resources.end()) {
             continue;
@@ -539,7 +532,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
       absl::StrAppend(
           &out,
           "\nLeft out because another rule of this role grants them:\n\n");
-      for (const CoveredGrant &covered : role.rules.covered) {
+      for (const CoveredGrant& covered : role.rules.covered) {
         absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
                         covered.source.feature, ", ",
                         covered.source.location.ToString(), ") is covered by ",
@@ -548,10 +541,9 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
       }
     }
   }
-  std::vector<const LintFinding *> acknowledged;
-  for (const LintFinding &finding : lint.findings) {
-    if (finding.acknowledged)
-      acknowledged.push_back(&finding);
+  std::vector<const LintFinding*> acknowledged;
+  for (const LintFinding& finding : lint.findings) {
+    if (finding.acknowledged) acknowledged.push_back(&finding);
   }
   if (!acknowledged.empty()) {
     absl::StrAppend(
@@ -562,7 +554,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
         "notes).\n\n"
         "| Check | Severity | Rule | Feature | Finding | Why it is needed |\n"
         "| --- | --- | --- | --- | --- | --- |\n");
-    for (const LintFinding *finding : acknowledged) {
+    for (const LintFinding* finding : acknowledged) {
       absl::StrAppend(&out, "| `", finding->check->id, "` | ",
                       LintSeverityName(finding->check->severity), " | ",
                       Cell(finding->location.ToString()), " | ",
@@ -573,9 +565,9 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy &policy,
   return out;
 }
 
-std::vector<OutputFile> EmitOutputs(const CompiledPolicy &policy,
-                                    const v1::Bundle &bundle,
-                                    const LintResult &lint) {
+std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
+                                    const v1::Bundle& bundle,
+                                    const LintResult& lint) {
   std::set<int> kinds(bundle.outputs().begin(), bundle.outputs().end());
   const auto wanted = [&](v1::OutputKind kind) {
     return kinds.empty() || kinds.count(kind) > 0;
@@ -599,4 +591,4 @@ std::vector<OutputFile> EmitOutputs(const CompiledPolicy &policy,
   return files;
 }
 
-} // namespace rbacc
+}  // namespace rbacc

@@ -20,15 +20,15 @@ namespace {
 // The longest user or group name accepted in --subjects.
 constexpr size_t kMaxSubjectNameLength = 253;
 
-Located<std::string> FromProfile(const std::string &value,
-                                 const LoadedProfile &profile,
-                                 const std::string &field) {
+Located<std::string> FromProfile(const std::string& value,
+                                 const LoadedProfile& profile,
+                                 const std::string& field) {
   return Located<std::string>{value, profile.source.Locate(field), {}};
 }
 
-Located<std::vector<std::string>>
-FromProfile(const google::protobuf::RepeatedPtrField<std::string> &values,
-            const LoadedProfile &profile, const std::string &field) {
+Located<std::vector<std::string>> FromProfile(
+    const google::protobuf::RepeatedPtrField<std::string>& values,
+    const LoadedProfile& profile, const std::string& field) {
   Located<std::vector<std::string>> located{
       std::vector<std::string>(values.begin(), values.end()),
       profile.source.Locate(field),
@@ -54,18 +54,18 @@ struct ContextEntry {
   std::optional<Located<bool>> create_service_account;
 };
 
-const LoadedProfile *FindProfile(const LoadedBundle &bundle,
-                                 const std::string &profile_name) {
+const LoadedProfile* FindProfile(const LoadedBundle& bundle,
+                                 const std::string& profile_name) {
   const auto found = bundle.profiles.find(profile_name);
   return found == bundle.profiles.end() ? nullptr : &found->second;
 }
 
 // The contexts a profile lists, as entries.
-std::vector<ContextEntry> ProfileContexts(const LoadedProfile &profile) {
+std::vector<ContextEntry> ProfileContexts(const LoadedProfile& profile) {
   std::vector<ContextEntry> entries;
-  const auto &contexts = profile.proto.contexts();
+  const auto& contexts = profile.proto.contexts();
   for (int i = 0; i < contexts.size(); ++i) {
-    const v1::ContextIdentity &context = contexts[i];
+    const v1::ContextIdentity& context = contexts[i];
     const std::string field = absl::StrCat("contexts[", i, "]");
     ContextEntry entry;
     entry.name = FromProfile(context.name(), profile,
@@ -97,25 +97,24 @@ std::vector<ContextEntry> ProfileContexts(const LoadedProfile &profile) {
 // The contexts of a selection: --contexts (each bare name keeping the
 // profile's settings for it) or the profile's, checked as ResolveSelections
 // says. Where the contexts were given is returned in `location`.
-std::vector<ContextEntry> SelectedContexts(const LoadedBundle &bundle,
-                                           const LoadedProfile *profile,
-                                           const SelectionOverrides &overrides,
-                                           SourceLocation *location,
-                                           IssueList *issues) {
+std::vector<ContextEntry> SelectedContexts(const LoadedBundle& bundle,
+                                           const LoadedProfile* profile,
+                                           const SelectionOverrides& overrides,
+                                           SourceLocation* location,
+                                           IssueList* issues) {
   const std::vector<ContextEntry> listed = profile == nullptr
                                                ? std::vector<ContextEntry>{}
                                                : ProfileContexts(*profile);
   std::vector<ContextEntry> entries;
   if (overrides.contexts) {
     *location = overrides.contexts->location;
-    for (const std::string &text : overrides.contexts->value) {
+    for (const std::string& text : overrides.contexts->value) {
       const size_t equals = text.rfind('=');
       const std::string name = text.substr(0, equals);
       ContextEntry entry;
       entry.name = {name, overrides.contexts->location, {}};
-      for (const ContextEntry &candidate : listed) {
-        if (candidate.name.value == name)
-          entry = candidate;
+      for (const ContextEntry& candidate : listed) {
+        if (candidate.name.value == name) entry = candidate;
       }
       if (equals != std::string::npos) {
         const std::string identity = text.substr(equals + 1);
@@ -134,11 +133,9 @@ std::vector<ContextEntry> SelectedContexts(const LoadedBundle &bundle,
     }
   } else {
     entries = listed;
-    if (profile != nullptr)
-      *location = profile->source.Locate("contexts");
+    if (profile != nullptr) *location = profile->source.Locate("contexts");
   }
-  if (entries.empty())
-    return entries;
+  if (entries.empty()) return entries;
 
   if (bundle.proto.application().contexts_config_key().empty()) {
     issues->AddError(
@@ -147,10 +144,10 @@ std::vector<ContextEntry> SelectedContexts(const LoadedBundle &bundle,
                      "\" declares no application.contexts_config_key, so its "
                      "selections cannot list contexts"));
   }
-  std::map<std::string, const ContextEntry *> names;
-  std::map<std::string, const ContextEntry *> folders;
-  for (const ContextEntry &entry : entries) {
-    const std::string &name = entry.name.value;
+  std::map<std::string, const ContextEntry*> names;
+  std::map<std::string, const ContextEntry*> folders;
+  for (const ContextEntry& entry : entries) {
+    const std::string& name = entry.name.value;
     const bool printable = std::all_of(name.begin(), name.end(), [](char c) {
       return !absl::ascii_iscntrl(static_cast<unsigned char>(c));
     });
@@ -211,16 +208,16 @@ std::vector<ContextEntry> SelectedContexts(const LoadedBundle &bundle,
   return entries;
 }
 
-} // namespace
+}  // namespace
 
-bool ParseSubject(const std::string &text, const SourceLocation &location,
-                  Subject *subject, IssueList *issues) {
+bool ParseSubject(const std::string& text, const SourceLocation& location,
+                  Subject* subject, IssueList* issues) {
   const size_t colon = text.find(':');
   const std::string kind =
       colon == std::string::npos ? "" : text.substr(0, colon);
   const std::string rest =
       colon == std::string::npos ? "" : text.substr(colon + 1);
-  const auto fail = [&](const std::string &why) {
+  const auto fail = [&](const std::string& why) {
     issues->AddError(location,
                      absl::StrCat("subject \"", absl::CEscape(text), "\" ", why,
                                   "; write User:NAME, Group:NAME or "
@@ -240,8 +237,7 @@ bool ParseSubject(const std::string &text, const SourceLocation &location,
   }
   if (kind == "ServiceAccount") {
     const size_t slash = rest.find('/');
-    if (slash == std::string::npos)
-      return fail("has no namespace");
+    if (slash == std::string::npos) return fail("has no namespace");
     const std::string namespace_name = rest.substr(0, slash);
     const std::string name = rest.substr(slash + 1);
     if (!IsDns1123Label(namespace_name)) {
@@ -264,9 +260,8 @@ bool ParseSubject(const std::string &text, const SourceLocation &location,
 
 std::vector<Subject> Selection::ServiceAccounts() const {
   std::vector<Subject> accounts;
-  if (service_account.empty())
-    return accounts;
-  for (const std::string &namespace_name : namespaces) {
+  if (service_account.empty()) return accounts;
+  for (const std::string& namespace_name : namespaces) {
     accounts.push_back(
         Subject{"ServiceAccount", service_account, namespace_name});
   }
@@ -276,13 +271,13 @@ std::vector<Subject> Selection::ServiceAccounts() const {
 namespace {
 
 // ResolveSelection for one context of the selection (none when null).
-Selection ResolveOne(const LoadedBundle &bundle,
-                     const std::string &profile_name,
-                     const SelectionOverrides &overrides,
-                     const ContextEntry *context, IssueList *issues) {
+Selection ResolveOne(const LoadedBundle& bundle,
+                     const std::string& profile_name,
+                     const SelectionOverrides& overrides,
+                     const ContextEntry* context, IssueList* issues) {
   Selection selection;
   selection.profile_name = profile_name;
-  const v1::Defaults &defaults = bundle.proto.defaults();
+  const v1::Defaults& defaults = bundle.proto.defaults();
 
   Located<std::vector<std::string>> features;
   Located<std::vector<std::string>> namespaces{
@@ -304,7 +299,7 @@ Selection ResolveOne(const LoadedBundle &bundle,
       {}};
   Located<std::vector<std::string>> subjects;
   std::optional<Located<bool>> create_service_account;
-  const v1::HelmChart &chart = bundle.proto.helm_chart();
+  const v1::HelmChart& chart = bundle.proto.helm_chart();
   Located<std::string> chart_release =
       chart.default_release().empty()
           ? Located<std::string>{chart.name(),
@@ -320,8 +315,7 @@ Selection ResolveOne(const LoadedBundle &bundle,
     const auto found = bundle.profiles.find(profile_name);
     if (found == bundle.profiles.end()) {
       std::vector<std::string> names;
-      for (const auto &[name, profile] : bundle.profiles)
-        names.push_back(name);
+      for (const auto& [name, profile] : bundle.profiles) names.push_back(name);
       issues->AddError(
           {"--profile"},
           absl::StrCat("bundle \"", bundle.proto.name(), "\" has no profile \"",
@@ -329,8 +323,8 @@ Selection ResolveOne(const LoadedBundle &bundle,
                        "; its profiles: ", absl::StrJoin(names, ", ")));
       return selection;
     }
-    const LoadedProfile &profile = found->second;
-    const v1::Profile &proto = profile.proto;
+    const LoadedProfile& profile = found->second;
+    const v1::Profile& proto = profile.proto;
     features = FromProfile(proto.features(), profile, "features");
     if (!proto.namespace_().empty() && !proto.namespaces().empty()) {
       issues->AddError(profile.source.Locate("namespaces"),
@@ -369,10 +363,8 @@ Selection ResolveOne(const LoadedBundle &bundle,
     selection.context_folder = context->folder.value.empty()
                                    ? context->name.value
                                    : context->folder.value;
-    if (context->namespaces)
-      namespaces = *context->namespaces;
-    if (context->subjects)
-      subjects = *context->subjects;
+    if (context->namespaces) namespaces = *context->namespaces;
+    if (context->subjects) subjects = *context->subjects;
     if (context->create_service_account) {
       create_service_account = context->create_service_account;
     }
@@ -381,10 +373,8 @@ Selection ResolveOne(const LoadedBundle &bundle,
       identity_layer = kContext;
     }
   }
-  if (overrides.features)
-    features = *overrides.features;
-  if (overrides.namespaces)
-    namespaces = *overrides.namespaces;
+  if (overrides.features) features = *overrides.features;
+  if (overrides.namespaces) namespaces = *overrides.namespaces;
   if (overrides.service_account) {
     service_account = *overrides.service_account;
     account_layer = kFlag;
@@ -405,12 +395,10 @@ Selection ResolveOne(const LoadedBundle &bundle,
   }
   // An account named at a higher layer than the identity means that custom
   // account; an account below the identity's layer gives way to it.
-  if (account_layer > identity_layer)
-    remote_identity.value.clear();
+  if (account_layer > identity_layer) remote_identity.value.clear();
   const bool account_conflicts =
       account_layer != kBundle && account_layer == identity_layer;
-  if (overrides.subjects)
-    subjects = *overrides.subjects;
+  if (overrides.subjects) subjects = *overrides.subjects;
   if (overrides.create_service_account) {
     create_service_account = overrides.create_service_account;
   }
@@ -438,7 +426,7 @@ Selection ResolveOne(const LoadedBundle &bundle,
                                  bundle.proto.features().end());
   std::set<std::string> requested;
   for (size_t i = 0; i < features.value.size(); ++i) {
-    const std::string &name = features.value[i];
+    const std::string& name = features.value[i];
     if (bundle.features.count(name) == 0) {
       issues->AddError(features.ElementLocation(i),
                        absl::StrCat("unknown feature \"", name, "\"",
@@ -463,11 +451,9 @@ Selection ResolveOne(const LoadedBundle &bundle,
     const std::string name = pending.back();
     pending.pop_back();
     const auto feature = bundle.features.find(name);
-    if (feature == bundle.features.end())
-      continue;
-    for (const std::string &required : feature->second.proto.requires()) {
-      if (bundle.features.count(required) == 0)
-        continue;
+    if (feature == bundle.features.end()) continue;
+    for (const std::string& required : feature->second.proto.requires()) {
+      if (bundle.features.count(required) == 0) continue;
       if (closure.insert(required).second) {
         selection.required_by[required] = name;
         pending.push_back(required);
@@ -481,7 +467,7 @@ Selection ResolveOne(const LoadedBundle &bundle,
     issues->AddError(namespaces.location, "no target namespace given");
   }
   for (size_t i = 0; i < namespaces.value.size(); ++i) {
-    const std::string &name = namespaces.value[i];
+    const std::string& name = namespaces.value[i];
     if (!IsDns1123Label(name)) {
       issues->AddError(
           namespaces.ElementLocation(i),
@@ -498,13 +484,12 @@ Selection ResolveOne(const LoadedBundle &bundle,
 
   // Identity: a mode of the application, or a custom service account.
   std::vector<std::string> modes;
-  for (const v1::IdentityMode &mode :
+  for (const v1::IdentityMode& mode :
        bundle.proto.application().identity_modes()) {
     modes.push_back(mode.name());
-    if (mode.name() == remote_identity.value)
-      selection.identity_mode = mode;
+    if (mode.name() == remote_identity.value) selection.identity_mode = mode;
   }
-  const std::string &identity = remote_identity.value;
+  const std::string& identity = remote_identity.value;
   const bool looks_like_mode =
       !identity.empty() &&
       std::all_of(identity.begin(), identity.end(),
@@ -519,7 +504,7 @@ Selection ResolveOne(const LoadedBundle &bundle,
     return selection;
   }
   if (selection.identity_mode) {
-    const v1::IdentityMode &mode = *selection.identity_mode;
+    const v1::IdentityMode& mode = *selection.identity_mode;
     selection.remote_identity = mode.name();
     selection.service_account = mode.service_account();
     if (account_conflicts && service_account.value != mode.service_account()) {
@@ -595,18 +580,18 @@ Selection ResolveOne(const LoadedBundle &bundle,
       extra.insert(subject);
     }
   }
-  for (const Subject &account : selection.ServiceAccounts())
+  for (const Subject& account : selection.ServiceAccounts())
     extra.erase(account);
   selection.extra_subjects.assign(extra.begin(), extra.end());
   return selection;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<Selection> ResolveSelections(const LoadedBundle &bundle,
-                                         const std::string &profile_name,
-                                         const SelectionOverrides &overrides,
-                                         IssueList *issues) {
+std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
+                                         const std::string& profile_name,
+                                         const SelectionOverrides& overrides,
+                                         IssueList* issues) {
   SourceLocation contexts_location;
   const std::vector<ContextEntry> contexts =
       SelectedContexts(bundle, FindProfile(bundle, profile_name), overrides,
@@ -616,30 +601,30 @@ std::vector<Selection> ResolveSelections(const LoadedBundle &bundle,
   }
   // Mistakes outside the contexts' own settings would show once per context.
   std::set<std::tuple<Severity, SourceLocation, std::string>> reported;
-  for (const Issue &issue : issues->issues()) {
+  for (const Issue& issue : issues->issues()) {
     reported.insert({issue.severity, issue.location, issue.message});
   }
   std::vector<Selection> selections;
-  for (const ContextEntry &context : contexts) {
+  for (const ContextEntry& context : contexts) {
     IssueList context_issues;
     selections.push_back(
         ResolveOne(bundle, profile_name, overrides, &context, &context_issues));
-    for (const Issue &issue : context_issues.issues()) {
+    for (const Issue& issue : context_issues.issues()) {
       if (!reported.insert({issue.severity, issue.location, issue.message})
                .second) {
         continue;
       }
       IssueList one;
       switch (issue.severity) {
-      case Severity::kError:
-        one.AddError(issue.location, issue.message);
-        break;
-      case Severity::kWarning:
-        one.AddWarning(issue.location, issue.message);
-        break;
-      case Severity::kNote:
-        one.AddNote(issue.location, issue.message);
-        break;
+        case Severity::kError:
+          one.AddError(issue.location, issue.message);
+          break;
+        case Severity::kWarning:
+          one.AddWarning(issue.location, issue.message);
+          break;
+        case Severity::kNote:
+          one.AddNote(issue.location, issue.message);
+          break;
       }
       issues->Append(one);
     }
@@ -648,8 +633,8 @@ std::vector<Selection> ResolveSelections(const LoadedBundle &bundle,
   // cluster-scoped object names, each binding its own subjects.
   for (size_t later = 1; later < selections.size(); ++later) {
     for (size_t earlier = 0; earlier < later; ++earlier) {
-      const Selection &a = selections[earlier];
-      const Selection &b = selections[later];
+      const Selection& a = selections[earlier];
+      const Selection& b = selections[later];
       if (a.remote_identity != b.remote_identity ||
           (a.namespaces == b.namespaces &&
            a.extra_subjects == b.extra_subjects)) {
@@ -668,15 +653,15 @@ std::vector<Selection> ResolveSelections(const LoadedBundle &bundle,
   return selections;
 }
 
-Selection ResolveSelection(const LoadedBundle &bundle,
-                           const std::string &profile_name,
-                           const SelectionOverrides &overrides,
-                           IssueList *issues) {
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides,
+                           IssueList* issues) {
   std::vector<Selection> selections =
       ResolveSelections(bundle, profile_name, overrides, issues);
   if (selections.size() > 1) {
     std::vector<std::string> names;
-    for (const Selection &selection : selections) {
+    for (const Selection& selection : selections) {
       names.push_back(selection.context);
     }
     issues->AddError(
@@ -690,4 +675,4 @@ Selection ResolveSelection(const LoadedBundle &bundle,
   return std::move(selections.front());
 }
 
-} // namespace rbacc
+}  // namespace rbacc

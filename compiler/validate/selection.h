@@ -18,7 +18,8 @@
 namespace rbacc {
 
 // A value with where the user gave it (a profile field or a flag).
-template <typename T> struct Located {
+template <typename T>
+struct Located {
   T value{};
   SourceLocation location;
   // For a list read from a profile: where each element is (empty for flags).
@@ -26,7 +27,7 @@ template <typename T> struct Located {
 
   // Where element `index` of a list is: its own place when known, else the
   // list's.
-  const SourceLocation &ElementLocation(size_t index) const {
+  const SourceLocation& ElementLocation(size_t index) const {
     return index < element_locations.size() ? element_locations[index]
                                             : location;
   }
@@ -88,7 +89,7 @@ struct Selection {
   std::string context_folder;
 
   // The primary target namespace.
-  const std::string &primary_namespace() const { return namespaces.front(); }
+  const std::string& primary_namespace() const { return namespaces.front(); }
   // The service account in each target namespace (none without an account).
   std::vector<Subject> ServiceAccounts() const;
 };
@@ -108,10 +109,10 @@ struct Selection {
 // A selection of a profile with more than one context (or --contexts naming
 // more than one) is an error here, at --profile, suggesting --contexts=NAME:
 // use ResolveSelections to get one per context.
-Selection ResolveSelection(const LoadedBundle &bundle,
-                           const std::string &profile_name,
-                           const SelectionOverrides &overrides,
-                           IssueList *issues);
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides,
+                           IssueList* issues);
 
 // Like ResolveSelection, but for a profile with contexts (or --contexts)
 // returns one selection per context, in the order listed, each with `context`
@@ -123,17 +124,17 @@ Selection ResolveSelection(const LoadedBundle &bundle,
 // identity; and contexts in a bundle whose application has no
 // contexts_config_key. Each issue is added once, even when several contexts
 // share the mistake.
-std::vector<Selection> ResolveSelections(const LoadedBundle &bundle,
-                                         const std::string &profile_name,
-                                         const SelectionOverrides &overrides,
-                                         IssueList *issues);
+std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
+                                         const std::string& profile_name,
+                                         const SelectionOverrides& overrides,
+                                         IssueList* issues);
 
 // Parses "User:alice", "Group:ml-team" or "ServiceAccount:ns/name". Returns
 // false (and adds an issue at `location`) when `text` is none of these or the
 // names are invalid.
-bool ParseSubject(const std::string &text, const SourceLocation &location,
-                  Subject *subject, IssueList *issues);
+bool ParseSubject(const std::string& text, const SourceLocation& location,
+                  Subject* subject, IssueList* issues);
 
-} // namespace rbacc
+}  // namespace rbacc
 
-#endif // RBACC_COMPILER_VALIDATE_SELECTION_H_
+#endif  // RBACC_COMPILER_VALIDATE_SELECTION_H_
