@@ -664,13 +664,16 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     for (const Selection& selection : selections) {
       names.push_back(selection.context);
     }
+    const LoadedProfile* profile = FindProfile(bundle, profile_name);
     issues->AddError(
-        overrides.contexts ? overrides.contexts->location
-                           : SourceLocation{"--profile"},
+        overrides.contexts   ? overrides.contexts->location
+        : profile != nullptr ? profile->source.Locate("contexts")
+                             : SourceLocation{"--profile"},
         absl::StrCat("this selection has ", names.size(), " contexts (",
                      absl::StrJoin(names, ", "),
-                     "), each compiled on its own; pick one with --contexts=",
-                     names.front()));
+                     "), each compiled into its own folder; look at one: "
+                     "--contexts=",
+                     names.front(), ", or its output folder"));
   }
   return std::move(selections.front());
 }

@@ -107,8 +107,11 @@ struct Selection {
 // meaningful when no error was added.
 //
 // A selection of a profile with more than one context (or --contexts naming
-// more than one) is an error here, at --profile, suggesting --contexts=NAME:
-// use ResolveSelections to get one per context.
+// more than one) is an error here, at the profile's contexts (or the flag),
+// suggesting --contexts=NAME: use ResolveSelections to get one per context.
+// Also adds an issue for a chart release that is not a Helm release name
+// (at most 53 characters, DNS-1123 subdomain), or one given for a bundle
+// without a Helm chart.
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,
                            const SelectionOverrides& overrides,
