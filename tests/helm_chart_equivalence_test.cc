@@ -1,5 +1,8 @@
 // values.yaml grants what rbac.yaml grants: for every committed profile of
-// every bundle (outputs/<bundle>/<profile>/) and for ad-hoc selections, the
+// every bundle (outputs/<bundle>/<profile>/, and each context folder of a
+// profile with contexts) and for ad-hoc selections, rendered for the Helm
+// release the selection names (--chart_release, the profile's or the
+// bundle's), whose objects values.yaml's comments must name, the
 // objects SkyPilot's chart renders from values.yaml (tests/testing/
 // skypilot_chart.h) allow the service account exactly the requests rbac.yaml
 // allows it, by Kubernetes' authorizer semantics. The only differences allowed

@@ -108,6 +108,11 @@ std::vector<ContextEntry> SelectedContexts(const LoadedBundle& bundle,
   std::vector<ContextEntry> entries;
   if (overrides.contexts) {
     *location = overrides.contexts->location;
+    if (overrides.contexts->value.empty()) {
+      issues->AddError(*location,
+                       "names no context; write CONTEXT=IDENTITY or CONTEXT, "
+                       "comma-separated");
+    }
     for (const std::string& text : overrides.contexts->value) {
       const size_t equals = text.rfind('=');
       const std::string name = text.substr(0, equals);

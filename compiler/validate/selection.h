@@ -123,10 +123,12 @@ Selection ResolveSelection(const LoadedBundle& bundle,
 // ResolveSelection's checks, adds an issue for: a context without a name, or
 // whose name has control characters or is not valid UTF-8; a context listed
 // twice; a folder (the name, when no folder is given) that is not a DNS-1123
-// label; two contexts with one folder; a --contexts entry with an empty
-// identity; and contexts in a bundle whose application has no
-// contexts_config_key. Each issue is added once, even when several contexts
-// share the mistake.
+// label; two contexts with one folder; --contexts naming no context, or an
+// entry with an empty identity; and contexts in a bundle whose application has
+// no contexts_config_key; and a warning when two contexts have one identity
+// but other namespaces or subjects (on one cluster, their cluster-scoped
+// objects would share names). Each issue is added once, even when several
+// contexts share the mistake.
 std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
                                          const std::string& profile_name,
                                          const SelectionOverrides& overrides,
