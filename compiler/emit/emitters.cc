@@ -438,6 +438,9 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
       selection.profile_name.empty()
           ? ""
           : absl::StrCat(", profile `", selection.profile_name, "`"),
+      selection.context.empty()
+          ? ""
+          : absl::StrCat(", context `", selection.context, "`"),
       "\n\n");
   absl::StrAppend(&out, "```mermaid\n",
                   RenderGraph(policy.objects, GraphFormat::kMermaid),
