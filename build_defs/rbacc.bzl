@@ -42,7 +42,9 @@ def rbacc_outputs(
       policies: a label of every file of the policies folder (e.g. a filegroup glob).
       committed_dir: the folder of this package holding the committed copies;
           default `<bundle>/<profile>` (this package being `outputs/`).
-      files: the output files to generate and compare; default every file.
+      files: the output files to generate and compare; default every file. For a profile
+          with contexts, name them inside their context folders ("config.yaml",
+          "<folder>/rbac.yaml", ...).
       regenerate: the command the test's failure message tells to run; default
           `bazel run <compiler> -- --bundle=<bundle> --profile=<profile>`.
       compiler: the rbacc binary.
@@ -85,6 +87,7 @@ mkdir -p "$$workspace/policies"
 ln -s "$$PWD/$$(dirname "$$bundle_file")" "$$workspace/policies/{bundle}"
 BUILD_WORKSPACE_DIRECTORY="$$workspace" $(execpath {compiler}) --bundle={bundle} --profile={profile} 2>&1 >/dev/null | grep -v '^wrote ' >&2 || true
 for f in {files}; do
+  mkdir -p "$$(dirname "$(RULEDIR)/{name}/$$f")"
   cp "$$workspace/outputs/{bundle}/{profile}/$$f" "$(RULEDIR)/{name}/$$f"
 done
 """.format(

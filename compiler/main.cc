@@ -70,6 +70,15 @@ ABSL_FLAG(std::string, subjects, "",
           "Comma-separated extra subjects bound to every role: User:NAME, "
           "Group:NAME, "
           "ServiceAccount:NAMESPACE/NAME.");
+ABSL_FLAG(std::string, contexts, "",
+          "Comma-separated kubeconfig contexts, each CONTEXT=IDENTITY (a "
+          "service account or an identity mode) or CONTEXT (the profile's "
+          "settings for it): one output folder per context and one "
+          "config.yaml mapping each to its identity.");
+ABSL_FLAG(std::string, chart_release, "",
+          "The Helm release values.yaml is written for (the chart names its "
+          "objects after it). Default: the profile's or the bundle's "
+          "(skypilot).");
 ABSL_FLAG(
     std::string, out_dir, "",
     "Output folder, relative to the workspace; - prints rbac.yaml to stdout. "
@@ -127,6 +136,9 @@ constexpr char kUsage[] =
     "      --service_account=robot --out_dir=/tmp/x\n"
     "  bazel run //compiler -- --features=base --out_dir=-   # rbac.yaml to "
     "stdout\n"
+    "  bazel run //compiler -- --features=base --out_dir=/tmp/x \\\n"
+    "      --contexts=kind-a=sky-sa,kind-b=SERVICE_ACCOUNT   # a folder per "
+    "context\n"
     "\n"
     "Exit codes: 0 written; 1 check: stale outputs, lint: open findings,\n"
     "diff --exit-code: changes, can-i: no; 2 invalid input, flags or output\n"
@@ -237,6 +249,14 @@ rbacc::SelectionOverrides Overrides(const CommandLine& line,
     rbacc::v1::ClusterScope scope = rbacc::v1::CLUSTER_SCOPE_UNSPECIFIED;
     rbacc::ParseClusterScope(absl::GetFlag(FLAGS_cluster_scope), &scope);
     overrides.cluster_scope = {scope, {"--cluster_scope"}, {}};
+  }
+  if (Given(line.argc, line.argv, "contexts")) {
+    overrides.contexts = {SplitList(absl::GetFlag(FLAGS_contexts)),
+                          {"--contexts"}};
+  }
+  if (Given(line.argc, line.argv, "chart_release")) {
+    overrides.chart_release = {absl::GetFlag(FLAGS_chart_release),
+                               {"--chart_release"}};
   }
   return overrides;
 }

@@ -18,13 +18,16 @@ for index in "${!files[@]}"; do
 done
 
 # selection_fuzzer: lines profile, features, namespace, service_account,
-# remote_identity, subjects.
+# remote_identity, subjects, contexts, chart_release.
 printf 'full\n' >fuzz/corpus/selection/profile
 printf 'minimal\n' >fuzz/corpus/selection/minimal
 printf '\nbase,show-gpus\nteam-a\nrobot\nrobot\nUser:alice,Group:ml-team,ServiceAccount:ci/deployer\n' \
   >fuzz/corpus/selection/every-flag
 printf '\nobject-store,ingress\n' >fuzz/corpus/selection/features
 printf 'full\n\nkube-system\nsky-sa\nsky-sa\n' >fuzz/corpus/selection/profile-overrides
+printf '\nbase\n\n\n\nUser:alice\nkind-a=robot,kind-b=SERVICE_ACCOUNT,kind-c=LOCAL_CREDENTIALS\nsky-prod\n' \
+  >fuzz/corpus/selection/contexts
+printf 'multi-cluster\n\n\n\n\n\ngke-prod\n' >fuzz/corpus/selection/profile-context
 
 # yaml_reader_fuzzer: every rbac.yaml rbacc wrote and the documentation's
 # examples.
@@ -32,6 +35,12 @@ for file in outputs/*/*/rbac.yaml; do
   profile="$(basename "$(dirname "$file")")"
   bundle="$(basename "$(dirname "$(dirname "$file")")")"
   cp "$file" "fuzz/corpus/yaml_reader/${bundle}-${profile}-rbac.yaml"
+done
+for file in outputs/*/*/*/rbac.yaml; do
+  context="$(basename "$(dirname "$file")")"
+  profile="$(basename "$(dirname "$(dirname "$file")")")"
+  bundle="$(basename "$(dirname "$(dirname "$(dirname "$file")")")")"
+  cp "$file" "fuzz/corpus/yaml_reader/${bundle}-${profile}-${context}-rbac.yaml"
 done
 cp tests/testdata/*.yaml fuzz/corpus/yaml_reader/
 # ... and the Forbidden messages (JSON Status bodies, log lines) of

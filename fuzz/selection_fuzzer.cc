@@ -1,8 +1,10 @@
 // libFuzzer target for flag and selection parsing: the input's lines are the
 // values of --profile, --features, --namespace, --service_account,
-// --remote_identity and --subjects (a missing line is a flag not given; lists
-// are split at commas as main.cc does), compiled against the SkyPilot bundle
-// with --out_dir=- so nothing is written. Any crash, leak, sanitizer report or
+// --remote_identity, --subjects, --contexts and --chart_release (a missing
+// line is a flag not given; lists are split at commas as main.cc does),
+// compiled against the SkyPilot bundle with --out_dir=- so nothing is written
+// (a selection with contexts stops at that flag, after its contexts are
+// checked). Any crash, leak, sanitizer report or
 // hang is a bug; issues in the flags are the expected outcome.
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     overrides.remote_identity = {lines[4], {"--remote_identity"}};
   if (lines.size() > 5)
     overrides.subjects = {SplitList(lines[5]), {"--subjects"}};
+  if (lines.size() > 6)
+    overrides.contexts = {SplitList(lines[6]), {"--contexts"}};
+  if (lines.size() > 7)
+    overrides.chart_release = {lines[7], {"--chart_release"}};
 
   std::ostringstream out;
   std::ostringstream err;

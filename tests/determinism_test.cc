@@ -57,13 +57,14 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
   RegenerateOutputs(reference, reference, "LC_ALL=C TZ=UTC");
   const std::map<std::string, std::string> expected =
       ReadTree(reference + "/outputs");
-  // Five files for every committed profile of every bundle.
+  // At least five files for every committed profile of every bundle (a
+  // profile with contexts writes four for each context and one config.yaml).
   size_t profiles = 0;
   for (const auto& [path, content] : ReadTree(reference + "/policies")) {
     if (path.find("/profiles/") != std::string::npos) ++profiles;
   }
   ASSERT_GT(profiles, 0u);
-  ASSERT_EQ(expected.size(), 5 * profiles);
+  ASSERT_GE(expected.size(), 5 * profiles);
 
   struct Variant {
     std::string name;

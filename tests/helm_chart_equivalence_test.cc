@@ -1,5 +1,8 @@
 // values.yaml grants what rbac.yaml grants: for every committed profile of
-// every bundle (outputs/<bundle>/<profile>/) and for ad-hoc selections, the
+// every bundle (outputs/<bundle>/<profile>/, and each context folder of a
+// profile with contexts) and for ad-hoc selections, rendered for the Helm
+// release the selection names (--chart_release, the profile's or the
+// bundle's), whose objects values.yaml's comments must name, the
 // objects SkyPilot's chart renders from values.yaml (tests/testing/
 // skypilot_chart.h) allow the service account exactly the requests rbac.yaml
 // allows it, by Kubernetes' authorizer semantics. The only differences allowed
@@ -50,9 +53,6 @@ using ::rbacc::testing::RequestUniverse;
 using ::rbacc::testing::RunfilePath;
 
 namespace fs = std::filesystem;
-
-// Any release name: the chart's object names do not change what it grants.
-constexpr char kReleaseName[] = "skypilot";
 
 // Requests of `a` that `b` does not allow, one per line.
 std::string Difference(const std::set<std::string>& a,
@@ -147,16 +147,39 @@ void ExpectChartGrantsWhatRbacYamlGrants(const Compilation& compilation,
   const absl::StatusOr<RbacObjects> rbac = ReadRbacYaml(rbac_yaml, "rbac.yaml");
   ASSERT_TRUE(rbac.ok()) << rbac.status();
   const std::string& release_namespace = selection.primary_namespace();
+  // The release values.yaml is written for (--chart_release, the profile's or
+  // the bundle's): its comments name what the chart creates for it.
+  const std::string& release = selection.chart_release;
+  ASSERT_FALSE(release.empty());
   const absl::StatusOr<RbacObjects> chart = RenderSkyPilotChartRbac(
-      values_yaml, HelmRelease{kReleaseName, release_namespace});
+      values_yaml, HelmRelease{release, release_namespace});
   ASSERT_TRUE(chart.ok()) << chart.status();
+  EXPECT_NE(
+      values_yaml.find(absl::StrCat("helm upgrade --install ", release, " ")),
+      std::string::npos)
+      << "values.yaml does not install release " << release;
+  for (const RoleObject& role : chart->roles) {
+    EXPECT_NE(values_yaml.find(absl::StrCat(
+                  role.is_cluster_role() ? "ClusterRole " : "Role ",
+                  role.metadata.name)),
+              std::string::npos)
+        << "values.yaml does not name the chart's " << role.metadata.name;
+  }
+  for (const BindingObject& binding : chart->bindings) {
+    EXPECT_NE(values_yaml.find(absl::StrCat(binding.is_cluster_binding()
+                                                ? "ClusterRoleBinding "
+                                                : "RoleBinding ",
+                                            binding.metadata.name)),
+              std::string::npos)
+        << "values.yaml does not name the chart's " << binding.metadata.name;
+  }
 
   // The chart runs as its account: the one rbac.yaml binds, or for an identity
   // without an account, its default one (values.yaml names none). rbac.yaml
   // grants the same to the account, or else to the first --subjects entry.
-  const std::string chart_account_name =
-      selection.service_account.empty() ? absl::StrCat(kReleaseName, "-api-sa")
-                                        : selection.service_account;
+  const std::string chart_account_name = selection.service_account.empty()
+                                             ? absl::StrCat(release, "-api-sa")
+                                             : selection.service_account;
   ASSERT_EQ(chart->service_accounts.size(), 1u);
   EXPECT_EQ(chart->service_accounts[0].name, chart_account_name);
   EXPECT_EQ(chart->service_accounts[0].namespace_name, release_namespace);
@@ -263,29 +286,47 @@ void ExpectCompiledChartGrantsWhatRbacYamlGrants(
   ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
 }
 
-// The one compilation `options` selects, prepared in a scratch workspace.
-Compilation Prepare(const std::string& workspace, CompileOptions options) {
+// The compilation `options` selects whose context folder is `context_folder`
+// ("" for a selection without contexts), prepared in a scratch workspace.
+Compilation Prepare(const std::string& workspace, CompileOptions options,
+                    const std::string& context_folder = "") {
   options.workspace_root = MakeWorkspace(workspace);
   absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
   EXPECT_TRUE(set.ok()) << set.status();
   if (!set.ok()) return {};
-  EXPECT_FALSE(set->issues.has_errors());
-  EXPECT_EQ(set->compilations.size(), 1u);
-  return set->compilations.empty() ? Compilation{} : set->compilations[0];
+  EXPECT_FALSE(set->issues.has_errors()) << set->issues.Render();
+  for (const Compilation& compilation : set->compilations) {
+    if (compilation.context_folders.empty() &&
+        compilation.policy.selection.context_folder == context_folder) {
+      return compilation;
+    }
+  }
+  ADD_FAILURE() << "no compilation for context folder \"" << context_folder
+                << "\"";
+  return {};
 }
 
-// A committed output folder: outputs/<bundle>/<profile>.
+// A committed output folder: outputs/<bundle>/<profile>, or
+// outputs/<bundle>/<profile>/<context> for a profile with contexts.
 struct CommittedProfile {
   std::string bundle;
   std::string profile;
+  // The context's folder, or "".
+  std::string context_folder;
+
+  std::string Folder() const {
+    return absl::StrCat(
+        "outputs/", bundle, "/", profile,
+        context_folder.empty() ? "" : absl::StrCat("/", context_folder));
+  }
 };
 
 // Names the folder in test failures.
 void PrintTo(const CommittedProfile& profile, std::ostream* out) {
-  *out << "outputs/" << profile.bundle << "/" << profile.profile;
+  *out << profile.Folder();
 }
 
-// Every committed output folder, from the runfiles.
+// Every committed output folder holding an rbac.yaml, from the runfiles.
 std::vector<CommittedProfile> CommittedProfiles() {
   std::vector<CommittedProfile> profiles;
   const fs::path outputs = RunfilePath("outputs");
@@ -295,14 +336,25 @@ std::vector<CommittedProfile> CommittedProfiles() {
     for (const fs::directory_entry& profile :
          fs::directory_iterator(bundle.path())) {
       if (!profile.is_directory()) continue;
-      profiles.push_back({bundle.path().filename().string(),
-                          profile.path().filename().string()});
+      const std::string bundle_name = bundle.path().filename().string();
+      const std::string profile_name = profile.path().filename().string();
+      if (fs::exists(profile.path() / "rbac.yaml")) {
+        profiles.push_back({bundle_name, profile_name, ""});
+        continue;
+      }
+      for (const fs::directory_entry& context :
+           fs::directory_iterator(profile.path())) {
+        if (fs::exists(context.path() / "rbac.yaml")) {
+          profiles.push_back(
+              {bundle_name, profile_name, context.path().filename().string()});
+        }
+      }
     }
   }
   std::sort(profiles.begin(), profiles.end(),
             [](const CommittedProfile& a, const CommittedProfile& b) {
-              return std::tie(a.bundle, a.profile) <
-                     std::tie(b.bundle, b.profile);
+              return std::tie(a.bundle, a.profile, a.context_folder) <
+                     std::tie(b.bundle, b.profile, b.context_folder);
             });
   return profiles;
 }
@@ -315,12 +367,12 @@ TEST_P(CommittedProfileTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   CompileOptions options;
   options.bundle = committed.bundle;
   options.profile = committed.profile;
-  const Compilation compilation = Prepare(
-      absl::StrCat("committed_", committed.bundle, "_", committed.profile),
-      options);
+  const Compilation compilation =
+      Prepare(absl::StrCat("committed_", committed.bundle, "_",
+                           committed.profile, "_", committed.context_folder),
+              options, committed.context_folder);
   ASSERT_NE(compilation.bundle, nullptr);
-  const std::string folder =
-      absl::StrCat("outputs/", committed.bundle, "/", committed.profile, "/");
+  const std::string folder = committed.Folder() + "/";
   ExpectChartGrantsWhatRbacYamlGrants(
       compilation, ReadFileOrDie(RunfilePath(folder + "rbac.yaml")),
       ReadFileOrDie(RunfilePath(folder + "values.yaml")));
@@ -330,7 +382,9 @@ INSTANTIATE_TEST_SUITE_P(
     Outputs, CommittedProfileTest, ::testing::ValuesIn(CommittedProfiles()),
     [](const ::testing::TestParamInfo<CommittedProfile>& info) {
       return absl::StrReplaceAll(
-          absl::StrCat(info.param.bundle, "_", info.param.profile),
+          absl::StrCat(info.param.bundle, "_", info.param.profile,
+                       info.param.context_folder.empty() ? "" : "_",
+                       info.param.context_folder),
           {{"-", "_"}});
     });
 
@@ -360,6 +414,7 @@ struct AdHocCase {
   std::string namespace_name;
   std::string service_account;
   std::vector<std::string> subjects;
+  std::string chart_release;
 };
 
 // Names the case in test failures.
@@ -387,6 +442,10 @@ TEST_P(AdHocSelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   if (!adhoc.subjects.empty()) {
     options.overrides.subjects =
         Located<std::vector<std::string>>{adhoc.subjects, {"--subjects"}, {}};
+  }
+  if (!adhoc.chart_release.empty()) {
+    options.overrides.chart_release = {
+        {adhoc.chart_release}, {"--chart_release"}, {}};
   }
   options.out_dir = "out";
   const Compilation compilation =
@@ -422,6 +481,14 @@ INSTANTIATE_TEST_SUITE_P(
             "",
             "",
             {"User:alice", "Group:ml-team", "ServiceAccount:ci/deployer"}},
+        AdHocCase{"ChartRelease",
+                  "skypilot",
+                  "full",
+                  {},
+                  "ml",
+                  "",
+                  {},
+                  "team-sky.prod"},
         AdHocCase{"LegacyOtherNamespaceAndAccount",
                   "skypilot-legacy",
                   "full",

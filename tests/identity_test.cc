@@ -2,6 +2,9 @@
 // subjects: evaluated on the committed profiles' rbac.yaml, the intended
 // subject gets what sky-sa gets in the `full` or `minimal` profile (with the
 // account moved to the subject's namespace), and nobody else gets anything.
+// For the per-context profile, each context's folder binds exactly that
+// context's identity (and no other context's), and config.yaml maps each
+// context to it.
 #include <set>
 #include <string>
 #include <vector>
@@ -10,6 +13,7 @@
 #include "compiler/common/authorizer.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
+#include "yaml-cpp/yaml.h"
 
 namespace rbacc {
 namespace {
@@ -104,6 +108,94 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<IdentityCase>& info) {
       return absl::StrReplaceAll(info.param.profile, {{"-", "_"}});
     });
+
+// One context of the committed multi-cluster profile: its folder must bind
+// exactly `intended`, and config.yaml must give the context `identity`.
+struct ContextCase {
+  std::string context;
+  std::string folder;
+  std::string identity;
+  UserInfo intended;
+  std::string account_namespace;
+  std::string account_name;
+  bool creates_account;
+};
+
+class PerContextIdentityTest : public ::testing::TestWithParam<ContextCase> {};
+
+// Every identity of the profile, to check that no folder grants another
+// context's identity anything.
+std::vector<UserInfo> MultiClusterIdentities() {
+  return {ServiceAccountUser("skypilot", "sky-prod"),
+          ServiceAccountUser("default", "skypilot-service-account"),
+          UserInfo{"bob", {"ml-researchers", "system:authenticated"}},
+          ServiceAccountUser("default", "sky-sa"),
+          UserInfo{"mallory", {"system:authenticated"}}};
+}
+
+TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
+  const ContextCase& c = GetParam();
+  const RbacObjects objects = Committed("multi-cluster/" + c.folder);
+  const RbacObjects reference = Committed("full");
+  const std::vector<Request> universe = RequestUniverse({&objects, &reference});
+  const std::set<std::string> expected = AllowedRequests(
+      MovedAccount(reference, c.account_namespace, c.account_name),
+      ServiceAccountUser(c.account_namespace, c.account_name), universe);
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(AllowedRequests(objects, c.intended, universe), expected);
+  for (const UserInfo& other : MultiClusterIdentities()) {
+    if (other.name == c.intended.name) continue;
+    EXPECT_TRUE(AllowedRequests(objects, other, universe).empty())
+        << other.name << " gets permissions in " << c.folder;
+  }
+  EXPECT_EQ(!objects.service_accounts.empty(), c.creates_account);
+
+  // config.yaml, beside the folders, gives the context this identity and
+  // allows it.
+  const YAML::Node config =
+      YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
+  EXPECT_EQ(
+      config["kubernetes"]["remote_identity"][c.context].as<std::string>(""),
+      c.identity);
+  bool allowed = false;
+  for (const YAML::Node& context : config["kubernetes"]["allowed_contexts"]) {
+    allowed = allowed || context.as<std::string>() == c.context;
+  }
+  EXPECT_TRUE(allowed) << c.context << " is not in allowed_contexts";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MultiCluster, PerContextIdentityTest,
+    ::testing::Values(
+        ContextCase{"gke-prod", "gke-prod", "sky-prod",
+                    ServiceAccountUser("skypilot", "sky-prod"), "skypilot",
+                    "sky-prod", true},
+        ContextCase{"eks-dev", "eks-dev", "SERVICE_ACCOUNT",
+                    ServiceAccountUser("default", "skypilot-service-account"),
+                    "default", "skypilot-service-account", true},
+        ContextCase{"gke_ml-research_us-central1_train", "gke-train",
+                    "LOCAL_CREDENTIALS",
+                    UserInfo{"bob", {"ml-researchers", "system:authenticated"}},
+                    "default", "sky-sa", false}),
+    [](const ::testing::TestParamInfo<ContextCase>& info) {
+      return absl::StrReplaceAll(info.param.folder, {{"-", "_"}});
+    });
+
+TEST(PerContextIdentityTest, ConfigListsEveryContextOnceInTheProfilesOrder) {
+  const YAML::Node config =
+      YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
+  std::vector<std::string> allowed;
+  for (const YAML::Node& context : config["kubernetes"]["allowed_contexts"]) {
+    allowed.push_back(context.as<std::string>());
+  }
+  EXPECT_EQ(allowed,
+            (std::vector<std::string>{"gke-prod", "eks-dev",
+                                      "gke_ml-research_us-central1_train"}));
+  EXPECT_EQ(config["kubernetes"]["remote_identity"].size(), allowed.size());
+  // The features' keys stay; the identity is only the per-context mapping.
+  EXPECT_EQ(config["kubernetes"]["ports"].as<std::string>(""), "ingress");
+  EXPECT_TRUE(config["kubernetes"]["remote_identity"].IsMap());
+}
 
 TEST(IdentityTest, ServiceAccountModeUsesTheNamesSkyPilotLooksFor) {
   const RbacObjects objects = Committed("service-account");

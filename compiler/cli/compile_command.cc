@@ -89,6 +89,8 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
     return overrides.create_service_account->location.file;
   }
   if (overrides.cluster_scope) return overrides.cluster_scope->location.file;
+  if (overrides.contexts) return overrides.contexts->location.file;
+  if (overrides.chart_release) return overrides.chart_release->location.file;
   return "";
 }
 
@@ -102,6 +104,17 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
     std::error_code error;
     for (const fs::directory_entry& entry :
          fs::directory_iterator(result.directory, error)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_directory() && !result.context_folders.empty() &&
+          std::find(result.context_folders.begin(),
+                    result.context_folders.end(),
+                    name) == result.context_folders.end()) {
+        ++stale;
+        out << (fs::path(result.shown_directory) / name).string()
+            << "/: no context of this selection writes it; delete it\n"
+            << "run: " << result.policy.regenerate_command << "\n";
+        continue;
+      }
       if (!entry.is_regular_file()) continue;
       std::ifstream stream(entry.path(), std::ios::binary);
       std::ostringstream text;
@@ -143,6 +156,35 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
   err << "outputs are current (" << results.size() << " folder"
       << (results.size() == 1 ? "" : "s") << ")\n";
   return kExitOk;
+}
+
+// Adds the lint findings of one compilation to `issues` as `mode` says, each
+// place and check once per run (`reported` remembers them).
+void ReportLint(const LintResult& lint, LintMode mode,
+                std::set<std::pair<SourceLocation, std::string>>* reported,
+                IssueList* issues) {
+  if (mode == LintMode::kOff) return;
+  for (const LintFinding& finding : lint.findings) {
+    if (finding.acknowledged ||
+        !reported->insert({finding.location, finding.check->id}).second) {
+      continue;
+    }
+    const std::string message = LintMessage(finding);
+    if (mode == LintMode::kError) {
+      issues->AddError(finding.location, message);
+    } else {
+      issues->AddWarning(finding.location, message);
+    }
+  }
+  for (const UnusedAllowance& unused : lint.unused_allowances) {
+    if (reported->insert({unused.location, "allow:" + unused.id}).second) {
+      issues->AddWarning(
+          unused.location,
+          absl::StrCat("allow { id: \"", unused.id,
+                       "\" } acknowledges a finding this rule does not "
+                       "have; remove it"));
+    }
+  }
 }
 
 }  // namespace
@@ -204,6 +246,15 @@ std::string RegenerateCommand(const std::string& bundle_argument,
   if (overrides.cluster_scope) {
     words.push_back(absl::StrCat(
         "--cluster_scope=", ClusterScopeFlagValue(selection.cluster_scope)));
+  }
+  if (overrides.contexts) {
+    words.push_back(
+        absl::StrCat("--contexts=",
+                     ShellWord(absl::StrJoin(overrides.contexts->value, ","))));
+  }
+  if (overrides.chart_release) {
+    words.push_back(
+        absl::StrCat("--chart_release=", ShellWord(selection.chart_release)));
   }
   if (options.out_dir) {
     words.push_back(absl::StrCat("--out_dir=", ShellWord(*options.out_dir)));
@@ -296,45 +347,45 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
   std::set<std::pair<SourceLocation, std::string>> reported_findings;
   for (const Job& job : jobs) {
     const LoadedBundle& bundle = *job.bundle;
-    const Selection selection =
-        ResolveSelection(bundle, job.profile, options.overrides, &issues);
+    const std::vector<Selection> selections =
+        ResolveSelections(bundle, job.profile, options.overrides, &issues);
     if (issues.has_errors()) continue;
-    Compilation compilation;
-    compilation.bundle = job.bundle;
-    compilation.policy = CompilePolicy(
-        bundle, selection,
-        RegenerateCommand(job.bundle_argument, job.profile, selection, options),
-        &issues);
-    if (issues.has_errors()) continue;
-    compilation.lint =
-        LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));
-    if (options.lint != LintMode::kOff) {
-      for (const LintFinding& finding : compilation.lint.findings) {
-        if (finding.acknowledged ||
-            !reported_findings.insert({finding.location, finding.check->id})
-                 .second) {
-          continue;
-        }
-        const std::string message = LintMessage(finding);
-        if (options.lint == LintMode::kError) {
-          issues.AddError(finding.location, message);
-        } else {
-          issues.AddWarning(finding.location, message);
-        }
-      }
-      for (const UnusedAllowance& unused : compilation.lint.unused_allowances) {
-        if (reported_findings.insert({unused.location, "allow:" + unused.id})
-                .second) {
-          issues.AddWarning(
-              unused.location,
-              absl::StrCat("allow { id: \"", unused.id,
-                           "\" } acknowledges a finding this rule does not "
-                           "have; remove it"));
-        }
-      }
+    std::vector<Compilation> compiled;
+    for (const Selection& selection : selections) {
+      Compilation compilation;
+      compilation.bundle = job.bundle;
+      compilation.policy =
+          CompilePolicy(bundle, selection,
+                        RegenerateCommand(job.bundle_argument, job.profile,
+                                          selection, options),
+                        &issues);
+      if (issues.has_errors()) break;
+      compilation.lint =
+          LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));
+      ReportLint(compilation.lint, options.lint, &reported_findings, &issues);
+      compilation.files =
+          EmitOutputs(compilation.policy, bundle.proto, compilation.lint);
+      compiled.push_back(std::move(compilation));
     }
-    compilation.files =
-        EmitOutputs(compilation.policy, bundle.proto, compilation.lint);
+    if (issues.has_errors()) continue;
+    // A selection with contexts writes a folder per context, and config.yaml
+    // naming them all in the folder above.
+    const bool per_context = !selections.front().context.empty();
+    if (per_context) {
+      Compilation root;
+      root.bundle = job.bundle;
+      root.policy = compiled.front().policy;
+      std::vector<CompiledPolicy> policies;
+      for (const Compilation& compilation : compiled) {
+        policies.push_back(compilation.policy);
+        root.context_folders.push_back(
+            compilation.policy.selection.context_folder);
+      }
+      root.files.push_back(
+          {kAppConfigFileName,
+           EmitContextsAppConfig(policies, bundle.proto.application())});
+      compiled.insert(compiled.begin(), std::move(root));
+    }
 
     std::string out_dir;
     std::string shown_as;
@@ -352,29 +403,52 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
                     .string();
       shown_as = out_dir;
     }
-    if (out_dir != kStdoutOutDir) {
-      const fs::path directory =
-          fs::path(out_dir).is_absolute() ? fs::path(out_dir) : root / out_dir;
-      if (out_dir.empty()) {
-        issues.AddError({shown_as}, "output folder is empty; name a folder");
+    if (out_dir == kStdoutOutDir) {
+      if (per_context) {
+        issues.AddError(
+            {shown_as},
+            absl::StrCat("prints one rbac.yaml, but this selection "
+                         "writes one folder for each of its ",
+                         selections.size(), " contexts; name a folder"));
         continue;
       }
-      if (IsInside(directory, root / kPoliciesFolder) ||
-          IsInside(directory, bundle.directory)) {
-        issues.AddError({shown_as},
-                        "output folder is inside the policies; choose a folder "
-                        "outside policies/ (e.g. outputs/...)");
-        continue;
-      }
-      const absl::Status status = CheckOutputDirectory(directory.string());
+      set.compilations.push_back(std::move(compiled.front()));
+      continue;
+    }
+    const fs::path directory =
+        fs::path(out_dir).is_absolute() ? fs::path(out_dir) : root / out_dir;
+    if (out_dir.empty()) {
+      issues.AddError({shown_as}, "output folder is empty; name a folder");
+      continue;
+    }
+    if (IsInside(directory, root / kPoliciesFolder) ||
+        IsInside(directory, bundle.directory)) {
+      issues.AddError({shown_as},
+                      "output folder is inside the policies; choose a folder "
+                      "outside policies/ (e.g. outputs/...)");
+      continue;
+    }
+    bool usable = true;
+    for (Compilation& compilation : compiled) {
+      const std::string& context_folder =
+          compilation.policy.selection.context_folder;
+      const fs::path folder =
+          compilation.context_folders.empty() && !context_folder.empty()
+              ? directory / context_folder
+              : directory;
+      const absl::Status status = CheckOutputDirectory(folder.string());
       if (!status.ok()) {
         issues.AddError({shown_as}, std::string(status.message()));
-        continue;
+        usable = false;
+        break;
       }
-      compilation.directory = directory.string();
-      compilation.shown_directory = DisplayPath(directory, root);
+      compilation.directory = folder.string();
+      compilation.shown_directory = DisplayPath(folder, root);
     }
-    set.compilations.push_back(std::move(compilation));
+    if (!usable) continue;
+    for (Compilation& compilation : compiled) {
+      set.compilations.push_back(std::move(compilation));
+    }
   }
   return set;
 }
@@ -408,8 +482,9 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
         return kExitError;
       }
       err << "wrote " << compilation.shown_directory << "/ ("
-          << compilation.files.size() << " files): bundle "
-          << compilation.policy.bundle_name << ", features "
+          << compilation.files.size()
+          << (compilation.files.size() == 1 ? " file" : " files")
+          << "): bundle " << compilation.policy.bundle_name << ", features "
           << absl::StrJoin(selection.features, ", ") << "\n";
     }
     for (const auto& [feature, by] : selection.required_by) {

@@ -90,6 +90,10 @@ struct Compilation {
   // The output folder as shown to the user (relative to the workspace when
   // inside it).
   std::string shown_directory;
+  // For the folder above a selection's context folders (its files are the
+  // one config.yaml): the context folders, so that `check` reports others.
+  // Empty for every other compilation.
+  std::vector<std::string> context_folders;
 };
 
 // Every compilation one run selects, with what was found on the way.

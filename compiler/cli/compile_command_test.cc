@@ -70,6 +70,61 @@ TEST(CompileCommandTest, AdHocFeaturesGoToCustomFolder) {
       << files.at("rbac.yaml");
 }
 
+TEST(CompileCommandTest, ContextsGetAFolderEachAndOneConfig) {
+  CompileOptions options;
+  options.workspace_root = MakeWorkspace("contexts");
+  options.overrides.features = {{"base"}, {"--features"}};
+  options.overrides.contexts = {{"kind-a=robot", "kind-b=SERVICE_ACCOUNT"},
+                                {"--contexts"}};
+  options.overrides.chart_release = {{"sky"}, {"--chart_release"}};
+  const CompileRun run = Compile(options);
+  ASSERT_EQ(run.exit_code, kExitOk) << run.err;
+  const auto files =
+      ReadTree(options.workspace_root + "/outputs/skypilot/custom");
+  for (const std::string context : {"kind-a", "kind-b"}) {
+    for (const std::string file :
+         {"rbac.yaml", "values.yaml", "kustomization.yaml", "PERMISSIONS.md"}) {
+      EXPECT_EQ(files.count(context + "/" + file), 1u) << context << file;
+    }
+    EXPECT_EQ(files.count(context + "/config.yaml"), 0u) << context;
+  }
+  EXPECT_EQ(files.size(), 9u);
+  const std::string& config = files.at("config.yaml");
+  EXPECT_NE(config.find("  allowed_contexts:\n    - kind-a\n    - kind-b\n"),
+            std::string::npos)
+      << config;
+  EXPECT_NE(config.find("  remote_identity:\n    kind-a: robot\n    kind-b: "
+                        "SERVICE_ACCOUNT\n"),
+            std::string::npos)
+      << config;
+  EXPECT_NE(files.at("kind-a/rbac.yaml").find("  name: robot\n"),
+            std::string::npos);
+  EXPECT_NE(files.at("kind-b/rbac.yaml")
+                .find("  name: skypilot-service-account-role\n"),
+            std::string::npos);
+  EXPECT_NE(files.at("kind-a/values.yaml")
+                .find("helm upgrade --install sky skypilot"),
+            std::string::npos);
+  EXPECT_NE(config.find("re-run: bazel run //compiler -- --bundle=skypilot "
+                        "--features=base "
+                        "--contexts=kind-a=robot,kind-b=SERVICE_ACCOUNT "
+                        "--chart_release=sky\n"),
+            std::string::npos)
+      << config;
+
+  // check: current, then a context folder no context writes is reported.
+  options.check = true;
+  EXPECT_EQ(Compile(options).exit_code, kExitOk);
+  fs::create_directories(options.workspace_root +
+                         "/outputs/skypilot/custom/kind-c");
+  const CompileRun stale = Compile(options);
+  EXPECT_EQ(stale.exit_code, kExitStale);
+  EXPECT_NE(stale.out.find("outputs/skypilot/custom/kind-c/: no context of "
+                           "this selection writes it; delete it"),
+            std::string::npos)
+      << stale.out;
+}
+
 TEST(CompileCommandTest, StdoutPrintsRbacYamlAndWritesNoFolder) {
   CompileOptions options;
   options.workspace_root = MakeWorkspace("stdout");

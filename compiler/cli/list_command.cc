@@ -50,7 +50,15 @@ void PrintBundle(const LoadedBundle& bundle, std::ostream& out) {
   for (const auto& [name, profile] : bundle.profiles) {
     const v1::Profile& p = profile.proto;
     out << "    " << Padded(name, width) << p.summary() << " ["
-        << absl::StrJoin(p.features(), ", ") << "]\n";
+        << absl::StrJoin(p.features(), ", ") << "]";
+    if (!p.contexts().empty()) {
+      std::vector<std::string> contexts;
+      for (const v1::ContextIdentity& context : p.contexts()) {
+        contexts.push_back(context.name());
+      }
+      out << " contexts: " << absl::StrJoin(contexts, ", ");
+    }
+    out << "\n";
   }
   const v1::Defaults& defaults = proto.defaults();
   std::vector<std::string> modes;

@@ -39,6 +39,11 @@ TEST(ListCommandTest, PrintsFeaturesProfilesAndIdentities) {
       "The page's minimum permissions for the sky-sa service account in "
       "default. [base]"))
       << listing;
+  EXPECT_TRUE(absl::StrContains(
+      Line(listing, "    multi-cluster "),
+      "[base, show-gpus, object-store, ingress] contexts: gke-prod, eks-dev, "
+      "gke_ml-research_us-central1_train"))
+      << listing;
   EXPECT_NE(listing.find("identities: a service account name (default sky-sa), "
                          "or SERVICE_ACCOUNT, LOCAL_CREDENTIALS, NO_UPLOAD\n"),
             std::string::npos)

@@ -74,6 +74,10 @@ bool IsDns1123Subdomain(absl::string_view name) {
   return true;
 }
 
+bool IsHelmReleaseName(absl::string_view name) {
+  return name.size() <= 53 && IsDns1123Subdomain(name);
+}
+
 bool IsPathSegmentName(absl::string_view name) {
   if (name.empty() || name.size() > 253) return false;
   if (name == "." || name == "..") return false;

@@ -19,6 +19,11 @@ bool IsDns1123Label(absl::string_view name);
 // per-part limit). Service account names must be subdomains.
 bool IsDns1123Subdomain(absl::string_view name);
 
+// True for a name Helm accepts as a release name (helm's ValidateReleaseName):
+// at most 53 characters, dot-separated parts of [a-z0-9-] starting and ending
+// alphanumeric. The limit leaves room for the suffixes charts add to it.
+bool IsHelmReleaseName(absl::string_view name);
+
 // True for a name Kubernetes accepts as a path segment (Role, ClusterRole and
 // binding names): non-empty, at most 253 characters, not "." or "..", and
 // without "/" or "%".

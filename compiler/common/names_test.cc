@@ -96,6 +96,27 @@ TEST(IsDns1123SubdomainTest, FollowsKubernetesRules) {
   }
 }
 
+TEST(IsHelmReleaseNameTest, FollowsHelmRules) {
+  const std::vector<NameCase> cases = {
+      {"skypilot", true},
+      {"sky-prod", true},
+      {"sky.prod", true},
+      {"a", true},
+      {std::string(53, 'a'), true},
+      {std::string(54, 'a'), false},
+      {"", false},
+      {"Skypilot", false},
+      {"sky_prod", false},
+      {"-sky", false},
+      {"sky-", false},
+      {"sky..prod", false},
+      {"sky/prod", false},
+  };
+  for (const NameCase& c : cases) {
+    EXPECT_EQ(IsHelmReleaseName(c.name), c.valid) << Describe(c);
+  }
+}
+
 TEST(IsPathSegmentNameTest, FollowsKubernetesRules) {
   const std::vector<NameCase> cases = {
       {"sky-sa-role", true},

@@ -21,7 +21,6 @@ namespace {
 
 constexpr char kRbacFile[] = "rbac.yaml";
 constexpr char kHelmValuesFile[] = "values.yaml";
-constexpr char kAppConfigFile[] = "config.yaml";
 constexpr char kKustomizationFile[] = "kustomization.yaml";
 constexpr char kPermissionsFile[] = "PERMISSIONS.md";
 
@@ -34,8 +33,8 @@ std::string RequiredFeaturesText(const Selection& selection) {
   return absl::StrJoin(parts, ", ");
 }
 
-// Header comment lines shared by the YAML outputs.
-std::string YamlHeader(const CompiledPolicy& policy) {
+// The provenance and required-features comment lines.
+std::string ProvenanceHeader(const CompiledPolicy& policy) {
   std::string header = YamlComment(ProvenanceText(policy), 0);
   const std::string required = RequiredFeaturesText(policy.selection);
   if (!required.empty()) {
@@ -45,6 +44,25 @@ std::string YamlHeader(const CompiledPolicy& policy) {
         0);
   }
   return header;
+}
+
+// Header comment lines shared by the YAML outputs of one compilation: the
+// provenance, then the kubeconfig context they are for.
+std::string YamlHeader(const CompiledPolicy& policy) {
+  std::string header = ProvenanceHeader(policy);
+  if (!policy.selection.context.empty()) {
+    header += YamlComment(
+        absl::StrCat("For kubeconfig context ", policy.selection.context,
+                     ": apply it to that context's cluster."),
+        0);
+  }
+  return header;
+}
+
+// `name_template` with {release} replaced by the Helm release.
+std::string ChartName(const std::string& name_template,
+                      const std::string& release) {
+  return absl::StrReplaceAll(name_template, {{"{release}", release}});
 }
 
 std::string MetadataYaml(const ObjectMeta& meta) {
@@ -234,23 +252,57 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
                            const v1::HelmChart& chart) {
   const Selection& selection = policy.selection;
   const std::string& primary_namespace = selection.primary_namespace();
+  const std::string& release = selection.chart_release;
   std::vector<std::string> notes;
   notes.push_back(absl::StrCat(
-      "Helm values for the ", chart.name(),
-      " chart. Install the release into namespace ", primary_namespace,
-      " (helm upgrade --install RELEASE ", chart.name(), " --namespace ",
+      "Helm values for the ", chart.name(), " chart, release ", release,
+      ". Install it into namespace ", primary_namespace,
+      " (helm upgrade --install ", release, " ", chart.name(), " --namespace ",
       primary_namespace,
       " -f values.yaml) so its service account lives where rbac.yaml puts "
       "it."));
-  notes.push_back(
-      "The chart names its roles and bindings after the release, not as "
-      "rbac.yaml does: use either this file or rbac.yaml for a cluster, not "
-      "both.");
+  const v1::ObjectNames& chart_names = chart.object_names();
+  std::vector<std::string> chart_objects;
+  if (!chart_names.cluster_role().empty()) {
+    chart_objects.push_back(absl::StrCat(
+        "ClusterRole ", ChartName(chart_names.cluster_role(), release),
+        " and ClusterRoleBinding ",
+        ChartName(chart_names.cluster_role_binding(), release)));
+  }
+  if (!chart_names.role().empty()) {
+    chart_objects.push_back(absl::StrCat(
+        "Role ", ChartName(chart_names.role(), release), " and RoleBinding ",
+        ChartName(chart_names.role_binding(), release), " in namespace ",
+        primary_namespace));
+  }
+  for (const ScopedRole& role : policy.roles) {
+    if (role.scope == RoleScope::kFixedNamespace &&
+        !role.fixed_namespace.helm_switch().empty() &&
+        !role.fixed_namespace.helm_role_name().empty()) {
+      chart_objects.push_back(absl::StrCat(
+          "Role ", ChartName(role.fixed_namespace.helm_role_name(), release),
+          " and RoleBinding ",
+          ChartName(role.fixed_namespace.helm_role_binding_name(), release),
+          " in namespace ", role.namespace_name));
+    }
+  }
+  notes.push_back(absl::StrCat(
+      "The chart names its roles and bindings after the release",
+      chart_objects.empty()
+          ? ""
+          : absl::StrCat(": ", absl::StrJoin(chart_objects, ", ")),
+      ". They are not rbac.yaml's names: use either this file or rbac.yaml "
+      "for a cluster, not both."));
   if (selection.service_account.empty()) {
     notes.push_back(absl::StrCat(
         "Identity ", selection.remote_identity,
         " has no service account: the chart grants these rules to its own "
-        "account, and rbac.yaml grants them to the --subjects."));
+        "account",
+        chart.default_service_account().empty()
+            ? ""
+            : absl::StrCat(" ",
+                           ChartName(chart.default_service_account(), release)),
+        ", and rbac.yaml grants them to the --subjects."));
   } else if (!selection.create_service_account) {
     notes.push_back(
         "The chart creates its service account itself; rbac.yaml does not "
@@ -387,6 +439,39 @@ std::string EmitAppConfig(const CompiledPolicy& policy) {
   return out;
 }
 
+std::string EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
+                                  const v1::Application& application) {
+  const CompiledPolicy& first = contexts.front();
+  YamlTree tree;
+  for (const v1::ConfigValue& value : first.app_config) {
+    if (value.key() == application.identity_config_key()) continue;
+    tree.SetScalar(value.key(), ConfigValueYaml(value));
+  }
+  std::string identities;
+  std::string names;
+  std::vector<std::string> folders;
+  for (const CompiledPolicy& policy : contexts) {
+    const Selection& selection = policy.selection;
+    absl::StrAppend(&identities, YamlScalar(selection.context), ": ",
+                    YamlScalar(selection.remote_identity), "\n");
+    absl::StrAppend(&names, "- ", YamlScalar(selection.context), "\n");
+    folders.push_back(
+        absl::StrCat(selection.context_folder, "/ (", selection.context, ")"));
+  }
+  tree.SetBlock(application.identity_config_key(), identities);
+  tree.SetBlock(application.contexts_config_key(), names);
+  std::string out = ProvenanceHeader(first);
+  out += YamlComment(
+      absl::StrCat("Merge these keys into ", application.name(), "'s ",
+                   application.config_file(),
+                   ". Each context's RBAC is in its own folder, applied to "
+                   "that context's cluster: ",
+                   absl::StrJoin(folders, ", "), "."),
+      0);
+  out += tree.Render();
+  return out;
+}
+
 std::string EmitKustomization(const CompiledPolicy& policy) {
   return absl::StrCat(YamlHeader(policy),
                       "apiVersion: kustomize.config.k8s.io/v1beta1\n"
@@ -405,6 +490,9 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
       selection.profile_name.empty()
           ? ""
           : absl::StrCat(", profile `", selection.profile_name, "`"),
+      selection.context.empty()
+          ? ""
+          : absl::StrCat(", context `", selection.context, "`"),
       "\n\n");
   absl::StrAppend(&out, "```mermaid\n",
                   RenderGraph(policy.objects, GraphFormat::kMermaid),
@@ -412,6 +500,10 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
   std::vector<std::string> subjects;
   for (const Subject& subject : policy.subjects) {
     subjects.push_back(SubjectText(subject));
+  }
+  if (!selection.context.empty()) {
+    absl::StrAppend(&out, "Kubeconfig context `", selection.context,
+                    "` (apply these outputs to its cluster). ");
   }
   absl::StrAppend(&out, "Target namespace",
                   selection.namespaces.size() > 1 ? "s" : "", " `",
@@ -585,8 +677,8 @@ std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
   if (wanted(v1::OUTPUT_KIND_PERMISSIONS)) {
     files.push_back({kPermissionsFile, EmitPermissionsMarkdown(policy, lint)});
   }
-  if (wanted(v1::OUTPUT_KIND_APP_CONFIG)) {
-    files.push_back({kAppConfigFile, EmitAppConfig(policy)});
+  if (wanted(v1::OUTPUT_KIND_APP_CONFIG) && policy.selection.context.empty()) {
+    files.push_back({kAppConfigFileName, EmitAppConfig(policy)});
   }
   if (wanted(v1::OUTPUT_KIND_KUSTOMIZATION)) {
     files.push_back({kKustomizationFile, EmitKustomization(policy)});

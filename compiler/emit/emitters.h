@@ -14,6 +14,9 @@
 
 namespace rbacc {
 
+// The name of the application config snippet, config.yaml.
+inline constexpr char kAppConfigFileName[] = "config.yaml";
+
 // One file of an output folder.
 struct OutputFile {
   // File name inside the folder, e.g. "rbac.yaml".
@@ -42,6 +45,14 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
 // keys), nested.
 std::string EmitAppConfig(const CompiledPolicy& policy);
 
+// config.yaml for a selection with contexts (`contexts`, one compilation per
+// context in the order listed, never empty): the features' keys, the identity
+// key as a mapping from each context to its identity, and the application's
+// contexts key listing the contexts, with a comment naming each context's
+// folder.
+std::string EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
+                                  const v1::Application& application);
+
 // kustomization.yaml naming rbac.yaml as its only resource.
 std::string EmitKustomization(const CompiledPolicy& policy);
 
@@ -53,7 +64,8 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
                                     const LintResult& lint);
 
 // Every output the bundle supports (Bundle.outputs; all when empty), sorted by
-// file name.
+// file name. A compilation for one context has no config.yaml: the
+// selection's is EmitContextsAppConfig's.
 std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
                                     const v1::Bundle& bundle,
                                     const LintResult& lint);

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -36,6 +38,179 @@ Located<std::vector<std::string>> FromProfile(
         profile.source.Locate(absl::StrCat(field, "[", i, "]")));
   }
   return located;
+}
+
+// One context of a selection, with where each of its settings was given.
+struct ContextEntry {
+  Located<std::string> name;
+  // The output folder as given; empty for the name.
+  Located<std::string> folder;
+  std::optional<Located<std::string>> remote_identity;
+  // True when remote_identity comes from --contexts (it then overrides
+  // --remote_identity, not the other way round).
+  bool identity_from_flag = false;
+  std::optional<Located<std::vector<std::string>>> namespaces;
+  std::optional<Located<std::vector<std::string>>> subjects;
+  std::optional<Located<bool>> create_service_account;
+};
+
+const LoadedProfile* FindProfile(const LoadedBundle& bundle,
+                                 const std::string& profile_name) {
+  const auto found = bundle.profiles.find(profile_name);
+  return found == bundle.profiles.end() ? nullptr : &found->second;
+}
+
+// The contexts a profile lists, as entries.
+std::vector<ContextEntry> ProfileContexts(const LoadedProfile& profile) {
+  std::vector<ContextEntry> entries;
+  const auto& contexts = profile.proto.contexts();
+  for (int i = 0; i < contexts.size(); ++i) {
+    const v1::ContextIdentity& context = contexts[i];
+    const std::string field = absl::StrCat("contexts[", i, "]");
+    ContextEntry entry;
+    entry.name = FromProfile(context.name(), profile,
+                             context.name().empty() ? field : field + ".name");
+    entry.folder = FromProfile(context.folder(), profile, field + ".folder");
+    if (!context.remote_identity().empty()) {
+      entry.remote_identity = FromProfile(context.remote_identity(), profile,
+                                          field + ".remote_identity");
+    }
+    if (!context.namespaces().empty()) {
+      entry.namespaces =
+          FromProfile(context.namespaces(), profile, field + ".namespaces");
+    }
+    if (!context.subjects().empty()) {
+      entry.subjects =
+          FromProfile(context.subjects(), profile, field + ".subjects");
+    }
+    if (context.has_create_service_account()) {
+      entry.create_service_account = Located<bool>{
+          context.create_service_account(),
+          profile.source.Locate(field + ".create_service_account"),
+          {}};
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// The contexts of a selection: --contexts (each bare name keeping the
+// profile's settings for it) or the profile's, checked as ResolveSelections
+// says. Where the contexts were given is returned in `location`.
+std::vector<ContextEntry> SelectedContexts(const LoadedBundle& bundle,
+                                           const LoadedProfile* profile,
+                                           const SelectionOverrides& overrides,
+                                           SourceLocation* location,
+                                           IssueList* issues) {
+  const std::vector<ContextEntry> listed = profile == nullptr
+                                               ? std::vector<ContextEntry>{}
+                                               : ProfileContexts(*profile);
+  std::vector<ContextEntry> entries;
+  if (overrides.contexts) {
+    *location = overrides.contexts->location;
+    if (overrides.contexts->value.empty()) {
+      issues->AddError(*location,
+                       "names no context; write CONTEXT=IDENTITY or CONTEXT, "
+                       "comma-separated");
+    }
+    for (const std::string& text : overrides.contexts->value) {
+      const size_t equals = text.rfind('=');
+      const std::string name = text.substr(0, equals);
+      ContextEntry entry;
+      entry.name = {name, overrides.contexts->location, {}};
+      for (const ContextEntry& candidate : listed) {
+        if (candidate.name.value == name) entry = candidate;
+      }
+      if (equals != std::string::npos) {
+        const std::string identity = text.substr(equals + 1);
+        if (identity.empty()) {
+          issues->AddError(
+              overrides.contexts->location,
+              absl::StrCat("entry \"", absl::CEscape(text),
+                           "\" names no identity; write CONTEXT=IDENTITY (a "
+                           "service account or a mode) or just CONTEXT"));
+        }
+        entry.remote_identity =
+            Located<std::string>{identity, overrides.contexts->location, {}};
+        entry.identity_from_flag = true;
+      }
+      entries.push_back(std::move(entry));
+    }
+  } else {
+    entries = listed;
+    if (profile != nullptr) *location = profile->source.Locate("contexts");
+  }
+  if (entries.empty()) return entries;
+
+  if (bundle.proto.application().contexts_config_key().empty()) {
+    issues->AddError(
+        *location,
+        absl::StrCat("bundle \"", bundle.proto.name(),
+                     "\" declares no application.contexts_config_key, so its "
+                     "selections cannot list contexts"));
+  }
+  std::map<std::string, const ContextEntry*> names;
+  std::map<std::string, const ContextEntry*> folders;
+  for (const ContextEntry& entry : entries) {
+    const std::string& name = entry.name.value;
+    const bool printable = std::all_of(name.begin(), name.end(), [](char c) {
+      return !absl::ascii_iscntrl(static_cast<unsigned char>(c));
+    });
+    if (name.empty()) {
+      issues->AddError(entry.name.location,
+                       "a context needs the name the kubeconfig gives it");
+      continue;
+    }
+    if (!printable || FindInvalidUtf8(name) != absl::string_view::npos) {
+      issues->AddError(entry.name.location,
+                       absl::StrCat("context \"", absl::CEscape(name),
+                                    "\" has control characters or is not "
+                                    "valid UTF-8; write the kubeconfig's "
+                                    "context name"));
+      continue;
+    }
+    if (!names.emplace(name, &entry).second) {
+      issues->AddError(
+          entry.name.location,
+          absl::StrCat(
+              "context \"", name, "\" is listed twice",
+              names.at(name)->name.location == entry.name.location
+                  ? ""
+                  : absl::StrCat(" (first at ",
+                                 names.at(name)->name.location.ToString(), ")"),
+              "; list each context once"));
+      continue;
+    }
+    const bool named_folder = !entry.folder.value.empty();
+    const std::string folder = named_folder ? entry.folder.value : name;
+    if (!IsDns1123Label(folder)) {
+      issues->AddError(
+          named_folder ? entry.folder.location : entry.name.location,
+          named_folder
+              ? absl::StrCat("folder \"", absl::CEscape(folder),
+                             "\" is not a DNS-1123 label: at most 63 "
+                             "characters of a-z, 0-9 and \"-\", starting and "
+                             "ending with a letter or digit")
+              : absl::StrCat(
+                    "context \"", absl::CEscape(name),
+                    "\" cannot name its output folder: it is not a DNS-1123 "
+                    "label (at most 63 characters of a-z, 0-9 and \"-\", "
+                    "starting and ending with a letter or digit); ",
+                    entry.name.location.line < 0
+                        ? "list it in a profile's contexts with folder: "
+                          "\"NAME\""
+                        : "add folder: \"NAME\" to its contexts entry"));
+      continue;
+    }
+    if (!folders.emplace(folder, &entry).second) {
+      issues->AddError(
+          named_folder ? entry.folder.location : entry.name.location,
+          absl::StrCat("contexts \"", folders.at(folder)->name.value,
+                       "\" and \"", name, "\" would share the output folder \"",
+                       folder, "\"; give one of them another folder"));
+    }
+  }
+  return entries;
 }
 
 }  // namespace
@@ -113,10 +288,13 @@ std::vector<Subject> Selection::ServiceAccounts() const {
   return accounts;
 }
 
-Selection ResolveSelection(const LoadedBundle& bundle,
-                           const std::string& profile_name,
-                           const SelectionOverrides& overrides,
-                           IssueList* issues) {
+namespace {
+
+// ResolveSelection for one context of the selection (none when null).
+Selection ResolveOne(const LoadedBundle& bundle,
+                     const std::string& profile_name,
+                     const SelectionOverrides& overrides,
+                     const ContextEntry* context, IssueList* issues) {
   Selection selection;
   selection.profile_name = profile_name;
   const v1::Defaults& defaults = bundle.proto.defaults();
@@ -128,10 +306,11 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       defaults.service_account(),
       bundle.source.Locate("defaults.service_account"),
       {}};
-  // Where the account and the identity were last set: kBundle, kProfile or
-  // kFlag. A higher layer wins over a lower one; within one layer, an account
-  // and an identity that disagree are an error.
-  enum Layer { kBundle, kProfile, kFlag };
+  // Where the account and the identity were last set: kBundle, kProfile,
+  // kContext (the profile's entry for the context) or kFlag. A higher layer
+  // wins over a lower one; within one layer, an account and an identity that
+  // disagree are an error.
+  enum Layer { kBundle, kProfile, kContext, kFlag };
   Layer account_layer = kBundle;
   Layer identity_layer = kBundle;
   Located<std::string> remote_identity{
@@ -140,6 +319,17 @@ Selection ResolveSelection(const LoadedBundle& bundle,
       {}};
   Located<std::vector<std::string>> subjects;
   std::optional<Located<bool>> create_service_account;
+  const v1::HelmChart& chart = bundle.proto.helm_chart();
+  Located<std::string> chart_release =
+      chart.default_release().empty()
+          ? Located<std::string>{chart.name(),
+                                 bundle.source.Locate("helm_chart.name"),
+                                 {}}
+          : Located<std::string>{
+                chart.default_release(),
+                bundle.source.Locate("helm_chart.default_release"),
+                {}};
+  bool chart_release_given = false;
 
   if (!profile_name.empty()) {
     const auto found = bundle.profiles.find(profile_name);
@@ -185,6 +375,26 @@ Selection ResolveSelection(const LoadedBundle& bundle,
                         profile.source.Locate("create_service_account"),
                         {}};
     }
+    if (!proto.chart_release().empty()) {
+      chart_release =
+          FromProfile(proto.chart_release(), profile, "chart_release");
+      chart_release_given = true;
+    }
+  }
+  if (context != nullptr) {
+    selection.context = context->name.value;
+    selection.context_folder = context->folder.value.empty()
+                                   ? context->name.value
+                                   : context->folder.value;
+    if (context->namespaces) namespaces = *context->namespaces;
+    if (context->subjects) subjects = *context->subjects;
+    if (context->create_service_account) {
+      create_service_account = context->create_service_account;
+    }
+    if (context->remote_identity && !context->identity_from_flag) {
+      remote_identity = *context->remote_identity;
+      identity_layer = kContext;
+    }
   }
   if (overrides.features) features = *overrides.features;
   if (overrides.namespaces) namespaces = *overrides.namespaces;
@@ -195,6 +405,16 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   if (overrides.remote_identity) {
     remote_identity = *overrides.remote_identity;
     identity_layer = kFlag;
+  }
+  // --contexts=NAME=IDENTITY is more specific than --remote_identity.
+  if (context != nullptr && context->remote_identity &&
+      context->identity_from_flag) {
+    remote_identity = *context->remote_identity;
+    identity_layer = kFlag;
+  }
+  if (overrides.chart_release) {
+    chart_release = *overrides.chart_release;
+    chart_release_given = true;
   }
   // An account named at a higher layer than the identity means that custom
   // account; an account below the identity's layer gives way to it.
@@ -208,6 +428,24 @@ Selection ResolveSelection(const LoadedBundle& bundle,
   if (overrides.cluster_scope &&
       overrides.cluster_scope->value != v1::CLUSTER_SCOPE_UNSPECIFIED) {
     selection.cluster_scope = overrides.cluster_scope->value;
+  }
+
+  // The Helm release.
+  if (bundle.proto.has_helm_chart()) {
+    if (!IsHelmReleaseName(chart_release.value)) {
+      issues->AddError(
+          chart_release.location,
+          absl::StrCat("chart release \"", absl::CEscape(chart_release.value),
+                       "\" is not a Helm release name: at most 53 characters "
+                       "of a-z, 0-9, \"-\" and \".\", each dot-separated part "
+                       "starting and ending with a letter or digit"));
+    }
+    selection.chart_release = chart_release.value;
+  } else if (chart_release_given) {
+    issues->AddError(chart_release.location,
+                     absl::StrCat("bundle \"", bundle.proto.name(),
+                                  "\" has no Helm chart; remove the chart "
+                                  "release"));
   }
 
   // Features: known, then closed under `requires`.
@@ -310,18 +548,24 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     }
     if (mode.service_account().empty()) {
       if (create_service_account && create_service_account->value) {
+        const bool flag = create_service_account->location.line < 0;
         issues->AddError(create_service_account->location,
                          absl::StrCat(mode.name(),
                                       " has no service account to create; "
-                                      "remove --create_service_account"));
+                                      "remove ",
+                                      flag ? "--create_service_account"
+                                           : "create_service_account: true"));
       }
       if (subjects.value.empty()) {
+        const bool flag = remote_identity.location.line < 0;
         issues->AddError(
             remote_identity.location,
-            absl::StrCat(
-                mode.name(),
-                " binds the roles to kubeconfig identities, but none "
-                "were given; add --subjects=User:NAME (or Group:NAME)"));
+            absl::StrCat(mode.name(),
+                         " binds the roles to kubeconfig identities, but none "
+                         "were given; add ",
+                         flag ? "--subjects=User:NAME (or Group:NAME)"
+                              : "subjects: \"User:NAME\" (or Group:NAME) "
+                                "beside it, or --subjects"));
       }
     }
   } else {
@@ -367,6 +611,98 @@ Selection ResolveSelection(const LoadedBundle& bundle,
     extra.erase(account);
   selection.extra_subjects.assign(extra.begin(), extra.end());
   return selection;
+}
+
+}  // namespace
+
+std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
+                                         const std::string& profile_name,
+                                         const SelectionOverrides& overrides,
+                                         IssueList* issues) {
+  SourceLocation contexts_location;
+  const std::vector<ContextEntry> contexts =
+      SelectedContexts(bundle, FindProfile(bundle, profile_name), overrides,
+                       &contexts_location, issues);
+  if (contexts.empty()) {
+    return {ResolveOne(bundle, profile_name, overrides, nullptr, issues)};
+  }
+  // Mistakes outside the contexts' own settings would show once per context.
+  std::set<std::tuple<Severity, SourceLocation, std::string>> reported;
+  for (const Issue& issue : issues->issues()) {
+    reported.insert({issue.severity, issue.location, issue.message});
+  }
+  std::vector<Selection> selections;
+  for (const ContextEntry& context : contexts) {
+    IssueList context_issues;
+    selections.push_back(
+        ResolveOne(bundle, profile_name, overrides, &context, &context_issues));
+    for (const Issue& issue : context_issues.issues()) {
+      if (!reported.insert({issue.severity, issue.location, issue.message})
+               .second) {
+        continue;
+      }
+      IssueList one;
+      switch (issue.severity) {
+        case Severity::kError:
+          one.AddError(issue.location, issue.message);
+          break;
+        case Severity::kWarning:
+          one.AddWarning(issue.location, issue.message);
+          break;
+        case Severity::kNote:
+          one.AddNote(issue.location, issue.message);
+          break;
+      }
+      issues->Append(one);
+    }
+  }
+  // Two contexts on one cluster with the same identity would write the same
+  // cluster-scoped object names, each binding its own subjects.
+  for (size_t later = 1; later < selections.size(); ++later) {
+    for (size_t earlier = 0; earlier < later; ++earlier) {
+      const Selection& a = selections[earlier];
+      const Selection& b = selections[later];
+      if (a.remote_identity != b.remote_identity ||
+          (a.namespaces == b.namespaces &&
+           a.extra_subjects == b.extra_subjects)) {
+        continue;
+      }
+      issues->AddWarning(
+          contexts[later].name.location,
+          absl::StrCat("contexts \"", a.context, "\" and \"", b.context,
+                       "\" both use identity \"", a.remote_identity,
+                       "\" for other namespaces or subjects; if they reach one "
+                       "cluster, each folder's ClusterRoleBinding replaces the "
+                       "other's: give one of them another service account"));
+      break;
+    }
+  }
+  return selections;
+}
+
+Selection ResolveSelection(const LoadedBundle& bundle,
+                           const std::string& profile_name,
+                           const SelectionOverrides& overrides,
+                           IssueList* issues) {
+  std::vector<Selection> selections =
+      ResolveSelections(bundle, profile_name, overrides, issues);
+  if (selections.size() > 1) {
+    std::vector<std::string> names;
+    for (const Selection& selection : selections) {
+      names.push_back(selection.context);
+    }
+    const LoadedProfile* profile = FindProfile(bundle, profile_name);
+    issues->AddError(
+        overrides.contexts   ? overrides.contexts->location
+        : profile != nullptr ? profile->source.Locate("contexts")
+                             : SourceLocation{"--profile"},
+        absl::StrCat("this selection has ", names.size(), " contexts (",
+                     absl::StrJoin(names, ", "),
+                     "), each compiled into its own folder; look at one: "
+                     "--contexts=",
+                     names.front(), ", or its output folder"));
+  }
+  return std::move(selections.front());
 }
 
 }  // namespace rbacc

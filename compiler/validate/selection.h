@@ -43,6 +43,12 @@ struct SelectionOverrides {
   std::optional<Located<std::vector<std::string>>> subjects;
   std::optional<Located<bool>> create_service_account;
   std::optional<Located<v1::ClusterScope>> cluster_scope;
+  // --contexts: "NAME=IDENTITY" or "NAME" entries, replacing the profile's
+  // contexts. A bare NAME keeps that context's settings from the profile (or
+  // takes the profile's identity when the profile does not list it).
+  std::optional<Located<std::vector<std::string>>> contexts;
+  // --chart_release: the Helm release values.yaml is written for.
+  std::optional<Located<std::string>> chart_release;
 };
 
 // A checked selection: what to compile and for whom.
@@ -76,6 +82,15 @@ struct Selection {
   // Whether the compilation keeps what lies outside the target namespaces
   // (CLUSTER_SCOPE_FULL) or drops it (CLUSTER_SCOPE_NONE); never UNSPECIFIED.
   v1::ClusterScope cluster_scope = v1::CLUSTER_SCOPE_FULL;
+  // The Helm release values.yaml is written for (the chart names its objects
+  // after it); "" when the bundle has no chart.
+  std::string chart_release;
+  // The kubeconfig context this compilation is for, or "" when the profile
+  // lists no contexts.
+  std::string context;
+  // The context's output folder under the profile's (a DNS-1123 label); ""
+  // when `context` is.
+  std::string context_folder;
 
   // True for CLUSTER_SCOPE_NONE: only the target namespaces' objects.
   bool namespace_only() const {
@@ -98,6 +113,13 @@ struct Selection {
 // mode does not have, and subjects not of the form User:NAME, Group:NAME or
 // ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
 // meaningful when no error was added.
+//
+// A selection of a profile with more than one context (or --contexts naming
+// more than one) is an error here, at the profile's contexts (or the flag),
+// suggesting --contexts=NAME: use ResolveSelections to get one per context.
+// Also adds an issue for a chart release that is not a Helm release name
+// (at most 53 characters, DNS-1123 subdomain), or one given for a bundle
+// without a Helm chart.
 Selection ResolveSelection(const LoadedBundle& bundle,
                            const std::string& profile_name,
                            const SelectionOverrides& overrides,
@@ -109,6 +131,22 @@ bool ParseClusterScope(const std::string& text, v1::ClusterScope* scope);
 
 // Returns the --cluster_scope spelling of `scope`: "full" or "none".
 std::string ClusterScopeFlagValue(v1::ClusterScope scope);
+// Like ResolveSelection, but for a profile with contexts (or --contexts)
+// returns one selection per context, in the order listed, each with `context`
+// and `context_folder` set; otherwise the one selection. Besides
+// ResolveSelection's checks, adds an issue for: a context without a name, or
+// whose name has control characters or is not valid UTF-8; a context listed
+// twice; a folder (the name, when no folder is given) that is not a DNS-1123
+// label; two contexts with one folder; --contexts naming no context, or an
+// entry with an empty identity; and contexts in a bundle whose application has
+// no contexts_config_key; and a warning when two contexts have one identity
+// but other namespaces or subjects (on one cluster, their cluster-scoped
+// objects would share names). Each issue is added once, even when several
+// contexts share the mistake.
+std::vector<Selection> ResolveSelections(const LoadedBundle& bundle,
+                                         const std::string& profile_name,
+                                         const SelectionOverrides& overrides,
+                                         IssueList* issues);
 
 // Parses "User:alice", "Group:ml-team" or "ServiceAccount:ns/name". Returns
 // false (and adds an issue at `location`) when `text` is none of these or the
