@@ -97,8 +97,16 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
       command = case_flags;
     }
     absl::string_view check = lines[i + 2];
-    ASSERT_TRUE(absl::ConsumePrefix(&check, "  kubectl auth can-i ")) << check;
+    ASSERT_TRUE(absl::ConsumePrefix(&check, "  kubectl ")) << check;
     std::vector<std::string> can_i = {"can-i"};
+    // kubectl's --context names the cluster: rbacc's --contexts selects the
+    // profile's context compiled for it.
+    if (absl::ConsumePrefix(&check, "--context=")) {
+      const size_t end = check.find(' ');
+      can_i.push_back(absl::StrCat("--contexts=", check.substr(0, end)));
+      check.remove_prefix(end + 1);
+    }
+    ASSERT_TRUE(absl::ConsumePrefix(&check, "auth can-i ")) << check;
     const std::vector<std::string> check_words =
         absl::StrSplit(check, ' ', absl::SkipEmpty());
     for (size_t w = 0; w < check_words.size(); ++w) {

@@ -79,7 +79,7 @@ struct SearchedBundle {
 };
 
 // The user's identity as a binding subject.
-Subject UserSubject(const ForbiddenMessage &message) {
+Subject UserSubject(const ForbiddenMessage& message) {
   if (!message.service_account_name.empty()) {
     return {"ServiceAccount", message.service_account_name,
             message.service_account_namespace};
@@ -88,18 +88,17 @@ Subject UserSubject(const ForbiddenMessage &message) {
 }
 
 // The identity a binding subject stands for; a group through a user in it.
-UserInfo SubjectUser(const Subject &subject) {
+UserInfo SubjectUser(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return ServiceAccountUser(subject.namespace_name, subject.name);
   }
-  if (subject.kind == "Group")
-    return UserInfo{"", {subject.name}};
+  if (subject.kind == "Group") return UserInfo{"", {subject.name}};
   return UserInfo{subject.name, {"system:authenticated"}};
 }
 
 // kubectl's --as for a subject (groups as --as-group with a placeholder
 // user).
-std::string KubectlAs(const Subject &subject) {
+std::string KubectlAs(const Subject& subject) {
   if (subject.kind == "ServiceAccount") {
     return absl::StrCat("--as=system:serviceaccount:", subject.namespace_name,
                         ":", subject.name);
@@ -110,9 +109,15 @@ std::string KubectlAs(const Subject &subject) {
   return absl::StrCat("--as=", ShellWord(subject.name));
 }
 
-// `kubectl auth can-i` for the request as `subject`.
-std::string KubectlCanI(const Request &request, const Subject &subject) {
-  std::vector<std::string> words = {"kubectl auth can-i", request.verb};
+// `kubectl auth can-i` for the request as `subject`, against kubeconfig
+// context `context` when it is not "".
+std::string KubectlCanI(const Request& request, const Subject& subject,
+                        const std::string& context = "") {
+  std::vector<std::string> words = {
+      context.empty() ? std::string("kubectl auth can-i")
+                      : absl::StrCat("kubectl --context=", ShellWord(context),
+                                     " auth can-i"),
+      request.verb};
   if (!request.is_resource_request) {
     words.push_back(ShellWord(request.path));
   } else {
@@ -124,8 +129,7 @@ std::string KubectlCanI(const Request &request, const Subject &subject) {
       absl::StrAppend(&resource, "/", request.subresource);
     }
     words.push_back(resource);
-    if (!request.name.empty())
-      words.push_back(ShellWord(request.name));
+    if (!request.name.empty()) words.push_back(ShellWord(request.name));
     words.push_back(request.namespace_name.empty()
                         ? "--all-namespaces"
                         : absl::StrCat("-n ", request.namespace_name));
@@ -135,27 +139,26 @@ std::string KubectlCanI(const Request &request, const Subject &subject) {
 }
 
 // "cluster-wide", "in the target namespace" or "in namespace X".
-std::string MatchScopeText(const FeatureMatch &match, const Request &request) {
+std::string MatchScopeText(const FeatureMatch& match, const Request& request) {
   switch (match.scope) {
-  case RoleScope::kCluster:
-    return "cluster-wide";
-  case RoleScope::kTargetNamespace:
-    return absl::StrCat("in the target namespace, when that is ",
-                        request.namespace_name);
-  case RoleScope::kFixedNamespace:
-    return absl::StrCat("in namespace ", request.namespace_name);
+    case RoleScope::kCluster:
+      return "cluster-wide";
+    case RoleScope::kTargetNamespace:
+      return absl::StrCat("in the target namespace, when that is ",
+                          request.namespace_name);
+    case RoleScope::kFixedNamespace:
+      return absl::StrCat("in namespace ", request.namespace_name);
   }
   return "";
 }
 
 // The rules of `rules` (at field `path` of the feature) that allow `request`.
-void AddMatches(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
-                const std::string &path, RoleScope scope,
-                const SearchedBundle &searched, const LoadedFeature &feature,
-                const Request &request, std::vector<FeatureMatch> *matches) {
+void AddMatches(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
+                const std::string& path, RoleScope scope,
+                const SearchedBundle& searched, const LoadedFeature& feature,
+                const Request& request, std::vector<FeatureMatch>* matches) {
   for (int i = 0; i < rules.size(); ++i) {
-    if (!RuleAllows(ToPolicyRule(rules[i]), request))
-      continue;
+    if (!RuleAllows(ToPolicyRule(rules[i]), request)) continue;
     FeatureMatch match;
     match.bundle_argument = searched.argument;
     match.bundle_name = searched.bundle->proto.name();
@@ -174,25 +177,23 @@ void AddMatches(const google::protobuf::RepeatedPtrField<v1::Rule> &rules,
 // rules anywhere, target-namespace rules for a namespaced request outside the
 // bundle's fixed namespaces, and fixed namespace rules in their namespace. In
 // bundle, then feature list order.
-std::vector<FeatureMatch>
-MatchFeatures(const std::vector<SearchedBundle> &bundles,
-              const Request &request) {
+std::vector<FeatureMatch> MatchFeatures(
+    const std::vector<SearchedBundle>& bundles, const Request& request) {
   std::vector<FeatureMatch> matches;
-  for (const SearchedBundle &searched : bundles) {
-    for (const std::string &name : searched.bundle->proto.features()) {
+  for (const SearchedBundle& searched : bundles) {
+    for (const std::string& name : searched.bundle->proto.features()) {
       const auto found = searched.bundle->features.find(name);
-      if (found == searched.bundle->features.end())
-        continue;
-      const LoadedFeature &feature = found->second;
-      const v1::Feature &proto = feature.proto;
+      if (found == searched.bundle->features.end()) continue;
+      const LoadedFeature& feature = found->second;
+      const v1::Feature& proto = feature.proto;
       AddMatches(proto.cluster_rules(), "cluster_rules", RoleScope::kCluster,
                  searched, feature, request, &matches);
       // A bundle's fixed namespaces are the application's own, never a
       // target namespace.
-      const auto &fixed = searched.bundle->proto.fixed_namespaces();
+      const auto& fixed = searched.bundle->proto.fixed_namespaces();
       const bool fixed_namespace =
           std::any_of(fixed.begin(), fixed.end(),
-                      [&](const v1::FixedNamespace &namespace_entry) {
+                      [&](const v1::FixedNamespace& namespace_entry) {
                         return namespace_entry.name() == request.namespace_name;
                       });
       if (!request.namespace_name.empty() && !fixed_namespace) {
@@ -201,9 +202,8 @@ MatchFeatures(const std::vector<SearchedBundle> &bundles,
                    &matches);
       }
       for (int i = 0; i < proto.fixed_namespace_rules_size(); ++i) {
-        const v1::FixedNamespaceGrant &grant = proto.fixed_namespace_rules(i);
-        if (grant.namespace_() != request.namespace_name)
-          continue;
+        const v1::FixedNamespaceGrant& grant = proto.fixed_namespace_rules(i);
+        if (grant.namespace_() != request.namespace_name) continue;
         AddMatches(
             grant.rules(), absl::StrCat("fixed_namespace_rules[", i, "].rules"),
             RoleScope::kFixedNamespace, searched, feature, request, &matches);
@@ -227,8 +227,8 @@ struct SelectionChange {
 
 // The compile command for `spec`'s selection `selection` changed by
 // `change`; only the flags that change are added to the profile's.
-std::string ChangedCommand(const PolicySpec &spec, Selection selection,
-                           const SelectionChange &change) {
+std::string ChangedCommand(const PolicySpec& spec, Selection selection,
+                           const SelectionChange& change) {
   CompileOptions options;
   options.overrides = spec.overrides;
   const bool unchanged =
@@ -237,8 +237,7 @@ std::string ChangedCommand(const PolicySpec &spec, Selection selection,
       change.replace_namespaces.empty();
   // One context of a profile is written by the profile's own command, which
   // also writes the config.yaml that names every context.
-  if (unchanged)
-    options.overrides.contexts.reset();
+  if (unchanged) options.overrides.contexts.reset();
   if (!change.add_features.empty() || options.overrides.features) {
     std::set<std::string> features(selection.requested_features.begin(),
                                    selection.requested_features.end());
@@ -279,9 +278,9 @@ std::string ChangedCommand(const PolicySpec &spec, Selection selection,
 }
 
 // True when a binding of `objects` applies to `user`.
-bool BindsUser(const RbacObjects &objects, const UserInfo &user) {
+bool BindsUser(const RbacObjects& objects, const UserInfo& user) {
   return std::any_of(objects.bindings.begin(), objects.bindings.end(),
-                     [&](const BindingObject &binding) {
+                     [&](const BindingObject& binding) {
                        return BindingAppliesTo(binding, user);
                      });
 }
@@ -289,7 +288,7 @@ bool BindsUser(const RbacObjects &objects, const UserInfo &user) {
 // Where a committed profile's rbac.yaml is (in the context's folder when
 // --contexts names one of the profile's contexts); "" for a selection that
 // changes the profile.
-std::string OutputsFile(const PolicySpec &spec, const LoadedBundle &bundle) {
+std::string OutputsFile(const PolicySpec& spec, const LoadedBundle& bundle) {
   const auto profile = bundle.profiles.find(spec.profile);
   if (spec.profile.empty() || profile == bundle.profiles.end() ||
       spec.overrides.features || spec.overrides.namespaces ||
@@ -298,41 +297,44 @@ std::string OutputsFile(const PolicySpec &spec, const LoadedBundle &bundle) {
       spec.overrides.create_service_account || spec.overrides.chart_release) {
     return "";
   }
-  const v1::Profile &proto = profile->second.proto;
+  const v1::Profile& proto = profile->second.proto;
   fs::path folder =
       !proto.out_dir().empty()
           ? fs::path(proto.out_dir())
           : fs::path("outputs") / bundle.proto.name() / spec.profile;
   if (spec.overrides.contexts) {
-    const std::vector<std::string> &names = spec.overrides.contexts->value;
+    const std::vector<std::string>& names = spec.overrides.contexts->value;
     const auto context =
         std::find_if(proto.contexts().begin(), proto.contexts().end(),
-                     [&](const v1::ContextIdentity &c) {
+                     [&](const v1::ContextIdentity& c) {
                        return names.size() == 1 && c.name() == names.front();
                      });
-    if (context == proto.contexts().end())
-      return "";
+    if (context == proto.contexts().end()) return "";
     folder /= context->folder().empty() ? context->name() : context->folder();
   }
   return (folder / "rbac.yaml").string();
 }
 
 // What `input` (the compiled `spec` of `bundle`) says about the request.
-SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
-                         const LoadedBundle &bundle,
-                         const ForbiddenMessage &message,
-                         const std::vector<FeatureMatch> &matches) {
-  const Request &request = message.request;
+SelectionFinding Examine(const PolicySpec& spec, const PolicyInput& input,
+                         const LoadedBundle& bundle,
+                         const ForbiddenMessage& message,
+                         const std::vector<FeatureMatch>& matches) {
+  const Request& request = message.request;
+  // The kubeconfig context of a profile's context selection.
+  const std::string context =
+      spec.overrides.contexts && spec.overrides.contexts->value.size() == 1
+          ? spec.overrides.contexts->value.front()
+          : "";
   const Subject asker = UserSubject(message);
   const UserInfo user = SubjectUser(asker);
-  const CompiledPolicy &compiled = *input.compiled;
-  const Selection &selection = compiled.selection;
+  const CompiledPolicy& compiled = *input.compiled;
+  const Selection& selection = compiled.selection;
   const bool bound = BindsUser(input.objects, user);
   SelectionFinding finding;
   finding.selection = spec.label;
-  const auto add_asker = [&](SelectionChange *change) {
-    if (!bound)
-      change->add_subjects.push_back(asker);
+  const auto add_asker = [&](SelectionChange* change) {
+    if (!bound) change->add_subjects.push_back(asker);
   };
 
   const RequestExplanation explanation =
@@ -347,15 +349,14 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
         "version is). Apply ",
         file.empty() ? "its rbac.yaml" : file, ", written by:\n");
     finding.command = ChangedCommand(spec, selection, {});
-    finding.check_command = KubectlCanI(request, asker);
+    finding.check_command = KubectlCanI(request, asker, context);
     return finding;
   }
 
-  for (const DroppedRule &dropped : compiled.dropped_rules) {
+  for (const DroppedRule& dropped : compiled.dropped_rules) {
     const bool in_scope = dropped.scope == RoleScope::kCluster ||
                           dropped.namespace_name == request.namespace_name;
-    if (!in_scope || !RuleAllows(dropped.rule, request))
-      continue;
+    if (!in_scope || !RuleAllows(dropped.rule, request)) continue;
     finding.finding = kDropped;
     finding.detail = absl::StrCat(
         spec.label,
@@ -376,12 +377,12 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
     change.cluster_scope_full = true;
     add_asker(&change);
     finding.command = ChangedCommand(spec, selection, change);
-    finding.check_command = KubectlCanI(request, asker);
+    finding.check_command = KubectlCanI(request, asker, context);
     return finding;
   }
 
   std::vector<Subject> holders;
-  for (const Subject &subject : compiled.subjects) {
+  for (const Subject& subject : compiled.subjects) {
     if (Authorizer(input.objects).Allows(SubjectUser(subject), request)) {
       holders.push_back(subject);
     }
@@ -389,7 +390,7 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
   if (!holders.empty()) {
     finding.finding = kOtherSubject;
     std::vector<std::string> names;
-    for (const Subject &subject : holders)
+    for (const Subject& subject : holders)
       names.push_back(SubjectText(subject));
     finding.detail = absl::StrCat(
         spec.label, " grants it to ", absl::StrJoin(names, ", "), ", not to ",
@@ -401,17 +402,16 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
     SelectionChange change;
     change.add_subjects.push_back(asker);
     finding.command = ChangedCommand(spec, selection, change);
-    finding.check_command = KubectlCanI(request, holders[0]);
+    finding.check_command = KubectlCanI(request, holders[0], context);
     return finding;
   }
 
   // The feature needing the smallest change: one whose scope fits the
   // selection's namespaces before one that needs another target namespace.
-  const FeatureMatch *best = nullptr;
+  const FeatureMatch* best = nullptr;
   bool best_needs_namespace = false;
-  for (const FeatureMatch &match : matches) {
-    if (match.bundle_name != compiled.bundle_name)
-      continue;
+  for (const FeatureMatch& match : matches) {
+    if (match.bundle_name != compiled.bundle_name) continue;
     const bool needs_namespace =
         match.scope == RoleScope::kTargetNamespace &&
         std::find(selection.namespaces.begin(), selection.namespaces.end(),
@@ -426,8 +426,7 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
         std::find(selection.features.begin(), selection.features.end(),
                   best->feature) != selection.features.end();
     SelectionChange change;
-    if (!selected)
-      change.add_features.push_back(best->feature);
+    if (!selected) change.add_features.push_back(best->feature);
     // A target namespace's Role binds that namespace's account: an account of
     // another target namespace needs outputs of its own for this one.
     const std::vector<Subject> accounts = selection.ServiceAccounts();
@@ -481,7 +480,7 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
     finding.finding = kMissingFeature;
     finding.detail = absl::StrCat(spec.label, why);
     finding.command = ChangedCommand(spec, selection, change);
-    finding.check_command = KubectlCanI(request, asker);
+    finding.check_command = KubectlCanI(request, asker, context);
     return finding;
   }
   finding.finding = kNotGranted;
@@ -491,9 +490,9 @@ SelectionFinding Examine(const PolicySpec &spec, const PolicyInput &input,
 }
 
 // What RBAC YAML read back (`input`, not compiled) says about the request.
-SelectionFinding ExamineYaml(const PolicyInput &input,
-                             const ForbiddenMessage &message) {
-  const Request &request = message.request;
+SelectionFinding ExamineYaml(const PolicyInput& input,
+                             const ForbiddenMessage& message) {
+  const Request& request = message.request;
   const Subject asker = UserSubject(message);
   SelectionFinding finding;
   finding.selection = input.label;
@@ -511,7 +510,7 @@ SelectionFinding ExamineYaml(const PolicyInput &input,
     return finding;
   }
   std::set<Subject> subjects;
-  for (const BindingObject &binding : input.objects.bindings) {
+  for (const BindingObject& binding : input.objects.bindings) {
     for (Subject subject : binding.subjects) {
       if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
         subject.namespace_name = binding.metadata.namespace_name;
@@ -519,11 +518,10 @@ SelectionFinding ExamineYaml(const PolicyInput &input,
       subjects.insert(subject);
     }
   }
-  for (const Subject &subject : subjects) {
+  for (const Subject& subject : subjects) {
     const RequestExplanation held =
         ExplainRequest(input.objects, SubjectUser(subject), request);
-    if (!held.allowed)
-      continue;
+    if (!held.allowed) continue;
     finding.finding = kOtherSubject;
     finding.detail = absl::StrCat(
         input.label, " grants it to ", SubjectText(subject), ", not to ",
@@ -541,9 +539,9 @@ SelectionFinding ExamineYaml(const PolicyInput &input,
 
 // The compile command for a new selection of `match`'s feature bound to the
 // asker.
-SelectionFinding NewSelection(const FeatureMatch &match,
-                              const ForbiddenMessage &message) {
-  const Request &request = message.request;
+SelectionFinding NewSelection(const FeatureMatch& match,
+                              const ForbiddenMessage& message) {
+  const Request& request = message.request;
   const Subject asker = UserSubject(message);
   Selection selection;
   selection.requested_features = {match.feature};
@@ -583,11 +581,11 @@ SelectionFinding NewSelection(const FeatureMatch &match,
 }
 
 // Adds a new selection for the first matching feature of each bundle.
-void AddNewSelections(const std::vector<FeatureMatch> &matches,
-                      const ForbiddenMessage &message,
-                      std::vector<SelectionFinding> *findings) {
+void AddNewSelections(const std::vector<FeatureMatch>& matches,
+                      const ForbiddenMessage& message,
+                      std::vector<SelectionFinding>* findings) {
   std::set<std::string> seen;
-  for (const FeatureMatch &match : matches) {
+  for (const FeatureMatch& match : matches) {
     if (seen.insert(match.bundle_name).second) {
       findings->push_back(NewSelection(match, message));
     }
@@ -596,7 +594,7 @@ void AddNewSelections(const std::vector<FeatureMatch> &matches,
 
 // A feature name for the request: "get-configmaps", "create-pods-exec",
 // "get-healthz".
-std::string SuggestedFeatureName(const Request &request) {
+std::string SuggestedFeatureName(const Request& request) {
   std::string words = absl::StrCat(
       request.verb, "-",
       request.is_resource_request
@@ -613,24 +611,23 @@ std::string SuggestedFeatureName(const Request &request) {
       name.push_back('-');
     }
   }
-  while (!name.empty() && name.back() == '-')
-    name.pop_back();
+  while (!name.empty() && name.back() == '-') name.pop_back();
   return name.empty() ? "granted-request" : name.substr(0, 63);
 }
 
 // A text-format string literal.
-std::string Quoted(const std::string &value) {
+std::string Quoted(const std::string& value) {
   return absl::StrCat("\"", absl::CEscape(value), "\"");
 }
 
 // The smallest rule that grants the request, as a feature file of `bundle`.
-std::string SuggestedFeature(const ForbiddenMessage &message,
-                             const LoadedBundle *bundle) {
-  const Request &request = message.request;
+std::string SuggestedFeature(const ForbiddenMessage& message,
+                             const LoadedBundle* bundle) {
+  const Request& request = message.request;
   const std::string name = SuggestedFeatureName(request);
   bool fixed = false;
   if (bundle != nullptr) {
-    for (const v1::FixedNamespace &namespace_entry :
+    for (const v1::FixedNamespace& namespace_entry :
          bundle->proto.fixed_namespaces()) {
       fixed = fixed || namespace_entry.name() == request.namespace_name;
     }
@@ -687,19 +684,18 @@ std::string SuggestedFeature(const ForbiddenMessage &message,
 }
 
 // The verdict of all findings, most useful first.
-std::string Verdict(const std::vector<SelectionFinding> &findings,
-                    const std::vector<FeatureMatch> &matches) {
-  for (const char *verdict : {kGranted, kDropped, kOtherSubject}) {
-    for (const SelectionFinding &finding : findings) {
-      if (finding.finding == verdict)
-        return verdict;
+std::string Verdict(const std::vector<SelectionFinding>& findings,
+                    const std::vector<FeatureMatch>& matches) {
+  for (const char* verdict : {kGranted, kDropped, kOtherSubject}) {
+    for (const SelectionFinding& finding : findings) {
+      if (finding.finding == verdict) return verdict;
     }
   }
   return matches.empty() ? kNotGranted : kMissingFeature;
 }
 
-std::string VerdictText(const std::string &verdict,
-                        const std::vector<SearchedBundle> &bundles) {
+std::string VerdictText(const std::string& verdict,
+                        const std::vector<SearchedBundle>& bundles) {
   if (verdict == kGranted) {
     return "the policy already grants this: its outputs are probably not "
            "applied to the cluster.";
@@ -715,7 +711,7 @@ std::string VerdictText(const std::string &verdict,
     return "a feature grants this; compile it in.";
   }
   std::vector<std::string> names;
-  for (const SearchedBundle &searched : bundles) {
+  for (const SearchedBundle& searched : bundles) {
     names.push_back(searched.bundle->proto.name());
   }
   return absl::StrCat("no feature of bundle", names.size() == 1 ? " " : "s ",
@@ -723,16 +719,16 @@ std::string VerdictText(const std::string &verdict,
                       " grants this; the smallest rule that would is below.");
 }
 
-std::string JsonOrNull(const std::string &value) {
+std::string JsonOrNull(const std::string& value) {
   return value.empty() ? "null" : JsonString(value);
 }
 
-std::string RenderJson(const ForbiddenMessage &message,
-                       const std::string &verdict,
-                       const std::vector<FeatureMatch> &matches,
-                       const std::vector<SelectionFinding> &findings,
-                       const std::string &suggested_rule) {
-  const Request &request = message.request;
+std::string RenderJson(const ForbiddenMessage& message,
+                       const std::string& verdict,
+                       const std::vector<FeatureMatch>& matches,
+                       const std::vector<SelectionFinding>& findings,
+                       const std::string& suggested_rule) {
+  const Request& request = message.request;
   std::string out = absl::StrCat(
       "{\n  \"request\": {\"verb\": ", JsonString(request.verb),
       ", \"api_group\": ", JsonString(request.api_group),
@@ -754,7 +750,7 @@ std::string RenderJson(const ForbiddenMessage &message,
       ",\n  \"authorizer_reason\": ", JsonString(message.authorizer_reason),
       ",\n  \"verdict\": ", JsonString(verdict), ",\n  \"features\": [");
   for (size_t i = 0; i < matches.size(); ++i) {
-    const FeatureMatch &match = matches[i];
+    const FeatureMatch& match = matches[i];
     absl::StrAppend(&out, i == 0 ? "\n" : ",\n",
                     "    {\"bundle\": ", JsonString(match.bundle_name),
                     ", \"digest\": ", JsonString(match.digest),
@@ -767,7 +763,7 @@ std::string RenderJson(const ForbiddenMessage &message,
   absl::StrAppend(&out, matches.empty() ? "]" : "\n  ]",
                   ",\n  \"selections\": [");
   for (size_t i = 0; i < findings.size(); ++i) {
-    const SelectionFinding &finding = findings[i];
+    const SelectionFinding& finding = findings[i];
     absl::StrAppend(&out, i == 0 ? "\n" : ",\n",
                     "    {\"selection\": ", JsonString(finding.selection),
                     ", \"finding\": ", JsonString(finding.finding),
@@ -782,13 +778,13 @@ std::string RenderJson(const ForbiddenMessage &message,
   return out;
 }
 
-std::string RenderText(const ForbiddenMessage &message,
-                       const std::string &verdict,
-                       const std::vector<SearchedBundle> &bundles,
-                       const std::vector<FeatureMatch> &matches,
-                       const std::vector<SelectionFinding> &findings,
-                       const std::string &suggested_rule) {
-  const Request &request = message.request;
+std::string RenderText(const ForbiddenMessage& message,
+                       const std::string& verdict,
+                       const std::vector<SearchedBundle>& bundles,
+                       const std::vector<FeatureMatch>& matches,
+                       const std::vector<SelectionFinding>& findings,
+                       const std::string& suggested_rule) {
+  const Request& request = message.request;
   std::string out =
       absl::StrCat("Forbidden: ", RequestText(request), ", asked by ",
                    SubjectText(UserSubject(message)), " (read from the ",
@@ -806,7 +802,7 @@ std::string RenderText(const ForbiddenMessage &message,
   absl::StrAppend(&out, "Answer: ", VerdictText(verdict, bundles), "\n");
   if (!matches.empty()) {
     absl::StrAppend(&out, "\nFeatures that grant it:\n");
-    for (const FeatureMatch &match : matches) {
+    for (const FeatureMatch& match : matches) {
       absl::StrAppend(&out, "  ", match.bundle_name, "@", match.digest, " ",
                       match.feature, " (", MatchScopeText(match, request),
                       "): ", match.reason, " (", match.location, ")\n");
@@ -815,7 +811,7 @@ std::string RenderText(const ForbiddenMessage &message,
       }
     }
   }
-  for (const SelectionFinding &finding : findings) {
+  for (const SelectionFinding& finding : findings) {
     absl::StrAppend(&out, "\n", finding.detail);
     if (!finding.command.empty()) {
       absl::StrAppend(&out, "  ", finding.command, "\n");
@@ -825,22 +821,21 @@ std::string RenderText(const ForbiddenMessage &message,
                       "\n");
     }
   }
-  if (!suggested_rule.empty())
-    absl::StrAppend(&out, "\n", suggested_rule);
+  if (!suggested_rule.empty()) absl::StrAppend(&out, "\n", suggested_rule);
   return out;
 }
 
-} // namespace
+}  // namespace
 
-int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
-                    std::ostream &err) {
+int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
+                    std::ostream& err) {
   const absl::StatusOr<ForbiddenMessage> parsed =
       ParseForbiddenMessage(options.input);
   if (!parsed.ok()) {
     err << "rbacc why-forbidden: " << parsed.status().message() << "\n";
     return kExitError;
   }
-  const ForbiddenMessage &message = *parsed;
+  const ForbiddenMessage& message = *parsed;
   const bool given = !options.profile.empty() || options.overrides.features;
 
   std::vector<std::string> arguments;
@@ -858,7 +853,7 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
     return kExitError;
   }
   std::vector<SearchedBundle> bundles;
-  for (const std::string &argument : arguments) {
+  for (const std::string& argument : arguments) {
     IssueList issues;
     const std::string shown =
         IsBundlePath(argument)
@@ -893,15 +888,14 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
       AddNewSelections(matches, message, &findings);
     }
   }
-  for (const SearchedBundle &searched : bundles) {
-    if (!options.rbac.empty())
-      break;
+  for (const SearchedBundle& searched : bundles) {
+    if (!options.rbac.empty()) break;
     std::vector<PolicySpec> specs;
     if (given) {
       specs.push_back(SelectionSpec("", searched.argument, options.profile,
                                     options.overrides));
     } else {
-      for (const auto &entry : searched.bundle->profiles) {
+      for (const auto& entry : searched.bundle->profiles) {
         const std::string label =
             absl::StrCat(searched.bundle->proto.name(), ":", entry.first);
         if (entry.second.proto.contexts().empty()) {
@@ -912,7 +906,7 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
           continue;
         }
         // Each context is a cluster of its own: look at each.
-        for (const v1::ContextIdentity &context :
+        for (const v1::ContextIdentity& context :
              entry.second.proto.contexts()) {
           SelectionOverrides overrides;
           overrides.contexts = Located<std::vector<std::string>>{
@@ -924,7 +918,7 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
         }
       }
     }
-    for (const PolicySpec &spec : specs) {
+    for (const PolicySpec& spec : specs) {
       PolicyInput input;
       if (!LoadReviewInput(spec, options.workspace_root, err, &input)) {
         return kExitError;
@@ -945,8 +939,7 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
   }
   if (!given && options.rbac.empty() && findings.empty()) {
     findings = std::move(other_findings);
-    if (findings.empty())
-      AddNewSelections(matches, message, &findings);
+    if (findings.empty()) AddNewSelections(matches, message, &findings);
   }
   const std::string verdict = Verdict(findings, matches);
   // The smallest rule is for the bundle searched first.
@@ -961,4 +954,4 @@ int RunWhyForbidden(const WhyForbiddenOptions &options, std::ostream &out,
   return kExitOk;
 }
 
-} // namespace rbacc
+}  // namespace rbacc
