@@ -2,7 +2,8 @@
 // selections (every feature subset of the SkyPilot bundle and every committed
 // profile of every bundle, found on disk) lists exactly the requests one side
 // allows and the other does not, for every subject either side binds;
-// cosmetic edits of every committed output give empty diffs; and `full`
+// cosmetic edits of every committed output and of every policy file (rules
+// split and reordered, comments and layout gone) give empty diffs; and `full`
 // against the page's YAML is empty.
 #include <algorithm>
 #include <cstdint>
@@ -22,7 +23,9 @@
 #include "compiler/review/grants.h"
 #include "compiler/review/policy_input.h"
 #include "compiler/review/rbac_yaml_reader.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "proto/rbacc/v1/policy.pb.h"
 #include "tests/testing/workspace.h"
 
 namespace rbacc {
@@ -36,9 +39,12 @@ using ::rbacc::testing::LoadPolicyOrFail;
 using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::ReadRbacFile;
+using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::RequestUniverse;
 using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::UserForSubject;
+using ::rbacc::testing::WriteFile;
 
 // Every non-empty subset of the SkyPilot bundle's features, as policy
 // references ("base,ingress").
@@ -322,6 +328,75 @@ TEST(ReviewTest, CosmeticEditsGiveAnEmptyDiff) {
         ReadRbacYaml(absl::StrJoin(lines, "\n"), "stripped.yaml");
     ASSERT_TRUE(stripped.ok()) << stripped.status();
     EXPECT_TRUE(DiffPolicies(original, *stripped).empty());
+  }
+}
+
+// `rules` with every rule split into one per resource (or URL), in reverse
+// order: the same permissions, written differently.
+void SplitAndReverse(google::protobuf::RepeatedPtrField<v1::Rule>* rules) {
+  std::vector<v1::Rule> split;
+  for (const v1::Rule& rule : *rules) {
+    const bool urls = rule.resources().empty();
+    const auto& targets = urls ? rule.non_resource_urls() : rule.resources();
+    for (const std::string& target : targets) {
+      v1::Rule one = rule;
+      (urls ? one.mutable_non_resource_urls() : one.mutable_resources())
+          ->Clear();
+      *(urls ? one.add_non_resource_urls() : one.add_resources()) = target;
+      split.push_back(one);
+    }
+  }
+  rules->Clear();
+  for (auto it = split.rbegin(); it != split.rend(); ++it) *rules->Add() = *it;
+}
+
+// Rewrites every feature file of `workspace`'s bundles cosmetically: rules
+// split and reversed, fixed namespaces reversed, the file reprinted by
+// protobuf (its comments and layout gone) under a new comment.
+void RewriteFeaturesCosmetically(const std::string& workspace) {
+  const std::string policies = workspace + "/policies";
+  int rewritten = 0;
+  for (const std::string& bundle : Subfolders(policies)) {
+    for (const auto& [name, text] : ReadTree(policies + "/" + bundle)) {
+      if (name == "bundle.textproto" || name.find('/') != std::string::npos) {
+        continue;  // The bundle itself and profiles/.
+      }
+      v1::Feature feature;
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &feature))
+          << bundle << "/" << name;
+      SplitAndReverse(feature.mutable_namespace_rules());
+      SplitAndReverse(feature.mutable_cluster_rules());
+      for (v1::FixedNamespaceGrant& fixed :
+           *feature.mutable_fixed_namespace_rules()) {
+        SplitAndReverse(fixed.mutable_rules());
+      }
+      std::reverse(feature.mutable_fixed_namespace_rules()->begin(),
+                   feature.mutable_fixed_namespace_rules()->end());
+      std::string printed;
+      ASSERT_TRUE(
+          google::protobuf::TextFormat::PrintToString(feature, &printed));
+      WriteFile(
+          absl::StrCat(policies, "/", bundle, "/", name),
+          absl::StrCat("# Rewritten: same rules, split and reordered.\n\n",
+                       printed));
+      ++rewritten;
+    }
+  }
+  EXPECT_GE(rewritten, 5);
+}
+
+TEST(ReviewTest, CosmeticPolicyEditsGiveAnEmptyDiff) {
+  const std::string original = MakeWorkspace("review_cosmetic_original");
+  const std::string edited = MakeWorkspace("review_cosmetic_edited");
+  RewriteFeaturesCosmetically(edited);
+  for (const CommittedProfile& profile : CommittedProfiles()) {
+    SCOPED_TRACE(profile.Reference());
+    const PolicyInput before = LoadPolicyOrFail(profile.Reference(), original);
+    const PolicyInput after = LoadPolicyOrFail(profile.Reference(), edited);
+    const PolicyDiff diff = DiffPolicies(before.objects, after.objects);
+    EXPECT_TRUE(diff.empty())
+        << RenderDiff(diff, DiffFormat::kText, "original", "edited");
+    EXPECT_FALSE(before.objects.roles.empty());
   }
 }
 
