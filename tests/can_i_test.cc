@@ -140,6 +140,55 @@ Tally AskEverything(const CanISubject& subject, const UserInfo& expected,
   return tally;
 }
 
+// A Role granting `resources` of `group` in namespace default to
+// default/sky-sa.
+CanISubject RoleGranting(const std::string& group,
+                         const std::vector<std::string>& resources) {
+  CanISubject subject;
+  RoleObject role;
+  role.metadata = {"reader", "default", {}};
+  CompiledRule rule;
+  rule.rule.api_groups = {group};
+  rule.rule.resources = resources;
+  rule.rule.verbs = {"get"};
+  role.rules = {rule};
+  BindingObject binding;
+  binding.metadata = {"reader", "default", {}};
+  binding.role_kind = "Role";
+  binding.role_name = "reader";
+  binding.subjects = {{"ServiceAccount", "sky-sa", "default"}};
+  subject.input.objects.roles = {role};
+  subject.input.objects.bindings = {binding};
+  subject.user = ServiceAccountUser("default", "sky-sa");
+  return subject;
+}
+
+// What can-i prints for VERB RESOURCE in namespace default.
+std::string Answer(const CanISubject& subject, const std::string& resource) {
+  CanIOptions options;
+  options.request = {"get", resource};
+  options.request_namespace = "default";
+  std::ostringstream out, err;
+  AnswerCanI(subject, options, out, err);
+  return out.str() + err.str();
+}
+
+// Unqualified resources resolve as kubectl's discovery does, whatever group
+// the policy grants them in: the core group first, then the built-in group
+// that has them; only resources Kubernetes does not know take the policy's.
+TEST(CanIResolutionTest, ResolvesUnqualifiedResourcesAsKubectlDoes) {
+  const CanISubject events = RoleGranting("events.k8s.io", {"events"});
+  EXPECT_EQ(Answer(events, "events"), "no\n");  // Core events.
+  EXPECT_EQ(Answer(events, "events.events.k8s.io"), "yes\n");
+  const CanISubject core = RoleGranting("", {"events", "deployments"});
+  EXPECT_EQ(Answer(core, "events"), "yes\n");
+  EXPECT_EQ(Answer(core, "deployments"), "no\n");  // apps/deployments.
+  EXPECT_EQ(Answer(core, "deployments."), "yes\n");
+  const CanISubject custom = RoleGranting("kueue.x-k8s.io", {"workloads"});
+  EXPECT_EQ(Answer(custom, "workloads"), "yes\n");
+  EXPECT_EQ(Answer(custom, "workloads.example.com"), "no\n");
+}
+
 class CanITest : public ::testing::TestWithParam<CommittedProfile> {};
 
 TEST_P(CanITest, AgreesWithTheAuthorizerOverTheCatalogue) {

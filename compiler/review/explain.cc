@@ -125,6 +125,20 @@ std::string ChainText(const RuleChain& chain) {
   return out;
 }
 
+// The compiled role of `input` named `name` in `namespace_name` ("" for the
+// ClusterRole), or nullptr (also for YAML).
+const ScopedRole* CompiledRole(const PolicyInput& input,
+                               const std::string& namespace_name,
+                               const std::string& name) {
+  if (!input.compiled) return nullptr;
+  for (const ScopedRole& role : input.compiled->roles) {
+    if (role.namespace_name == namespace_name && role.role_name == name) {
+      return &role;
+    }
+  }
+  return nullptr;
+}
+
 // True when `source` of `rule` grants `request`: it holds one of the rule's
 // resources (or URLs) the request asks for and, when `declared` knows its
 // declaration, that declared rule allows the request.
@@ -175,7 +189,7 @@ RequestExplanation ExplainRequest(const RbacObjects& objects,
     const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     for (const CompiledRule& rule : role->rules) {
-      const RuleChain chain{BindingRef(binding), RoleRef(*role), rule};
+      const RuleChain chain{BindingRef(binding), RoleRef(*role), rule, {}};
       std::vector<std::string> mismatches =
           Mismatches(binding, rule.rule, request);
       if (mismatches.empty() && RuleAllows(rule.rule, request)) {
@@ -209,13 +223,10 @@ RequestExplanation ExplainPolicyRequest(const PolicyInput& input,
       }
     }
     chain.rule.sources = std::move(granting);
-    if (!input.compiled) continue;
-    for (const ScopedRole& role : input.compiled->roles) {
-      if (role.namespace_name != chain.role.namespace_name ||
-          role.role_name != chain.role.name) {
-        continue;
-      }
-      for (const CoveredGrant& covered : role.rules.covered) {
+    const ScopedRole* role =
+        CompiledRole(input, chain.role.namespace_name, chain.role.name);
+    if (role != nullptr) {
+      for (const CoveredGrant& covered : role->rules.covered) {
         const bool listed =
             std::any_of(chain.covered.begin(), chain.covered.end(),
                         [&](const RuleSource& source) {
@@ -273,13 +284,10 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
       absl::StrAppend(&out, "  ", RuleText(rule.rule), "\n",
                       SourcesLines(rule, "    "));
     }
-    if (!input.compiled) continue;
-    for (const ScopedRole& scoped : input.compiled->roles) {
-      if (scoped.role_name != role.metadata.name ||
-          scoped.namespace_name != role.metadata.namespace_name) {
-        continue;
-      }
-      for (const CoveredGrant& covered : scoped.rules.covered) {
+    const ScopedRole* scoped =
+        CompiledRole(input, role.metadata.namespace_name, role.metadata.name);
+    if (scoped != nullptr) {
+      for (const CoveredGrant& covered : scoped->rules.covered) {
         absl::StrAppend(&out, "  (dropped: ", RuleText(covered.grant),
                         " from feature ", covered.source.feature, " ",
                         covered.source.location.ToString(),
