@@ -265,11 +265,11 @@ TEST(ReviewTest, DiffOfEveryPairOfSelectionsMatchesTheAuthorizer) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     evaluated.emplace_back(references[i], inputs[i].objects, &universe);
   }
-  // Each unordered pair once: a diff is checked in both directions (what it
-  // adds and what it removes), and a policy against itself must be empty.
-  for (size_t a = 0; a < evaluated.size(); ++a) {
-    for (size_t b = a; b < evaluated.size(); ++b) {
-      ExpectDiffMatchesAuthorizer(evaluated[a], evaluated[b], universe);
+  // Every ordered pair, a policy against itself too (that diff must be
+  // empty).
+  for (Evaluated& before : evaluated) {
+    for (Evaluated& after : evaluated) {
+      ExpectDiffMatchesAuthorizer(before, after, universe);
     }
   }
   EXPECT_GE(evaluated.size(), 25u);
