@@ -75,21 +75,22 @@ SelectionOverrides ImportedSelection(const std::string& feature,
   return overrides;
 }
 
-// Imports `relative` (a runfile) into a scratch copy of the SkyPilot bundle,
+// Imports the YAML at `path` into a scratch copy of the SkyPilot bundle
+// (workspace "review_import_<name>"),
 // compiles it for the subjects the import names, and checks that every
 // subject either side binds (and one nothing binds) is allowed the same
 // requests.
-void ExpectImportRoundTrips(const std::string& relative) {
-  SCOPED_TRACE(relative);
-  const RbacObjects source = ReadRbacFile(RunfilePath(relative));
+void ExpectImportRoundTrips(const std::string& path, const std::string& name) {
+  SCOPED_TRACE(path);
+  const RbacObjects source = ReadRbacFile(path);
   absl::StatusOr<std::string> feature =
       ImportFeature(source, {"imported", "source.yaml"});
   ASSERT_TRUE(feature.ok()) << feature.status();
   const ImportedSubjects imported = ImportSubjects(source);
   EXPECT_NE(feature->find(imported.Flags()), std::string::npos) << *feature;
 
-  const std::string workspace = MakeWorkspace(absl::StrCat(
-      "review_import_", absl::StrReplaceAll(relative, {{"/", "_"}})));
+  const std::string workspace = MakeWorkspace(
+      absl::StrCat("review_import_", absl::StrReplaceAll(name, {{"/", "_"}})));
   WriteFile(workspace + "/policies/skypilot/imported.textproto", *feature);
   const std::string bundle_file =
       workspace + "/policies/skypilot/bundle.textproto";
@@ -118,14 +119,51 @@ void ExpectImportRoundTrips(const std::string& relative) {
   }
   const PolicyDiff diff = DiffPolicies(source, compiled->objects);
   EXPECT_TRUE(diff.added.empty() && diff.removed.empty())
-      << RenderDiff(diff, DiffFormat::kText, relative, "imported");
+      << RenderDiff(diff, DiffFormat::kText, path, "imported");
 }
 
 TEST(ReviewTest, ImportRoundTripsThePageAndEveryCommittedOutput) {
-  ExpectImportRoundTrips("tests/testdata/create-sky-sa.yaml");
+  ExpectImportRoundTrips(RunfilePath("tests/testdata/create-sky-sa.yaml"),
+                         "page");
   for (const std::string& output : CommittedOutputs()) {
-    ExpectImportRoundTrips(output);
+    ExpectImportRoundTrips(RunfilePath(output), output);
   }
+}
+
+// The account is the bound one, not one the YAML creates and binds nothing
+// to; a group bound beside it becomes --subjects, which bind it to every role:
+// the header says so when the YAML binds it to some only.
+TEST(ReviewTest, ImportBindsWhatTheYamlBinds) {
+  const std::string path = RunfilePath("tests/testdata/import-subjects.yaml");
+  const RbacObjects source = ReadRbacFile(path);
+  const ImportedSubjects imported = ImportSubjects(source);
+  EXPECT_EQ(imported.Flags(),
+            "--namespace=team-b --service_account=robot "
+            "--subjects=Group:ml-team");
+  EXPECT_TRUE(imported.create_service_account);
+  absl::StatusOr<std::string> feature =
+      ImportFeature(source, {"imported", "source.yaml"});
+  ASSERT_TRUE(feature.ok()) << feature.status();
+  EXPECT_NE(feature->find("# Group ml-team is bound to some of the roles only; "
+                          "--subjects binds it to all of them."),
+            std::string::npos)
+      << *feature;
+
+  // Bound to both roles, the group round-trips.
+  const std::string text = ReadFileOrDie(path);
+  const std::string both = absl::StrReplaceAll(
+      text, {{"    namespace: team-b\nroleRef:\n  kind: Role\n",
+              "    namespace: team-b\n  - kind: Group\n    name: ml-team\n"
+              "    apiGroup: rbac.authorization.k8s.io\nroleRef:\n  kind: "
+              "Role\n"}});
+  ASSERT_NE(both, text);
+  const std::string workspace = MakeWorkspace("review_import_input");
+  WriteFile(workspace + "/both.yaml", both);
+  ExpectImportRoundTrips(workspace + "/both.yaml", "both");
+  absl::StatusOr<std::string> both_feature = ImportFeature(
+      ReadRbacFile(workspace + "/both.yaml"), {"imported", "both.yaml"});
+  ASSERT_TRUE(both_feature.ok()) << both_feature.status();
+  EXPECT_EQ(both_feature->find("some of the roles only"), std::string::npos);
 }
 
 TEST(ReviewTest, ImportKeepsThePagesCommentsAsReasons) {

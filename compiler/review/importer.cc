@@ -121,25 +121,39 @@ ImportedSubjects ImportSubjects(const RbacObjects& objects) {
       }
     }
   }
+  // The account: the first bound one the YAML creates, else the first bound
+  // one; its namespaces are those it is bound in under that name.
+  const auto created = [&](const Subject& account) {
+    return std::any_of(objects.service_accounts.begin(),
+                       objects.service_accounts.end(),
+                       [&](const ObjectMeta& meta) {
+                         return meta.name == account.name &&
+                                meta.namespace_name == account.namespace_name;
+                       });
+  };
   std::vector<Subject> accounts;
-  for (const ObjectMeta& meta : objects.service_accounts) {
-    accounts.push_back({"ServiceAccount", meta.name, meta.namespace_name});
+  for (const Subject& subject : bound) {
+    if (subject.kind == "ServiceAccount") accounts.push_back(subject);
   }
   ImportedSubjects imported;
-  imported.create_service_account = !accounts.empty();
-  if (accounts.empty()) {
-    for (const Subject& subject : bound) {
-      if (subject.kind == "ServiceAccount") accounts.push_back(subject);
-    }
+  const auto first_created =
+      std::find_if(accounts.begin(), accounts.end(), created);
+  if (first_created != accounts.end()) {
+    imported.service_account = first_created->name;
+  } else if (!accounts.empty()) {
+    imported.service_account = accounts.front().name;
   }
-  if (!accounts.empty()) imported.service_account = accounts.front().name;
+  bool all_created = true;
   for (const Subject& account : accounts) {
-    if (account.name == imported.service_account &&
-        std::find(imported.namespaces.begin(), imported.namespaces.end(),
+    if (account.name != imported.service_account) continue;
+    all_created &= created(account);
+    if (std::find(imported.namespaces.begin(), imported.namespaces.end(),
                   account.namespace_name) == imported.namespaces.end()) {
       imported.namespaces.push_back(account.namespace_name);
     }
   }
+  imported.create_service_account =
+      !imported.service_account.empty() && all_created;
   if (imported.namespaces.empty()) {
     for (const BindingObject& binding : objects.bindings) {
       if (binding.is_cluster_binding()) continue;
@@ -244,6 +258,27 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                       ": declare it in bundle.textproto as fixed_namespaces { "
                       "name: ",
                       Quoted(scope), " create: false ... }.\n");
+    }
+  }
+  for (const Subject& subject : subjects.other_subjects) {
+    const bool everywhere = std::all_of(
+        objects.bindings.begin(), objects.bindings.end(),
+        [&](const BindingObject& binding) {
+          return FindBoundRole(objects, binding) == nullptr ||
+                 std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                             [&](Subject bound_subject) {
+                               if (bound_subject.namespace_name.empty() &&
+                                   bound_subject.kind == "ServiceAccount") {
+                                 bound_subject.namespace_name =
+                                     binding.metadata.namespace_name;
+                               }
+                               return bound_subject == subject;
+                             });
+        });
+    if (!everywhere) {
+      absl::StrAppend(&out, "# ", SubjectText(subject),
+                      " is bound to some of the roles only; --subjects binds "
+                      "it to all of them.\n");
     }
   }
   for (const std::string& scope : differing_targets) {

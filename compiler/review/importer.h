@@ -25,14 +25,15 @@ struct ImportOptions {
 // it, so that compiling the imported feature with them binds what the YAML
 // binds.
 struct ImportedSubjects {
-  // The target namespaces: those of the service accounts (the ServiceAccount
-  // objects, else the bound ones) named like the first; primary first. When
-  // no account is bound: the first RoleBinding's namespace, else "default".
+  // The target namespaces: those the service account below is bound in, in
+  // binding order (the first is the primary one). When no account is bound:
+  // the first RoleBinding's namespace, else "default".
   std::vector<std::string> namespaces;
-  // The service account's name, or "" when no ServiceAccount is bound (an
-  // identity mode without an account, with the subjects below).
+  // The service account's name: the first bound account the YAML creates,
+  // else the first bound one; "" when no ServiceAccount is bound (an identity
+  // mode without an account, with the subjects below).
   std::string service_account;
-  // True when the YAML creates the service accounts.
+  // True when the YAML creates the account in every target namespace.
   bool create_service_account = false;
   // Every other subject bound, sorted (--subjects).
   std::vector<Subject> other_subjects;
