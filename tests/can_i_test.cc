@@ -189,6 +189,51 @@ TEST(CanIResolutionTest, ResolvesUnqualifiedResourcesAsKubectlDoes) {
   EXPECT_EQ(Answer(custom, "workloads.example.com"), "no\n");
 }
 
+// Exit codes as kubectl's: 0 yes or the --list table, 1 no, and 1 with
+// "error:" on stderr (nothing on stdout) for arguments kubectl rejects.
+TEST(CanIUsageTest, ExitsAsKubectlDoes) {
+  const CanISubject subject = RoleGranting("", {"pods"});
+  const auto run = [&](CanIOptions options, std::string* out_text,
+                       std::string* err_text) {
+    options.request_namespace = "default";
+    std::ostringstream out, err;
+    const int exit = AnswerCanI(subject, options, out, err);
+    *out_text = out.str();
+    *err_text = err.str();
+    return exit;
+  };
+  std::string out, err;
+  CanIOptions options;
+  options.request = {"get", "pods"};
+  EXPECT_EQ(run(options, &out, &err), 0);
+  EXPECT_EQ(out, "yes\n");
+  options.request = {"delete", "pods"};
+  EXPECT_EQ(run(options, &out, &err), 1);
+  EXPECT_EQ(out, "no\n");
+  EXPECT_EQ(err, "");
+  for (const std::vector<std::string>& request :
+       std::vector<std::vector<std::string>>{{"get"},
+                                             {"get", "pods", "web", "extra"},
+                                             {"get", "/healthz", "x"}}) {
+    options.request = request;
+    EXPECT_EQ(run(options, &out, &err), kExitCanIError) << request.size();
+    EXPECT_EQ(out, "");
+    EXPECT_NE(err.find("rbacc can-i: error: "), std::string::npos) << err;
+  }
+  CanIOptions list;
+  list.list = true;
+  EXPECT_EQ(run(list, &out, &err), 0);
+  EXPECT_EQ(out.rfind("Resources ", 0), 0u) << out;
+  list.request = {"get", "pods"};
+  EXPECT_EQ(run(list, &out, &err), kExitCanIError);
+  EXPECT_NE(err.find("--list takes no arguments"), std::string::npos) << err;
+  list.request.clear();
+  list.all_namespaces = true;
+  EXPECT_EQ(run(list, &out, &err), kExitCanIError);
+  EXPECT_NE(err.find("--all-namespaces"), std::string::npos) << err;
+  EXPECT_EQ(kExitCanIError, 1);
+}
+
 class CanITest : public ::testing::TestWithParam<CommittedProfile> {};
 
 TEST_P(CanITest, AgreesWithTheAuthorizerOverTheCatalogue) {
