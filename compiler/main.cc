@@ -141,8 +141,9 @@ constexpr char kUsage[] =
     "context\n"
     "\n"
     "Exit codes: 0 written; 1 check: stale outputs, lint: open findings,\n"
-    "diff --exit-code: changes, can-i: no; 2 invalid input, flags or output\n"
-    "folder (nothing written).\n"
+    "diff --exit-code: changes; 2 invalid input, flags or output folder\n"
+    "(nothing written). can-i exits as kubectl auth can-i: 0 yes, 1 no or\n"
+    "invalid input (stderr says which).\n"
     "\n"
     "Other commands (rbacc COMMAND [args] [flags]):\n"
     "  check                          like compile --check: exit 1 and print "
@@ -401,7 +402,7 @@ int RunCanICommand(const CommandLine& line) {
   rbacc::CanIOptions options;
   options.workspace_root = line.workspace_root;
   if (!Policy(line, "target_namespace", "can-i", &options.policy)) {
-    return rbacc::kExitError;
+    return rbacc::kExitCanIError;
   }
   options.request = line.arguments;
   options.request_namespace = RequestNamespace(line);

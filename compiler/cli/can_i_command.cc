@@ -11,7 +11,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "compiler/cli/compile_command.h"
 #include "compiler/cli/review_input.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
@@ -91,43 +90,70 @@ std::string ListTable(const RbacObjects& objects, const UserInfo& user,
   return out;
 }
 
+// Checks the arguments as kubectl does before it asks anything. Returns false
+// after printing why on `err`.
+bool ValidUsage(const CanIOptions& options, std::ostream& err) {
+  if (options.list) {
+    if (!options.request.empty()) {
+      err << "rbacc can-i: error: --list takes no arguments; it lists what the "
+             "subject may do in the namespace\n";
+      return false;
+    }
+    if (options.all_namespaces) {
+      err << "rbacc can-i: error: --list cannot be used with "
+             "--all-namespaces; list one namespace with --namespace\n";
+      return false;
+    }
+    return true;
+  }
+  if (options.request.size() < 2 || options.request.size() > 3) {
+    err << "rbacc can-i: error: takes VERB RESOURCE[/SUBRESOURCE] [NAME], or "
+           "--list without arguments (see --help)\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err) {
-  if (options.list
-          ? !options.request.empty()
-          : (options.request.size() < 2 || options.request.size() > 3)) {
-    err << "rbacc can-i: takes VERB RESOURCE[/SUBRESOURCE] [NAME], or --list "
-           "without arguments\n";
-    return kExitError;
-  }
-  PolicyInput input;
-  if (!LoadReviewInput(options.policy, options.workspace_root, err, &input)) {
-    return kExitError;
-  }
-  UserInfo user;
-  if (!ResolveUser(input, options.as, options.as_groups, err, &user)) {
-    return kExitError;
-  }
+bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
+                     CanISubject* subject) {
+  return LoadReviewInput(options.policy, options.workspace_root, err,
+                         &subject->input) &&
+         ResolveUser(subject->input, options.as, options.as_groups, err,
+                     &subject->user);
+}
+
+int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
+               std::ostream& out, std::ostream& err) {
+  if (!ValidUsage(options, err)) return kExitCanIError;
+  const RbacObjects& objects = subject.input.objects;
   const std::string namespace_name =
-      options.all_namespaces
-          ? ""
-          : options.request_namespace.value_or(DefaultRequestNamespace(input));
+      options.all_namespaces ? ""
+                             : options.request_namespace.value_or(
+                                   DefaultRequestNamespace(subject.input));
   if (options.list) {
-    out << ListTable(input.objects, user, namespace_name);
+    out << ListTable(objects, subject.user, namespace_name);
     return kExitYes;
   }
   absl::StatusOr<Request> request =
       ParseRequest(options.request[0], options.request[1],
                    options.request.size() > 2 ? options.request[2] : "",
-                   namespace_name, input.objects);
+                   namespace_name, objects);
   if (!request.ok()) {
-    err << "rbacc can-i: " << request.status().message() << "\n";
-    return kExitError;
+    err << "rbacc can-i: error: " << request.status().message() << "\n";
+    return kExitCanIError;
   }
-  const bool allowed = Authorizer(input.objects).Allows(user, *request);
+  const bool allowed = Authorizer(objects).Allows(subject.user, *request);
   out << (allowed ? "yes" : "no") << "\n";
   return allowed ? kExitYes : kExitNo;
+}
+
+int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err) {
+  if (!ValidUsage(options, err)) return kExitCanIError;
+  CanISubject subject;
+  if (!LoadCanISubject(options, err, &subject)) return kExitCanIError;
+  return AnswerCanI(subject, options, out, err);
 }
 
 }  // namespace rbacc

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/common/authorizer.h"
 #include "compiler/review/policy_input.h"
 
 namespace rbacc {
@@ -17,6 +18,10 @@ namespace rbacc {
 inline constexpr int kExitYes = 0;
 // Exit code of can-i: the request is denied.
 inline constexpr int kExitNo = 1;
+// Exit code of can-i for invalid input or usage: kubectl's
+// DefaultErrorExitCode, which is also its "no" (kubectl auth can-i exits 1
+// for both); stderr says which.
+inline constexpr int kExitCanIError = 1;
 
 // The question.
 struct CanIOptions {
@@ -41,9 +46,29 @@ struct CanIOptions {
   std::vector<std::string> as_groups;
 };
 
+// A policy and the identity asking, loaded once to answer many questions.
+struct CanISubject {
+  PolicyInput input;
+  UserInfo user;
+};
+
+// Loads options.policy and resolves options.as and options.as_groups (see
+// ResolveUser) into `subject`. Returns false after printing on `err` why the
+// policy cannot be read or there is no identity to ask for.
+bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
+                     CanISubject* subject);
+
+// Answers the question of `options` (request, request_namespace,
+// all_namespaces, list) for `subject`, ignoring options.policy, as and
+// as_groups: what RunCanI prints and returns, without loading the policy
+// again.
+int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
+               std::ostream& out, std::ostream& err);
+
 // Answers on `out`: "yes" or "no" (kubectl's words), or the --list table.
-// Returns kExitYes, kExitNo, or 2 after printing on `err` why the policy or
-// the request cannot be read.
+// Returns kExitYes, kExitNo, or kExitCanIError after printing on `err` why
+// the arguments, the policy or the request cannot be used (as kubectl: --list
+// takes no arguments and not --all-namespaces).
 int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace rbacc

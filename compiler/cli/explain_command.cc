@@ -42,7 +42,7 @@ int RunExplain(const ExplainOptions& options, std::ostream& out,
     err << "rbacc explain: " << request.status().message() << "\n";
     return kExitError;
   }
-  out << RenderRequestExplanation(ExplainRequest(input.objects, user, *request),
+  out << RenderRequestExplanation(ExplainPolicyRequest(input, user, *request),
                                   *request);
   return kExitOk;
 }

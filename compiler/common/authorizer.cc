@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace rbacc {
 namespace {
@@ -70,18 +71,21 @@ bool NonResourceUrlMatches(const PolicyRule& rule, absl::string_view path) {
 }
 
 bool RuleAllows(const PolicyRule& rule, const Request& request) {
+  // The checks of evaluation_helpers.go, cheapest first (all must hold).
+  if (!VerbMatches(rule, request.verb)) return false;
   if (!request.is_resource_request) {
-    return VerbMatches(rule, request.verb) &&
-           NonResourceUrlMatches(rule, request.path);
+    return NonResourceUrlMatches(rule, request.path);
   }
-  const std::string combined =
-      request.subresource.empty()
-          ? request.resource
-          : absl::StrCat(request.resource, "/", request.subresource);
-  return VerbMatches(rule, request.verb) &&
-         ApiGroupMatches(rule, request.api_group) &&
-         ResourceMatches(rule, combined, request.subresource) &&
-         ResourceNameMatches(rule, request.name);
+  if (!ApiGroupMatches(rule, request.api_group) ||
+      !ResourceNameMatches(rule, request.name)) {
+    return false;
+  }
+  if (request.subresource.empty()) {
+    return ResourceMatches(rule, request.resource, "");
+  }
+  return ResourceMatches(
+      rule, absl::StrCat(request.resource, "/", request.subresource),
+      request.subresource);
 }
 
 bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
@@ -93,8 +97,12 @@ bool SubjectAppliesTo(const Subject& subject, const UserInfo& user,
                                                  ? binding_namespace
                                                  : subject.namespace_name;
     if (namespace_name.empty()) return false;
-    return user.name == absl::StrCat("system:serviceaccount:", namespace_name,
-                                     ":", subject.name);
+    // user.name == "system:serviceaccount:<namespace>:<name>", without
+    // building the string (this runs for every binding of every request).
+    absl::string_view rest = user.name;
+    return absl::ConsumePrefix(&rest, "system:serviceaccount:") &&
+           absl::ConsumePrefix(&rest, namespace_name) &&
+           absl::ConsumePrefix(&rest, ":") && rest == subject.name;
   }
   return false;
 }
@@ -124,17 +132,22 @@ const RoleObject* FindBoundRole(const RbacObjects& objects,
   return nullptr;
 }
 
+Authorizer::Authorizer(const RbacObjects& objects) {
+  for (const BindingObject& binding : objects.bindings) {
+    const RoleObject* role = FindBoundRole(objects, binding);
+    if (role != nullptr) bound_.emplace_back(&binding, role);
+  }
+}
+
 bool Authorizer::Allows(const UserInfo& user, const Request& request,
                         const CompiledRule** granting_rule) const {
-  for (const BindingObject& binding : objects_.bindings) {
+  for (const auto& [binding, role] : bound_) {
     // A RoleBinding applies only to requests in its own namespace.
-    if (!binding.is_cluster_binding() &&
-        binding.metadata.namespace_name != request.namespace_name) {
+    if (!binding->is_cluster_binding() &&
+        binding->metadata.namespace_name != request.namespace_name) {
       continue;
     }
-    if (!BindingAppliesTo(binding, user)) continue;
-    const RoleObject* role = FindBoundRole(objects_, binding);
-    if (role == nullptr) continue;
+    if (!BindingAppliesTo(*binding, user)) continue;
     for (const CompiledRule& rule : role->rules) {
       if (RuleAllows(rule.rule, request)) {
         if (granting_rule != nullptr) *granting_rule = &rule;

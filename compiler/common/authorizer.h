@@ -9,6 +9,7 @@
 #define RBACC_COMPILER_COMMON_AUTHORIZER_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -92,8 +93,9 @@ const RoleObject* FindBoundRole(const RbacObjects& objects,
 // their namespace, and refer to a Role of that namespace or to a ClusterRole.
 class Authorizer {
  public:
-  // Keeps a reference to `objects`, which must outlive the Authorizer.
-  explicit Authorizer(const RbacObjects& objects) : objects_(objects) {}
+  // Keeps references into `objects`, which must outlive the Authorizer and
+  // not change while it is used: each binding's role is resolved here, once.
+  explicit Authorizer(const RbacObjects& objects);
 
   // True when some binding that applies to `user` refers to a role with a rule
   // that allows `request`. When `granting_rule` is not null and the request is
@@ -102,7 +104,9 @@ class Authorizer {
               const CompiledRule** granting_rule = nullptr) const;
 
  private:
-  const RbacObjects& objects_;
+  // Each binding with the role it refers to, in binding order; bindings to
+  // missing roles are left out (they grant nothing).
+  std::vector<std::pair<const BindingObject*, const RoleObject*>> bound_;
 };
 
 }  // namespace rbacc

@@ -1,7 +1,9 @@
 #include "compiler/review/explain.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,7 @@
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/common/source_location.h"
 #include "compiler/merge/compiled_policy.h"
 #include "compiler/review/grants.h"
 #include "compiler/review/policy_input.h"
@@ -110,10 +113,45 @@ std::string SourcesLines(const CompiledRule& rule, const std::string& indent) {
 }
 
 std::string ChainText(const RuleChain& chain) {
-  return absl::StrCat("  ", chain.binding.ToString(), "\n    -> ",
-                      chain.role.ToString(),
-                      "\n    -> rule: ", RuleText(chain.rule.rule), "\n",
-                      SourcesLines(chain.rule, "    -> "));
+  std::string out = absl::StrCat("  ", chain.binding.ToString(), "\n    -> ",
+                                 chain.role.ToString(),
+                                 "\n    -> rule: ", RuleText(chain.rule.rule),
+                                 "\n", SourcesLines(chain.rule, "    -> "));
+  for (const RuleSource& source : chain.covered) {
+    absl::StrAppend(&out, "    -> also feature ", source.feature, " ",
+                    source.location.ToString(),
+                    " (dropped as covered) reason: ", source.reason, "\n");
+  }
+  return out;
+}
+
+// The compiled role of `input` named `name` in `namespace_name` ("" for the
+// ClusterRole), or nullptr (also for YAML).
+const ScopedRole* CompiledRole(const PolicyInput& input,
+                               const std::string& namespace_name,
+                               const std::string& name) {
+  if (!input.compiled) return nullptr;
+  for (const ScopedRole& role : input.compiled->roles) {
+    if (role.namespace_name == namespace_name && role.role_name == name) {
+      return &role;
+    }
+  }
+  return nullptr;
+}
+
+// True when `source` of `rule` grants `request`: it holds one of the rule's
+// resources (or URLs) the request asks for and, when `declared` knows its
+// declaration, that declared rule allows the request.
+bool SourceGrants(const CompiledRule& rule, const RuleSource& source,
+                  const std::map<SourceLocation, PolicyRule>& declared,
+                  const Request& request) {
+  PolicyRule held = rule.rule;
+  (held.non_resource_urls.empty() ? held.resources : held.non_resource_urls) =
+      source.resources;
+  if (!RuleAllows(held, request)) return false;
+  if (declared.empty()) return true;
+  const auto found = declared.find(source.location);
+  return found != declared.end() && RuleAllows(found->second, request);
 }
 
 }  // namespace
@@ -151,7 +189,7 @@ RequestExplanation ExplainRequest(const RbacObjects& objects,
     const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     for (const CompiledRule& rule : role->rules) {
-      const RuleChain chain{BindingRef(binding), RoleRef(*role), rule};
+      const RuleChain chain{BindingRef(binding), RoleRef(*role), rule, {}};
       std::vector<std::string> mismatches =
           Mismatches(binding, rule.rule, request);
       if (mismatches.empty() && RuleAllows(rule.rule, request)) {
@@ -169,6 +207,36 @@ RequestExplanation ExplainRequest(const RbacObjects& objects,
   if (explanation.allowed) {
     explanation.closest.clear();
     explanation.mismatches.clear();
+  }
+  return explanation;
+}
+
+RequestExplanation ExplainPolicyRequest(const PolicyInput& input,
+                                        const UserInfo& user,
+                                        const Request& request) {
+  RequestExplanation explanation = ExplainRequest(input.objects, user, request);
+  for (RuleChain& chain : explanation.granting) {
+    std::vector<RuleSource> granting;
+    for (const RuleSource& source : chain.rule.sources) {
+      if (SourceGrants(chain.rule, source, input.declared_rules, request)) {
+        granting.push_back(source);
+      }
+    }
+    chain.rule.sources = std::move(granting);
+    const ScopedRole* role =
+        CompiledRole(input, chain.role.namespace_name, chain.role.name);
+    if (role != nullptr) {
+      for (const CoveredGrant& covered : role->rules.covered) {
+        const bool listed =
+            std::any_of(chain.covered.begin(), chain.covered.end(),
+                        [&](const RuleSource& source) {
+                          return source.location == covered.source.location;
+                        });
+        if (!listed && RuleAllows(covered.grant, request)) {
+          chain.covered.push_back(covered.source);
+        }
+      }
+    }
   }
   return explanation;
 }
@@ -216,13 +284,10 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
       absl::StrAppend(&out, "  ", RuleText(rule.rule), "\n",
                       SourcesLines(rule, "    "));
     }
-    if (!input.compiled) continue;
-    for (const ScopedRole& scoped : input.compiled->roles) {
-      if (scoped.role_name != role.metadata.name ||
-          scoped.namespace_name != role.metadata.namespace_name) {
-        continue;
-      }
-      for (const CoveredGrant& covered : scoped.rules.covered) {
+    const ScopedRole* scoped =
+        CompiledRole(input, role.metadata.namespace_name, role.metadata.name);
+    if (scoped != nullptr) {
+      for (const CoveredGrant& covered : scoped->rules.covered) {
         absl::StrAppend(&out, "  (dropped: ", RuleText(covered.grant),
                         " from feature ", covered.source.feature, " ",
                         covered.source.location.ToString(),

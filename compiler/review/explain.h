@@ -21,6 +21,9 @@ struct RuleChain {
   ObjectRef binding;
   ObjectRef role;
   CompiledRule rule;
+  // From ExplainPolicyRequest: declared rules of the role that grant the
+  // request too but were dropped as covered by a rule of the role.
+  std::vector<RuleSource> covered;
 };
 
 // The answer for one request.
@@ -40,6 +43,17 @@ struct RequestExplanation {
 // authorizer's semantics (Authorizer::Allows gives the same answer).
 RequestExplanation ExplainRequest(const RbacObjects& objects,
                                   const UserInfo& user, const Request& request);
+
+// Explains `request` for a loaded policy as ExplainRequest does for its
+// objects, with each granting chain naming only what grants the request: the
+// rule's sources whose declared rules (PolicyInput::declared_rules) allow it,
+// and in `covered` the role's declared rules dropped as covered that allow it
+// too; so the features named are exactly those whose declared rules grant
+// the request. For YAML, the sources kept are those naming the requested
+// resource or URL.
+RequestExplanation ExplainPolicyRequest(const PolicyInput& input,
+                                        const UserInfo& user,
+                                        const Request& request);
 
 // Returns the explanation as text: "yes: <request>" and one chain per granting
 // rule, or "no: <request>" with the closest rule and its mismatches.

@@ -81,6 +81,99 @@ std::string FeatureNameFromFile(const std::string& path) {
   return name.empty() ? "imported" : name.substr(0, 63);
 }
 
+std::string ImportedSubjects::Flags() const {
+  std::vector<std::string> flags = {
+      absl::StrCat("--namespace=", absl::StrJoin(namespaces, ","))};
+  if (service_account.empty()) {
+    flags.push_back(
+        "--remote_identity=MODE (an identity mode of the bundle without an "
+        "account)");
+  } else {
+    flags.push_back(absl::StrCat("--service_account=", service_account));
+    if (!create_service_account) {
+      flags.push_back("--create_service_account=false");
+    }
+  }
+  std::vector<std::string> subjects;
+  for (const Subject& subject : other_subjects) {
+    subjects.push_back(
+        subject.kind == "ServiceAccount"
+            ? absl::StrCat("ServiceAccount:", subject.namespace_name, "/",
+                           subject.name)
+            : absl::StrCat(subject.kind, ":", subject.name));
+  }
+  if (!subjects.empty()) {
+    flags.push_back(absl::StrCat("--subjects=", absl::StrJoin(subjects, ",")));
+  }
+  return absl::StrJoin(flags, " ");
+}
+
+ImportedSubjects ImportSubjects(const RbacObjects& objects) {
+  // Every subject bound, accounts with their namespace, in binding order.
+  std::vector<Subject> bound;
+  for (const BindingObject& binding : objects.bindings) {
+    for (Subject subject : binding.subjects) {
+      if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
+        subject.namespace_name = binding.metadata.namespace_name;
+      }
+      if (std::find(bound.begin(), bound.end(), subject) == bound.end()) {
+        bound.push_back(subject);
+      }
+    }
+  }
+  // The account: the first bound one the YAML creates, else the first bound
+  // one; its namespaces are those it is bound in under that name.
+  const auto created = [&](const Subject& account) {
+    return std::any_of(objects.service_accounts.begin(),
+                       objects.service_accounts.end(),
+                       [&](const ObjectMeta& meta) {
+                         return meta.name == account.name &&
+                                meta.namespace_name == account.namespace_name;
+                       });
+  };
+  std::vector<Subject> accounts;
+  for (const Subject& subject : bound) {
+    if (subject.kind == "ServiceAccount") accounts.push_back(subject);
+  }
+  ImportedSubjects imported;
+  const auto first_created =
+      std::find_if(accounts.begin(), accounts.end(), created);
+  if (first_created != accounts.end()) {
+    imported.service_account = first_created->name;
+  } else if (!accounts.empty()) {
+    imported.service_account = accounts.front().name;
+  }
+  bool all_created = true;
+  for (const Subject& account : accounts) {
+    if (account.name != imported.service_account) continue;
+    all_created &= created(account);
+    if (std::find(imported.namespaces.begin(), imported.namespaces.end(),
+                  account.namespace_name) == imported.namespaces.end()) {
+      imported.namespaces.push_back(account.namespace_name);
+    }
+  }
+  imported.create_service_account =
+      !imported.service_account.empty() && all_created;
+  if (imported.namespaces.empty()) {
+    for (const BindingObject& binding : objects.bindings) {
+      if (binding.is_cluster_binding()) continue;
+      imported.namespaces.push_back(binding.metadata.namespace_name);
+      break;
+    }
+  }
+  if (imported.namespaces.empty()) imported.namespaces.push_back("default");
+  for (const Subject& subject : bound) {
+    const bool is_account =
+        subject.kind == "ServiceAccount" &&
+        subject.name == imported.service_account &&
+        std::find(imported.namespaces.begin(), imported.namespaces.end(),
+                  subject.namespace_name) != imported.namespaces.end();
+    if (!is_account) imported.other_subjects.push_back(subject);
+  }
+  std::sort(imported.other_subjects.begin(), imported.other_subjects.end());
+  return imported;
+}
+
 absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                                           const ImportOptions& options) {
   if (!IsDns1123Label(options.feature_name)) {
@@ -88,62 +181,75 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
         "feature name \"", options.feature_name,
         "\" is not a DNS-1123 label (lower-case letters, digits and \"-\")"));
   }
-  std::string target_namespace = "default";
-  Subject account;
-  if (!objects.service_accounts.empty()) {
-    target_namespace = objects.service_accounts.front().namespace_name;
-    account = {"ServiceAccount", objects.service_accounts.front().name,
-               target_namespace};
-  } else {
-    for (const BindingObject& binding : objects.bindings) {
-      if (binding.is_cluster_binding()) continue;
-      target_namespace = binding.metadata.namespace_name;
-      break;
-    }
-  }
+  const ImportedSubjects subjects = ImportSubjects(objects);
+  const std::string& target_namespace = subjects.namespaces.front();
 
   // Roles by scope ("" = cluster), each once, in the order bound.
   std::map<std::string, std::vector<const RoleObject*>> by_scope;
   std::set<std::pair<std::string, const RoleObject*>> seen;
   std::set<const RoleObject*> bound;
-  std::set<std::string> other_subjects;
   for (const BindingObject& binding : objects.bindings) {
     const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
     bound.insert(role);
     const std::string scope = binding.metadata.namespace_name;
     if (seen.insert({scope, role}).second) by_scope[scope].push_back(role);
-    for (Subject subject : binding.subjects) {
-      if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
-        subject.namespace_name = binding.metadata.namespace_name;
-      }
-      if (!account.name.empty() && subject == account) continue;
-      other_subjects.insert(SubjectText(subject));
-    }
   }
   if (bound.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(options.source_name,
                      ": no binding refers to a role in it; nothing to import"));
   }
+  // The rules the roles bound in `scope` hold, in order.
+  const auto rules_in = [&](const std::string& scope) {
+    std::vector<PolicyRule> rules;
+    const auto found = by_scope.find(scope);
+    if (found == by_scope.end()) return rules;
+    for (const RoleObject* role : found->second) {
+      for (const CompiledRule& rule : role->rules) rules.push_back(rule.rule);
+    }
+    return rules;
+  };
+  // Namespaces whose roles become fixed_namespace_rules: those outside the
+  // target namespaces, and target namespaces granting something else than
+  // the primary one.
+  std::vector<std::string> fixed_scopes;
+  std::vector<std::string> differing_targets;
+  for (const auto& scoped : by_scope) {
+    const std::string& scope = scoped.first;
+    if (scope.empty() || scope == target_namespace) continue;
+    const bool is_target =
+        std::find(subjects.namespaces.begin(), subjects.namespaces.end(),
+                  scope) != subjects.namespaces.end();
+    if (is_target && rules_in(scope) == rules_in(target_namespace)) continue;
+    fixed_scopes.push_back(scope);
+    if (is_target) differing_targets.push_back(scope);
+  }
 
   std::string out = absl::StrCat(
       "# proto-file: proto/rbacc/v1/policy.proto\n"
       "# proto-message: rbacc.v1.Feature\n#\n"
       "# Imported by `rbacc import` from ",
-      options.source_name, " (target namespace ", target_namespace,
-      account.name.empty() ? ""
-                           : absl::StrCat(", service account ", account.name),
-      ").\n");
+      options.source_name,
+      subjects.namespaces.size() > 1 ? " (target namespaces "
+                                     : " (target namespace ",
+      absl::StrJoin(subjects.namespaces, ", "),
+      subjects.service_account.empty()
+          ? ""
+          : absl::StrCat(", service account ", subjects.service_account),
+      ").\n# Compile it for the subjects it binds: ", subjects.Flags(), "\n");
+  const auto is_target = [&](const std::string& name) {
+    return std::find(subjects.namespaces.begin(), subjects.namespaces.end(),
+                     name) != subjects.namespaces.end();
+  };
   for (const ObjectMeta& meta : objects.namespaces) {
+    if (is_target(meta.name)) continue;
     absl::StrAppend(&out, "# It creates Namespace ", meta.name,
                     ": declare it in bundle.textproto as fixed_namespaces { "
                     "name: ",
                     Quoted(meta.name), " create: true ... }.\n");
   }
-  for (const auto& scoped : by_scope) {
-    const std::string& scope = scoped.first;
-    if (scope.empty() || scope == target_namespace) continue;
+  for (const std::string& scope : fixed_scopes) {
     const bool created =
         std::any_of(objects.namespaces.begin(), objects.namespaces.end(),
                     [&](const ObjectMeta& meta) { return meta.name == scope; });
@@ -154,6 +260,34 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                       Quoted(scope), " create: false ... }.\n");
     }
   }
+  for (const Subject& subject : subjects.other_subjects) {
+    const bool everywhere = std::all_of(
+        objects.bindings.begin(), objects.bindings.end(),
+        [&](const BindingObject& binding) {
+          return FindBoundRole(objects, binding) == nullptr ||
+                 std::any_of(binding.subjects.begin(), binding.subjects.end(),
+                             [&](Subject bound_subject) {
+                               if (bound_subject.namespace_name.empty() &&
+                                   bound_subject.kind == "ServiceAccount") {
+                                 bound_subject.namespace_name =
+                                     binding.metadata.namespace_name;
+                               }
+                               return bound_subject == subject;
+                             });
+        });
+    if (!everywhere) {
+      absl::StrAppend(&out, "# ", SubjectText(subject),
+                      " is bound to some of the roles only; --subjects binds "
+                      "it to all of them.\n");
+    }
+  }
+  for (const std::string& scope : differing_targets) {
+    absl::StrAppend(&out, "# Its roles in target namespace ", scope,
+                    " grant something else than in ", target_namespace,
+                    ": imported as fixed_namespace_rules, which bind every "
+                    "account in ",
+                    scope, ".\n");
+  }
   for (const RoleObject& role : objects.roles) {
     if (bound.count(&role) == 0) {
       absl::StrAppend(
@@ -163,10 +297,6 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
               .ToString(),
           " is bound by nothing, so it grants nothing.\n");
     }
-  }
-  for (const std::string& subject : other_subjects) {
-    absl::StrAppend(&out, "# Also bound to ", subject,
-                    ": compile with --subjects to bind it too.\n");
   }
   absl::StrAppend(
       &out, "\nname: ", Quoted(options.feature_name), "\nsummary: ",
@@ -194,8 +324,7 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
   if (!namespace_rules.empty()) absl::StrAppend(&out, "\n", namespace_rules);
   const std::string cluster_rules = rules_of("", "", "cluster_rules");
   if (!cluster_rules.empty()) absl::StrAppend(&out, "\n", cluster_rules);
-  for (const auto& [scope, roles] : by_scope) {
-    if (scope.empty() || scope == target_namespace) continue;
+  for (const std::string& scope : fixed_scopes) {
     absl::StrAppend(&out,
                     "\nfixed_namespace_rules {\n  namespace: ", Quoted(scope),
                     "\n", rules_of(scope, "  ", "rules"), "}\n");

@@ -15,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "compiler/common/issue.h"
+#include "compiler/common/policy_rule.h"
+#include "compiler/common/source_location.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
 #include "compiler/review/rbac_yaml_reader.h"
@@ -68,6 +70,26 @@ absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
   return input;
+}
+
+// Adds every rule `feature` declares to `declared`, by its place.
+void AddDeclaredRules(const LoadedFeature& feature,
+                      std::map<SourceLocation, PolicyRule>* declared) {
+  const auto add =
+      [&](const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
+          const std::string& path) {
+        for (int i = 0; i < rules.size(); ++i) {
+          (*declared)[feature.source.Locate(absl::StrCat(path, "[", i, "]"))] =
+              ToPolicyRule(rules[i]);
+        }
+      };
+  const v1::Feature& proto = feature.proto;
+  add(proto.cluster_rules(), "cluster_rules");
+  add(proto.namespace_rules(), "namespace_rules");
+  for (int i = 0; i < proto.fixed_namespace_rules_size(); ++i) {
+    add(proto.fixed_namespace_rules(i).rules(),
+        absl::StrCat("fixed_namespace_rules[", i, "].rules"));
+  }
 }
 
 }  // namespace
@@ -148,6 +170,9 @@ absl::StatusOr<PolicyInput> LoadPolicyInput(
   if (issues->has_errors()) return input;
   input.objects = compiled.objects;
   input.compiled = std::move(compiled);
+  for (const std::string& feature : selection.features) {
+    AddDeclaredRules(bundle->features.at(feature), &input.declared_rules);
+  }
   return input;
 }
 

@@ -16,7 +16,9 @@
 
 #include "absl/status/statusor.h"
 #include "compiler/common/issue.h"
+#include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/common/source_location.h"
 #include "compiler/merge/compiled_policy.h"
 #include "compiler/validate/selection.h"
 
@@ -45,6 +47,10 @@ struct PolicyInput {
   RbacObjects objects;
   // The compilation, for a selection; unset for YAML.
   std::optional<CompiledPolicy> compiled;
+  // For a selection: every rule its features declare, as written, by the
+  // place of its declaration (RuleSource::location), so that review tools can
+  // tell which declared rules grant a request.
+  std::map<SourceLocation, PolicyRule> declared_rules;
 };
 
 // Parses a policy reference as `rbacc diff` takes it:

@@ -1,6 +1,6 @@
 #include "compiler/review/request_parser.h"
 
-#include <map>
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,43 +10,33 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
 
 namespace rbacc {
 namespace {
 
-// Kubernetes' built-in resources outside the core group.
-const std::map<std::string, std::string>& BuiltinGroups() {
-  static const auto* const kGroups = new std::map<std::string, std::string>{
-      {"controllerrevisions", "apps"},
-      {"daemonsets", "apps"},
-      {"deployments", "apps"},
-      {"replicasets", "apps"},
-      {"statefulsets", "apps"},
-      {"horizontalpodautoscalers", "autoscaling"},
-      {"cronjobs", "batch"},
-      {"jobs", "batch"},
-      {"certificatesigningrequests", "certificates.k8s.io"},
-      {"leases", "coordination.k8s.io"},
-      {"endpointslices", "discovery.k8s.io"},
-      {"ingressclasses", "networking.k8s.io"},
-      {"ingresses", "networking.k8s.io"},
-      {"networkpolicies", "networking.k8s.io"},
-      {"runtimeclasses", "node.k8s.io"},
-      {"poddisruptionbudgets", "policy"},
-      {"clusterrolebindings", "rbac.authorization.k8s.io"},
-      {"clusterroles", "rbac.authorization.k8s.io"},
-      {"rolebindings", "rbac.authorization.k8s.io"},
-      {"roles", "rbac.authorization.k8s.io"},
-      {"priorityclasses", "scheduling.k8s.io"},
-      {"csidrivers", "storage.k8s.io"},
-      {"csinodes", "storage.k8s.io"},
-      {"storageclasses", "storage.k8s.io"},
-      {"volumeattachments", "storage.k8s.io"},
-      {"customresourcedefinitions", "apiextensions.k8s.io"},
-  };
-  return *kGroups;
+// The group kubectl's discovery would resolve `resource` to from Kubernetes'
+// built-in catalogue: the core group when it has the resource (discovery
+// lists it first), else the first group that has it. Sets `found` to false
+// when no built-in group has it.
+std::string GroupFromCatalogue(const std::string& resource, bool* found) {
+  static const auto* const kCatalogue = [] {
+    absl::StatusOr<ResourceCatalog> catalogue = ResourceCatalog::Builtin();
+    // The embedded catalogue always parses (catalog_test proves it); an empty
+    // one would leave resolution to the policy.
+    return catalogue.ok() ? new ResourceCatalog(*std::move(catalogue))
+                          : nullptr;
+  }();
+  *found = false;
+  if (kCatalogue == nullptr) return "";
+  const std::vector<std::string> groups = kCatalogue->GroupsWith(resource);
+  if (groups.empty()) return "";
+  *found = true;
+  return std::find(groups.begin(), groups.end(), "") != groups.end()
+             ? ""
+             : groups.front();
 }
 
 // The group `objects` grant `resource` in, when exactly one.
@@ -98,13 +88,10 @@ absl::StatusOr<Request> ParseRequest(const std::string& verb,
   if (dot != std::string::npos) {
     request.api_group = type.substr(dot + 1);
     type = type.substr(0, dot);
-  } else {
+  } else if (type != "*") {
     bool found = false;
-    request.api_group = GroupFromPolicy(type, objects, &found);
-    if (!found) {
-      const auto builtin = BuiltinGroups().find(type);
-      if (builtin != BuiltinGroups().end()) request.api_group = builtin->second;
-    }
+    request.api_group = GroupFromCatalogue(type, &found);
+    if (!found) request.api_group = GroupFromPolicy(type, objects, &found);
   }
   request.resource = type;
   request.name = name;

@@ -1,7 +1,7 @@
 // Turns kubectl-style request arguments (`get deployments.apps/scale web`)
 // into an authorizer Request, resolving an unqualified resource's API group
-// as kubectl's discovery would: from the resources a policy names and a
-// built-in table of Kubernetes' own resources.
+// as kubectl's discovery would: from Kubernetes' built-in catalogue, and for
+// custom resources from the groups a policy names.
 #ifndef RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_
 #define RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_
 
@@ -16,10 +16,13 @@ namespace rbacc {
 // Parses VERB and RESOURCE[/SUBRESOURCE] (or RESOURCE.GROUP[/SUBRESOURCE], or
 // a non-resource URL starting with "/") and NAME into a request in
 // `namespace_name` ("" for a cluster-wide request; ignored for URLs). An
-// unqualified resource takes the group that `objects` grant it in (when they
-// name exactly one group for it), else the group of Kubernetes' built-in
-// resource of that name, else the core group "". Returns InvalidArgumentError
-// for an empty verb or resource, or a URL with a name.
+// unqualified resource resolves as kubectl's discovery would: to the core
+// group when Kubernetes' built-in catalogue has it there ("events"), else to
+// the built-in group that has it ("deployments" is "apps"); a resource the
+// catalogue does not know (a custom resource) takes the group `objects` grant
+// it in when they name exactly one, else the core group "". "*" stays in the
+// core group. Returns InvalidArgumentError for an empty verb or resource, or
+// a URL with a name.
 absl::StatusOr<Request> ParseRequest(const std::string& verb,
                                      const std::string& resource,
                                      const std::string& name,

@@ -12,12 +12,14 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "compiler/catalog/catalog.h"
+#include "compiler/common/issue.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"
 
@@ -109,6 +111,25 @@ std::string MakeWorkspace(const std::string& name) {
     WriteFile((root / "policies" / relative).string(), content);
   }
   return root.string();
+}
+
+PolicyInput LoadPolicyOrFail(const std::string& reference,
+                             const std::string& workspace) {
+  IssueList issues;
+  std::map<std::string, std::string> texts;
+  absl::StatusOr<PolicySpec> spec = ParsePolicyReference(reference, workspace);
+  if (!spec.ok()) {
+    ADD_FAILURE() << spec.status();
+    return {};
+  }
+  absl::StatusOr<PolicyInput> input =
+      LoadPolicyInput(*spec, workspace, &issues, &texts);
+  if (!input.ok() || issues.has_errors()) {
+    ADD_FAILURE() << reference << ": " << input.status() << "\n"
+                  << issues.Render(texts);
+    return {};
+  }
+  return *std::move(input);
 }
 
 RbaccRun RunRbacc(const std::string& workspace,
@@ -230,11 +251,6 @@ std::vector<Request> RequestUniverse(
 
 std::vector<Request> CatalogRequests(
     const std::vector<const RbacObjects*>& objects) {
-  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
-  if (!catalog.ok()) {
-    ADD_FAILURE() << catalog.status();
-    return {};
-  }
   std::set<std::string> namespaces = {"", "default", "probe-namespace"};
   for (const RbacObjects* set : objects) {
     for (const RoleObject& role : set->roles) {
@@ -243,6 +259,16 @@ std::vector<Request> CatalogRequests(
     for (const BindingObject& binding : set->bindings) {
       namespaces.insert(binding.metadata.namespace_name);
     }
+  }
+  return CatalogRequestsIn(namespaces);
+}
+
+std::vector<Request> CatalogRequestsIn(
+    const std::set<std::string>& namespaces) {
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  if (!catalog.ok()) {
+    ADD_FAILURE() << catalog.status();
+    return {};
   }
   std::vector<Request> requests;
   const auto add =
@@ -268,6 +294,66 @@ std::vector<Request> CatalogRequests(
     }
   }
   return requests;
+}
+
+std::vector<CommittedProfile> CommittedProfiles() {
+  std::vector<CommittedProfile> profiles;
+  const std::string policies = RunfilePath("policies");
+  for (const std::string& bundle : Subfolders(policies)) {
+    const fs::path folder = fs::path(policies) / bundle / "profiles";
+    if (!fs::is_directory(folder)) continue;
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+      if (entry.path().extension() != ".textproto") continue;
+      profiles.push_back({bundle, entry.path().stem().string()});
+    }
+  }
+  std::sort(profiles.begin(), profiles.end(),
+            [](const CommittedProfile& a, const CommittedProfile& b) {
+              return std::tie(a.bundle, a.profile) <
+                     std::tie(b.bundle, b.profile);
+            });
+  EXPECT_FALSE(profiles.empty()) << "no profiles under " << policies;
+  return profiles;
+}
+
+std::vector<std::string> CommittedOutputs() {
+  std::vector<std::string> outputs;
+  for (const auto& file : ReadTree(RunfilePath("outputs"))) {
+    if (fs::path(file.first).filename() == "rbac.yaml") {
+      outputs.push_back("outputs/" + file.first);
+    }
+  }
+  EXPECT_FALSE(outputs.empty()) << "no rbac.yaml under outputs/";
+  return outputs;
+}
+
+UserInfo UserForSubject(const Subject& subject) {
+  if (subject.kind == "ServiceAccount") {
+    return ServiceAccountUser(subject.namespace_name, subject.name);
+  }
+  if (subject.kind == "User") return {subject.name, {"system:authenticated"}};
+  return {"probe-member", {subject.name, "system:authenticated"}};
+}
+
+std::vector<UserInfo> BoundUsers(
+    const std::vector<const RbacObjects*>& objects) {
+  std::set<Subject> subjects;
+  for (const RbacObjects* set : objects) {
+    for (const BindingObject& binding : set->bindings) {
+      for (Subject subject : binding.subjects) {
+        if (subject.kind == "ServiceAccount" &&
+            subject.namespace_name.empty()) {
+          subject.namespace_name = binding.metadata.namespace_name;
+        }
+        subjects.insert(subject);
+      }
+    }
+  }
+  std::vector<UserInfo> users;
+  for (const Subject& subject : subjects) {
+    users.push_back(UserForSubject(subject));
+  }
+  return users;
 }
 
 std::set<std::string> AllowedRequests(const RbacObjects& objects,

@@ -4,12 +4,14 @@
 #define RBACC_TESTS_TESTING_WORKSPACE_H_
 
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/review/policy_input.h"
 
 namespace rbacc::testing {
 
@@ -43,6 +45,12 @@ std::vector<std::string> Subfolders(const std::string& folder);
 // A fresh folder under the test's temporary directory holding a copy of the
 // repository's policies/ folder; returns its path.
 std::string MakeWorkspace(const std::string& name);
+
+// The policy `reference` names (as `rbacc diff` takes it: a profile,
+// features, BUNDLE:PROFILE or YAML), loaded and compiled in `workspace`;
+// fails the current test (and returns an empty input) on any error.
+PolicyInput LoadPolicyOrFail(const std::string& reference,
+                             const std::string& workspace);
 
 // What one run of the rbacc binary printed, and its exit code (-1 when it did
 // not exit normally).
@@ -78,6 +86,44 @@ std::vector<Request> RequestUniverse(
 // serves on each resource and subresource of each group, unnamed and named,
 // in every namespace the objects mention and at cluster scope.
 std::vector<Request> CatalogRequests(
+    const std::vector<const RbacObjects*>& objects);
+
+// Every request the built-in Kubernetes catalogue (with its virtual resources)
+// describes, as CatalogRequests does, in each of `namespaces` ("" is cluster
+// scope).
+std::vector<Request> CatalogRequestsIn(const std::set<std::string>& namespaces);
+
+// A committed profile: policies/<bundle>/profiles/<profile>.textproto.
+struct CommittedProfile {
+  std::string bundle;
+  std::string profile;
+
+  // "bundle:profile", as `rbacc diff` takes it.
+  std::string Reference() const { return bundle + ":" + profile; }
+
+  // How gtest prints a test parameter.
+  friend void PrintTo(const CommittedProfile& profile, std::ostream* out) {
+    *out << profile.Reference();
+  }
+};
+
+// Every committed profile of every bundle under the runfiles' policies/, found
+// on disk, sorted by bundle and profile; fails the test when there is none.
+std::vector<CommittedProfile> CommittedProfiles();
+
+// Every committed rbac.yaml under the runfiles' outputs/, found on disk, as
+// paths relative to the runfiles root ("outputs/skypilot/full/rbac.yaml"),
+// sorted; fails the test when there is none.
+std::vector<std::string> CommittedOutputs();
+
+// The identity that `subject` of a binding gives a request: a service
+// account's, a user's (with system:authenticated), or for a group a member
+// "probe-member" of it.
+UserInfo UserForSubject(const Subject& subject);
+
+// The identities of every subject `objects` bind (see UserForSubject),
+// sorted by subject, without repeats.
+std::vector<UserInfo> BoundUsers(
     const std::vector<const RbacObjects*>& objects);
 
 // One line per request of `universe` that `user` is allowed:
