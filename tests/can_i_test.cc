@@ -238,12 +238,16 @@ class CanITest : public ::testing::TestWithParam<CommittedProfile> {};
 
 TEST_P(CanITest, AgreesWithTheAuthorizerOverTheCatalogue) {
   const CommittedProfile& profile = GetParam();
-  const std::string workspace = MakeWorkspace(
-      absl::StrCat("can_i_", profile.bundle, "_", profile.profile));
+  const std::string workspace = MakeWorkspace(absl::StrCat(
+      "can_i_", profile.bundle, "_", profile.profile, "_", profile.context));
   CanIOptions load;
   load.workspace_root = workspace;
   load.policy.bundle = profile.bundle;
   load.policy.profile = profile.profile;
+  if (!profile.context.empty()) {
+    load.policy.overrides.contexts = Located<std::vector<std::string>>{
+        {profile.context}, {"--contexts"}, {}};
+  }
 
   // The compiled service account, asked for without --as.
   std::ostringstream load_err;
@@ -295,8 +299,9 @@ TEST_P(CanITest, AgreesWithTheAuthorizerOverTheCatalogue) {
 INSTANTIATE_TEST_SUITE_P(
     Profiles, CanITest, ::testing::ValuesIn(CommittedProfiles()),
     [](const ::testing::TestParamInfo<CommittedProfile>& info) {
-      std::string name =
-          absl::StrCat(info.param.bundle, "_", info.param.profile);
+      std::string name = absl::StrCat(
+          info.param.bundle, "_", info.param.profile,
+          info.param.context.empty() ? "" : "_", info.param.context);
       for (char& c : name) {
         if (!absl::ascii_isalnum(c)) c = '_';
       }

@@ -103,6 +103,29 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
   }
   PolicySpec spec;
   spec.label = reference;
+  // [BUNDLE:]PROFILE@CONTEXT: one context of a profile with contexts. The
+  // context's name may hold any character, ":" and "@" included.
+  const size_t at = reference.find('@');
+  if (at != std::string::npos) {
+    const std::string head = reference.substr(0, at);
+    const size_t colon = head.rfind(':');
+    const std::string bundle =
+        colon == std::string::npos ? spec.bundle : head.substr(0, colon);
+    const std::string profile =
+        colon == std::string::npos ? head : head.substr(colon + 1);
+    std::error_code error;
+    if (!profile.empty() &&
+        fs::is_regular_file(fs::path(BundleDirectory(workspace_root, bundle)) /
+                                "profiles" /
+                                absl::StrCat(profile, ".textproto"),
+                            error)) {
+      spec.bundle = bundle;
+      spec.profile = profile;
+      spec.overrides.contexts = Located<std::vector<std::string>>{
+          {reference.substr(at + 1)}, {reference}, {}};
+      return spec;
+    }
+  }
   const size_t colon = reference.rfind(':');
   std::string selection = reference;
   if (colon == std::string::npos && LooksLikePath(reference, workspace_root)) {

@@ -59,6 +59,8 @@ struct PolicyInput {
 //                        existing file or folder
 //   [BUNDLE:]PROFILE     a profile of BUNDLE (default "skypilot"); BUNDLE may
 //                        be a name or a path to a bundle folder
+//   [BUNDLE:]PROFILE@CONTEXT  one context of a profile with contexts (the
+//                        context's name may hold ":" and "@")
 //   [BUNDLE:]F1,F2       features of BUNDLE (when not a profile's name)
 //   BUNDLE:              every feature of BUNDLE
 // Paths are relative to `workspace_root`. Returns InvalidArgumentError for an

@@ -20,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
+#include "compiler/load/bundle_loader.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"
 
@@ -300,17 +301,26 @@ std::vector<CommittedProfile> CommittedProfiles() {
   std::vector<CommittedProfile> profiles;
   const std::string policies = RunfilePath("policies");
   for (const std::string& bundle : Subfolders(policies)) {
-    const fs::path folder = fs::path(policies) / bundle / "profiles";
-    if (!fs::is_directory(folder)) continue;
-    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
-      if (entry.path().extension() != ".textproto") continue;
-      profiles.push_back({bundle, entry.path().stem().string()});
+    IssueList issues;
+    const absl::StatusOr<LoadedBundle> loaded =
+        LoadBundle((fs::path(policies) / bundle).string(),
+                   (fs::path("policies") / bundle).string(), &issues);
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    if (!loaded.ok()) continue;
+    EXPECT_FALSE(issues.has_errors()) << issues.Render(loaded->file_texts);
+    for (const auto& [name, profile] : loaded->profiles) {
+      if (profile.proto.contexts().empty()) {
+        profiles.push_back({bundle, name, ""});
+      }
+      for (const v1::ContextIdentity& context : profile.proto.contexts()) {
+        profiles.push_back({bundle, name, context.name()});
+      }
     }
   }
   std::sort(profiles.begin(), profiles.end(),
             [](const CommittedProfile& a, const CommittedProfile& b) {
-              return std::tie(a.bundle, a.profile) <
-                     std::tie(b.bundle, b.profile);
+              return std::tie(a.bundle, a.profile, a.context) <
+                     std::tie(b.bundle, b.profile, b.context);
             });
   EXPECT_FALSE(profiles.empty()) << "no profiles under " << policies;
   return profiles;

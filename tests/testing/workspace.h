@@ -93,13 +93,18 @@ std::vector<Request> CatalogRequests(
 // scope).
 std::vector<Request> CatalogRequestsIn(const std::set<std::string>& namespaces);
 
-// A committed profile: policies/<bundle>/profiles/<profile>.textproto.
+// A committed profile: policies/<bundle>/profiles/<profile>.textproto, or one
+// context of a profile with contexts.
 struct CommittedProfile {
   std::string bundle;
   std::string profile;
+  // The context's name, or "" for a profile without contexts.
+  std::string context;
 
-  // "bundle:profile", as `rbacc diff` takes it.
-  std::string Reference() const { return bundle + ":" + profile; }
+  // "bundle:profile" or "bundle:profile@context", as `rbacc diff` takes it.
+  std::string Reference() const {
+    return bundle + ":" + profile + (context.empty() ? "" : "@" + context);
+  }
 
   // How gtest prints a test parameter.
   friend void PrintTo(const CommittedProfile& profile, std::ostream* out) {
@@ -108,7 +113,9 @@ struct CommittedProfile {
 };
 
 // Every committed profile of every bundle under the runfiles' policies/, found
-// on disk, sorted by bundle and profile; fails the test when there is none.
+// on disk, one entry per context for a profile with contexts, sorted by
+// bundle, profile and context; fails the test when there is none or a bundle
+// does not load.
 std::vector<CommittedProfile> CommittedProfiles();
 
 // Every committed rbac.yaml under the runfiles' outputs/, found on disk, as
