@@ -247,8 +247,9 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
       ToPolicyRules(chart.builtin_cluster_rules());
   std::vector<CompiledRule> cluster_rules;
   if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
+    const RuleCoverage builtin_coverage(builtin);
     for (const CompiledRule& rule : cluster->rules.rules) {
-      if (IsCovered(rule.rule, builtin)) {
+      if (builtin_coverage.Covers(rule.rule)) {
         notes.push_back(absl::StrCat(
             "Left out of ", chart.cluster_rules_key(),
             " because the chart always grants it: ", RuleText(rule.rule), "."));
@@ -256,8 +257,9 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
         cluster_rules.push_back(rule);
       }
     }
+    const RuleCoverage cluster_coverage(RulesOf(*cluster));
     for (const PolicyRule& rule : builtin) {
-      if (!IsCovered(rule, RulesOf(*cluster))) {
+      if (!cluster_coverage.Covers(rule)) {
         notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
                                      RuleText(rule),
                                      ", which the selected features do not."));
@@ -284,16 +286,18 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
     }
     const std::vector<PolicyRule> chart_rules =
         ToPolicyRules(fixed.helm_rules());
+    const RuleCoverage chart_coverage(chart_rules);
     for (const CompiledRule& rule : role.rules.rules) {
-      if (!IsCovered(rule.rule, chart_rules)) {
+      if (!chart_coverage.Covers(rule.rule)) {
         notes.push_back(
             absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
                          " in namespace ", role.namespace_name, ". Apply Role ",
                          role.role_name, " from rbac.yaml."));
       }
     }
+    const RuleCoverage role_coverage(RulesOf(role));
     for (const PolicyRule& rule : chart_rules) {
-      if (!IsCovered(rule, RulesOf(role))) {
+      if (!role_coverage.Covers(rule)) {
         notes.push_back(absl::StrCat("With ", fixed.helm_switch(),
                                      " the chart also grants ", RuleText(rule),
                                      " in namespace ", role.namespace_name,

@@ -386,11 +386,12 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
     for (const CompiledRule& rule : role.rules.rules)
       cluster_rules.push_back(rule.rule);
   }
+  const RuleCoverage cluster_coverage(cluster_rules);
   for (const DeclaredPlace& place : places) {
     const size_t first = result.findings.size();
     RuleLinter(place, catalog, &result.findings).Run();
     if (!place.cluster_scope && !cluster_rules.empty() &&
-        IsCovered(place.policy_rule, cluster_rules)) {
+        cluster_coverage.Covers(place.policy_rule)) {
       LintFinding finding;
       finding.check = FindLintCheck("namespaced-covered-by-cluster");
       finding.location = place.location;

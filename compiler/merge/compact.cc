@@ -102,20 +102,28 @@ std::vector<Permission> SplitIntoPermissions(const PolicyRule& rule) {
   return split;
 }
 
-bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
-  std::set<Permission> by_atoms;
+RuleCoverage::RuleCoverage(const std::vector<PolicyRule>& by) {
   for (const PolicyRule& covering : by) {
-    for (Permission& atom : SplitIntoPermissions(covering))
-      by_atoms.insert(std::move(atom));
+    std::vector<Permission> split = SplitIntoPermissions(covering);
+    permissions_.insert(permissions_.end(),
+                        std::make_move_iterator(split.begin()),
+                        std::make_move_iterator(split.end()));
   }
-  PermissionIndex index;
-  for (const Permission& atom : by_atoms) {
-    index.Add(&atom);
-  }
+  std::sort(permissions_.begin(), permissions_.end());
+  permissions_.erase(std::unique(permissions_.begin(), permissions_.end()),
+                     permissions_.end());
+  for (const Permission& permission : permissions_) index_.Add(&permission);
+}
+
+bool RuleCoverage::Covers(const PolicyRule& rule) const {
   const std::vector<Permission> atoms = SplitIntoPermissions(rule);
   return std::all_of(atoms.begin(), atoms.end(), [&](const Permission& atom) {
-    return index.FindCoverer(atom, /*allow_equal=*/true) != nullptr;
+    return index_.FindCoverer(atom, /*allow_equal=*/true) != nullptr;
   });
+}
+
+bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
+  return RuleCoverage(by).Covers(rule);
 }
 
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {

@@ -98,9 +98,28 @@ struct CompactedRules {
 // already rejected malformed rules.
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared);
 
-// True when every single permission of `rule` is granted by one rule of `by`. A
-// permission that only several rules of `by` grant together (names split across
-// rules) counts as not covered, so the answer errs towards "not covered".
+// Rules split and indexed once, for asking of many rules whether they grant
+// nothing more (IsCovered builds one for each question).
+class RuleCoverage {
+ public:
+  explicit RuleCoverage(const std::vector<PolicyRule>& by);
+  RuleCoverage(const RuleCoverage&) = delete;
+  RuleCoverage& operator=(const RuleCoverage&) = delete;
+
+  // True when every single permission of `rule` is granted by one of the rules
+  // given to the constructor. A permission that only several of them grant
+  // together (names split across rules) counts as not covered, so the answer
+  // errs towards "not covered".
+  bool Covers(const PolicyRule& rule) const;
+
+ private:
+  // Sorted and unique; the index points into it.
+  std::vector<Permission> permissions_;
+  PermissionIndex index_;
+};
+
+// True when every single permission of `rule` is granted by one rule of `by`
+// (see RuleCoverage::Covers).
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by);
 
 }  // namespace rbacc
