@@ -10,6 +10,7 @@
 #define RBACC_COMPILER_MERGE_COMPACT_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -103,6 +104,7 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared);
 class RuleCoverage {
  public:
   explicit RuleCoverage(const std::vector<PolicyRule>& by);
+  ~RuleCoverage();
   RuleCoverage(const RuleCoverage&) = delete;
   RuleCoverage& operator=(const RuleCoverage&) = delete;
 
@@ -113,9 +115,9 @@ class RuleCoverage {
   bool Covers(const PolicyRule& rule) const;
 
  private:
-  // Sorted and unique; the index points into it.
-  std::vector<Permission> permissions_;
-  PermissionIndex index_;
+  // The rules' permissions and their index (compact.cc).
+  struct Index;
+  std::unique_ptr<const Index> index_;
 };
 
 // True when every single permission of `rule` is granted by one rule of `by`
