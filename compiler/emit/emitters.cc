@@ -449,10 +449,10 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
           "\nLeft out because another rule of this role grants them:\n\n");
       for (const CoveredGrant& covered : role.rules.covered) {
         absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
-                        covered.source.feature, ", ",
-                        covered.source.location.ToString(), ") is covered by ",
-                        covered.covered_by.feature, " at ",
-                        covered.covered_by.location.ToString(), "\n");
+                        covered.source->feature, ", ",
+                        covered.source->location.ToString(), ") is covered by ",
+                        covered.covered_by->feature, " at ",
+                        covered.covered_by->location.ToString(), "\n");
       }
     }
   }

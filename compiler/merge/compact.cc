@@ -501,13 +501,6 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     }
   }
   first_held.push_back(static_cast<uint32_t>(held.size()));
-  const auto sources_of = [&](size_t k) {
-    std::vector<const RuleSource*> sources;
-    for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
-      sources.push_back(&declared[held[i].rule].source);
-    }
-    return sources;
-  };
 
   // 2. Drop atoms another atom covers.
   const AtomIndex index(atoms, strings, name_sets);
@@ -517,6 +510,26 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
                                    /*allow_equal=*/false);
   }
   CompactedRules result;
+  auto covered_sources = std::make_shared<std::vector<RuleSource>>();
+  // Per declared rule, its place in covered_sources, or -1.
+  std::vector<int64_t> covered_source_of(declared.size(), -1);
+  const auto covered_source = [&](uint32_t rule) {
+    if (covered_source_of[rule] < 0) {
+      covered_source_of[rule] = static_cast<int64_t>(covered_sources->size());
+      const RuleSource& source = declared[rule].source;
+      covered_sources->push_back(
+          RuleSource{source.feature, source.reason, source.location, {}});
+    }
+    return static_cast<size_t>(covered_source_of[rule]);
+  };
+  // (grant, source, covered_by) with places in covered_sources, which grows
+  // until every covered grant is known.
+  struct Covered {
+    PolicyRule grant;
+    size_t source;
+    size_t covered_by;
+  };
+  std::vector<Covered> covered;
   std::vector<uint32_t> kept;
   for (uint32_t k = 0; k < atoms.size(); ++k) {
     if (coverer[k] < 0) {
@@ -538,11 +551,19 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     for (size_t steps = 0; coverer[top] >= 0 && steps < atoms.size(); ++steps) {
       top = coverer[top];
     }
-    const RuleSource& covered_by = declared[held[first_held[top]].rule].source;
-    for (const RuleSource* source : sources_of(k)) {
-      result.covered.push_back({grant, *source, covered_by});
+    const size_t covered_by = covered_source(held[first_held[top]].rule);
+    for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
+      covered.push_back({grant, covered_source(held[i].rule), covered_by});
     }
   }
+  result.covered.reserve(covered.size());
+  for (Covered& entry : covered) {
+    result.covered.push_back({std::move(entry.grant),
+                              &(*covered_sources)[entry.source],
+                              &(*covered_sources)[entry.covered_by]});
+  }
+  covered.clear();
+  result.covered_sources = std::move(covered_sources);
 
   // 3. Merge verbs per (kind, group, target, names), then targets per (kind,
   // group, names, verbs).

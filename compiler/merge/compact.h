@@ -77,10 +77,10 @@ struct DeclaredRule {
 struct CoveredGrant {
   // One API group, one resource (or one URL), one verb, and the names.
   PolicyRule grant;
-  // The declared rule it came from.
-  RuleSource source;
-  // A declared rule whose permission covers it.
-  RuleSource covered_by;
+  // The declared rule it came from, and a declared rule whose permission
+  // covers it: entries of CompactedRules::covered_sources (never null).
+  const RuleSource* source = nullptr;
+  const RuleSource* covered_by = nullptr;
 };
 
 // The rules of one role after compaction.
@@ -92,6 +92,9 @@ struct CompactedRules {
   std::vector<CompiledRule> rules;
   // Permissions dropped as covered, in canonical order.
   std::vector<CoveredGrant> covered;
+  // The declared rules `covered` names, once each (without `resources`);
+  // copies of these rules share them, so the pointers stay valid.
+  std::shared_ptr<const std::vector<RuleSource>> covered_sources;
 };
 
 // Compacts `declared` into canonical minimal rules that allow exactly the

@@ -224,10 +224,10 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
       }
       for (const CoveredGrant& covered : scoped.rules.covered) {
         absl::StrAppend(&out, "  (dropped: ", RuleText(covered.grant),
-                        " from feature ", covered.source.feature, " ",
-                        covered.source.location.ToString(),
-                        " is covered by feature ", covered.covered_by.feature,
-                        " ", covered.covered_by.location.ToString(), ")\n");
+                        " from feature ", covered.source->feature, " ",
+                        covered.source->location.ToString(),
+                        " is covered by feature ", covered.covered_by->feature,
+                        " ", covered.covered_by->location.ToString(), ")\n");
       }
     }
   }
