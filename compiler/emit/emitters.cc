@@ -150,6 +150,27 @@ std::string RuleText(const PolicyRule& rule) {
   return text;
 }
 
+// More than the bytes of the lines EmitPermissionsMarkdown writes for
+// `covered`: every string twice (Cell may escape each character), and room for
+// the fixed words and the line numbers.
+size_t CoveredListBound(const std::vector<CoveredGrant>& covered) {
+  constexpr size_t kFixedBytes = 128;
+  size_t bound = 0;
+  for (const CoveredGrant& entry : covered) {
+    size_t strings = entry.source->feature.size() +
+                     entry.source->location.file.size() +
+                     entry.covered_by->feature.size() +
+                     entry.covered_by->location.file.size();
+    for (const std::vector<std::string>* values :
+         {&entry.grant.api_groups, &entry.grant.resources, &entry.grant.verbs,
+          &entry.grant.resource_names, &entry.grant.non_resource_urls}) {
+      for (const std::string& value : *values) strings += value.size() + 2;
+    }
+    bound += kFixedBytes + 2 * strings;
+  }
+  return bound;
+}
+
 }  // namespace
 
 std::string ProvenanceText(const CompiledPolicy& policy) {
@@ -447,6 +468,10 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
       absl::StrAppend(
           &out,
           "\nLeft out because another rule of this role grants them:\n\n");
+      // The list can be most of the file: room for all of it at once, so that
+      // the text is not copied as it grows (room never written is never
+      // resident).
+      out.reserve(out.size() + CoveredListBound(role.rules.covered));
       for (const CoveredGrant& covered : role.rules.covered) {
         absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
                         covered.source->feature, ", ",
