@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "absl/flags/internal/parse.h"
+#include "absl/flags/internal/usage.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
@@ -84,8 +85,6 @@ ABSL_FLAG(
     "Output folder, relative to the workspace; - prints rbac.yaml to stdout. "
     "Default: "
     "outputs/<bundle>/<profile>, or outputs/<bundle>/custom with --features.");
-ABSL_FLAG(bool, version, false,
-          "Print the version and the digest of every bundle.");
 ABSL_FLAG(bool, check, false,
           "compile: write nothing; exit 1 and print a unified diff of each "
           "stale output with the command that regenerates it.");
@@ -139,6 +138,8 @@ constexpr char kUsage[] =
     "  bazel run //compiler -- --features=base --out_dir=/tmp/x \\\n"
     "      --contexts=kind-a=sky-sa,kind-b=SERVICE_ACCOUNT   # a folder per "
     "context\n"
+    "  bazel run //compiler -- --version         # rbacc's version and each "
+    "bundle's digest\n"
     "\n"
     "Exit codes: 0 written; 1 check: stale outputs, lint: open findings,\n"
     "diff --exit-code: changes; 2 invalid input, flags or output folder\n"
@@ -509,7 +510,15 @@ int main(int argc, char** argv) {
   std::vector<char*> normalized;
   for (std::string& arg : spelled) normalized.push_back(arg.data());
   argv = normalized.data();
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  // As absl::ParseCommandLine does, but --version prints rbacc's version and
+  // the bundles' digests (and its exit code), not Abseil's text. Abseil owns
+  // the name: it reserves FLAGS_version, so that a statically linked binary
+  // cannot define the flag again.
+  namespace flags_internal = absl::flags_internal;
+  const std::vector<char*> positional = flags_internal::ParseCommandLineImpl(
+      argc, argv, flags_internal::ArgvListAction::kRemoveParsedArgs,
+      flags_internal::UsageFlagsAction::kIgnoreUsage,
+      flags_internal::OnUndefinedFlag::kAbortIfUndefined);
 
   const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
   CommandLine line{argc, argv, {}, workspace != nullptr ? workspace : "."};
@@ -521,9 +530,13 @@ int main(int argc, char** argv) {
               << "\" is not full or none\n";
     return rbacc::kExitError;
   }
-  if (absl::GetFlag(FLAGS_version)) {
+  if (flags_internal::GetFlagsHelpMode() ==
+      flags_internal::HelpMode::kVersion) {
     return rbacc::RunVersion(line.workspace_root, std::cout, std::cerr);
   }
+  const int usage_exit_code =
+      flags_internal::HandleUsageFlags(std::cout, absl::ProgramUsageMessage());
+  if (usage_exit_code != -1) return usage_exit_code;
 
   const std::string command = positional.size() > 1 ? positional[1] : "compile";
   line.arguments.assign(

@@ -68,14 +68,18 @@ bool IssueList::has_errors() const {
 
 std::string IssueList::Render(
     const std::map<std::string, std::string>& file_texts) const {
-  std::vector<Issue> sorted = issues_;
+  // The first kMaxRenderedIssues in file order (pointers: the list may hold
+  // a warning for each of many rules).
+  std::vector<const Issue*> sorted;
+  sorted.reserve(issues_.size());
+  for (const Issue& issue : issues_) sorted.push_back(&issue);
+  const size_t shown = std::min(sorted.size(), kMaxRenderedIssues);
   std::stable_sort(
       sorted.begin(), sorted.end(),
-      [](const Issue& a, const Issue& b) { return a.location < b.location; });
+      [](const Issue* a, const Issue* b) { return a->location < b->location; });
   std::string out;
-  const size_t shown = std::min(sorted.size(), kMaxRenderedIssues);
   for (size_t i = 0; i < shown; ++i) {
-    const Issue& issue = sorted[i];
+    const Issue& issue = *sorted[i];
     absl::StrAppend(&out, issue.location.ToString(), ": ",
                     SeverityName(issue.severity), ": ", issue.message, "\n");
     const auto text = file_texts.find(issue.location.file);

@@ -203,6 +203,27 @@ std::string DroppedRulesYamlComment(const CompiledPolicy& policy) {
   return out;
 }
 
+// More than the bytes of the lines EmitPermissionsMarkdown writes for
+// `covered`: every string twice (Cell may escape each character), and room for
+// the fixed words and the line numbers.
+size_t CoveredListBound(const std::vector<CoveredGrant>& covered) {
+  constexpr size_t kFixedBytes = 128;
+  size_t bound = 0;
+  for (const CoveredGrant& entry : covered) {
+    size_t strings = entry.source->feature.size() +
+                     entry.source->location.file.size() +
+                     entry.covered_by->feature.size() +
+                     entry.covered_by->location.file.size();
+    for (const std::vector<std::string>* values :
+         {&entry.grant.api_groups, &entry.grant.resources, &entry.grant.verbs,
+          &entry.grant.resource_names, &entry.grant.non_resource_urls}) {
+      for (const std::string& value : *values) strings += value.size() + 2;
+    }
+    bound += kFixedBytes + 2 * strings;
+  }
+  return bound;
+}
+
 }  // namespace
 
 std::string ProvenanceText(const CompiledPolicy& policy) {
@@ -351,8 +372,9 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
       ToPolicyRules(chart.builtin_cluster_rules());
   std::vector<CompiledRule> cluster_rules;
   if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
+    const RuleCoverage builtin_coverage(builtin);
     for (const CompiledRule& rule : cluster->rules.rules) {
-      if (IsCovered(rule.rule, builtin)) {
+      if (builtin_coverage.Covers(rule.rule)) {
         notes.push_back(absl::StrCat(
             "Left out of ", chart.cluster_rules_key(),
             " because the chart always grants it: ", RuleText(rule.rule), "."));
@@ -360,8 +382,9 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
         cluster_rules.push_back(rule);
       }
     }
+    const RuleCoverage cluster_coverage(RulesOf(*cluster));
     for (const PolicyRule& rule : builtin) {
-      if (!IsCovered(rule, RulesOf(*cluster))) {
+      if (!cluster_coverage.Covers(rule)) {
         notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
                                      RuleText(rule),
                                      ", which the selected features do not."));
@@ -388,16 +411,18 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
     }
     const std::vector<PolicyRule> chart_rules =
         ToPolicyRules(fixed.helm_rules());
+    const RuleCoverage chart_coverage(chart_rules);
     for (const CompiledRule& rule : role.rules.rules) {
-      if (!IsCovered(rule.rule, chart_rules)) {
+      if (!chart_coverage.Covers(rule.rule)) {
         notes.push_back(
             absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
                          " in namespace ", role.namespace_name, ". Apply Role ",
                          role.role_name, " from rbac.yaml."));
       }
     }
+    const RuleCoverage role_coverage(RulesOf(role));
     for (const PolicyRule& rule : chart_rules) {
-      if (!IsCovered(rule, RulesOf(role))) {
+      if (!role_coverage.Covers(rule)) {
         notes.push_back(absl::StrCat("With ", fixed.helm_switch(),
                                      " the chart also grants ", RuleText(rule),
                                      " in namespace ", role.namespace_name,
@@ -587,12 +612,16 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
       absl::StrAppend(
           &out,
           "\nLeft out because another rule of this role grants them:\n\n");
+      // The list can be most of the file: room for all of it at once, so that
+      // the text is not copied as it grows (room never written is never
+      // resident).
+      out.reserve(out.size() + CoveredListBound(role.rules.covered));
       for (const CoveredGrant& covered : role.rules.covered) {
         absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
-                        covered.source.feature, ", ",
-                        covered.source.location.ToString(), ") is covered by ",
-                        covered.covered_by.feature, " at ",
-                        covered.covered_by.location.ToString(), "\n");
+                        covered.source->feature, ", ",
+                        covered.source->location.ToString(), ") is covered by ",
+                        covered.covered_by->feature, " at ",
+                        covered.covered_by->location.ToString(), "\n");
       }
     }
   }

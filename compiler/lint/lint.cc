@@ -1,6 +1,8 @@
 #include "compiler/lint/lint.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <iterator>
 #include <set>
 #include <string>
 #include <tuple>
@@ -8,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/merge/compact.h"
@@ -45,25 +48,34 @@ struct DeclaredPlace {
 
 // True when `rule` allows `verb` on group/resource[/subresource] (for some
 // object name).
-bool Grants(const PolicyRule& rule, const std::string& verb,
-            const std::string& group, const std::string& resource,
-            const std::string& subresource = "") {
+bool Grants(const PolicyRule& rule, absl::string_view verb,
+            absl::string_view group, absl::string_view resource,
+            absl::string_view subresource = "") {
+  // Most rules name another group or verb: answered without a request.
+  if (!ApiGroupMatches(rule, group) || !VerbMatches(rule, verb)) return false;
   Request request;
-  request.verb = verb;
-  request.api_group = group;
-  request.resource = resource;
-  request.subresource = subresource;
+  request.verb = std::string(verb);
+  request.api_group = std::string(group);
+  request.resource = std::string(resource);
+  request.subresource = std::string(subresource);
   request.name = rule.resource_names.empty() ? "" : rule.resource_names.front();
   return RuleAllows(rule, request);
 }
 
-bool GrantsAny(const PolicyRule& rule, const std::vector<std::string>& verbs,
-               const std::string& group, const std::string& resource,
-               const std::string& subresource = "") {
-  return std::any_of(verbs.begin(), verbs.end(), [&](const std::string& verb) {
-    return Grants(rule, verb, group, resource, subresource);
-  });
+template <typename Verbs>
+bool GrantsAny(const PolicyRule& rule, const Verbs& verbs,
+               absl::string_view group, absl::string_view resource,
+               absl::string_view subresource = "") {
+  // No verb matches a rule of another group.
+  if (!ApiGroupMatches(rule, group)) return false;
+  return std::any_of(std::begin(verbs), std::end(verbs),
+                     [&](absl::string_view verb) {
+                       return Grants(rule, verb, group, resource, subresource);
+                     });
 }
+
+constexpr absl::string_view kReadVerbs[] = {"get", "list", "watch"};
+constexpr absl::string_view kUpdateVerbs[] = {"update", "patch"};
 
 // The request verbs the catalogue serves for the rule's named resources, in
 // Kubernetes' order; what "*" could be narrowed to.
@@ -139,8 +151,7 @@ class RuleLinter {
                      "and admission",
                      "remove it; read node and pod metrics through the "
                      "metrics API (metrics.k8s.io) instead");
-    if (place_.cluster_scope &&
-        GrantsAny(rule_, {"get", "list", "watch"}, "", "secrets")) {
+    if (place_.cluster_scope && GrantsAny(rule_, kReadVerbs, "", "secrets")) {
       Add("secrets-read-cluster-wide",
           "reads secrets in every namespace, including service account tokens "
           "and "
@@ -149,7 +160,7 @@ class RuleLinter {
           "resource_names "
           "where possible");
     }
-    for (const std::string resource : {"roles", "clusterroles"}) {
+    for (const absl::string_view resource : {"roles", "clusterroles"}) {
       if (Grants(rule_, "escalate", kRbacGroup, resource)) {
         Add("escalate-verb",
             absl::StrCat("grants \"escalate\" on ", resource,
@@ -159,7 +170,7 @@ class RuleLinter {
         break;
       }
     }
-    for (const std::string resource : {"roles", "clusterroles"}) {
+    for (const absl::string_view resource : {"roles", "clusterroles"}) {
       if (Grants(rule_, "bind", kRbacGroup, resource)) {
         Add("bind-verb",
             absl::StrCat(
@@ -171,7 +182,7 @@ class RuleLinter {
       }
     }
     for (const auto& [group, resource] :
-         std::vector<std::pair<std::string, std::string>>{
+         std::initializer_list<std::pair<absl::string_view, absl::string_view>>{
              {"", "users"},
              {"", "groups"},
              {"", "serviceaccounts"},
@@ -187,7 +198,7 @@ class RuleLinter {
         break;
       }
     }
-    for (const std::string resource :
+    for (const absl::string_view resource :
          {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {
       if (GrantsAny(rule_, WriteVerbs(), kRbacGroup, resource)) {
         Add("rbac-write",
@@ -206,7 +217,7 @@ class RuleLinter {
           "needs");
     }
     if (Grants(rule_, "approve", "certificates.k8s.io", "signers") ||
-        GrantsAny(rule_, {"update", "patch"}, "certificates.k8s.io",
+        GrantsAny(rule_, kUpdateVerbs, "certificates.k8s.io",
                   "certificatesigningrequests", "approval")) {
       Add("csr-approve",
           "can approve certificate signing requests, which can issue client "
@@ -216,8 +227,8 @@ class RuleLinter {
           "needed");
     }
     if (place_.cluster_scope) {
-      for (const auto& [group, resource] :
-           std::vector<std::pair<std::string, std::string>>{
+      for (const auto& [group, resource] : std::initializer_list<
+               std::pair<absl::string_view, absl::string_view>>{
                {"", "pods"},
                {"", "replicationcontrollers"},
                {"apps", "deployments"},
@@ -238,7 +249,7 @@ class RuleLinter {
         }
       }
     }
-    for (const std::string resource :
+    for (const absl::string_view resource :
          {"mutatingwebhookconfigurations", "validatingwebhookconfigurations",
           "validatingadmissionpolicies", "validatingadmissionpolicybindings"}) {
       if (GrantsAny(rule_, WriteVerbs(), "admissionregistration.k8s.io",
@@ -320,17 +331,15 @@ class RuleLinter {
     }
   }
 
-  void CheckSubresource(const std::string& group, const std::string& resource,
-                        const std::string& subresource, const std::string& id,
-                        const std::string& risk,
-                        const std::string& suggestion) {
+  void CheckSubresource(absl::string_view group, absl::string_view resource,
+                        absl::string_view subresource, const std::string& id,
+                        absl::string_view risk, const std::string& suggestion) {
+    if (!ApiGroupMatches(rule_, group)) return;
     const v1::ApiResource* found = catalog_.Find(group, resource);
     const v1::ApiSubresource* sub =
         found == nullptr ? nullptr : FindSubresource(*found, subresource);
     if (sub == nullptr) return;
-    const std::vector<std::string> verbs(sub->verbs().begin(),
-                                         sub->verbs().end());
-    if (!GrantsAny(rule_, verbs, group, resource, subresource)) return;
+    if (!GrantsAny(rule_, sub->verbs(), group, resource, subresource)) return;
     Add(id,
         absl::StrCat(resource, "/", subresource, " lets the account ", risk,
                      " ", place_.scope_text),
@@ -386,11 +395,12 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
     for (const CompiledRule& rule : role.rules.rules)
       cluster_rules.push_back(rule.rule);
   }
+  const RuleCoverage cluster_coverage(cluster_rules);
   for (const DeclaredPlace& place : places) {
     const size_t first = result.findings.size();
     RuleLinter(place, catalog, &result.findings).Run();
     if (!place.cluster_scope && !cluster_rules.empty() &&
-        IsCovered(place.policy_rule, cluster_rules)) {
+        cluster_coverage.Covers(place.policy_rule)) {
       LintFinding finding;
       finding.check = FindLintCheck("namespaced-covered-by-cluster");
       finding.location = place.location;
@@ -418,12 +428,13 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
       if (!used) result.unused_allowances.push_back({place.location, id});
     }
   }
-  std::stable_sort(
-      result.findings.begin(), result.findings.end(),
-      [](const LintFinding& a, const LintFinding& b) {
-        return std::make_tuple(a.location, std::string(a.check->id)) <
-               std::make_tuple(b.location, std::string(b.check->id));
-      });
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const LintFinding& a, const LintFinding& b) {
+                     if (!(a.location == b.location))
+                       return a.location < b.location;
+                     return absl::string_view(a.check->id) <
+                            absl::string_view(b.check->id);
+                   });
   return result;
 }
 

@@ -55,9 +55,11 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
       ReadSourceFile(path.string(), display_path, &file_issues);
   if (!read.ok()) return read.status();
   *source = *std::move(read);
-  bundle->file_texts[display_path] = source->text;
   const bool ok = !file_issues.has_errors() &&
                   ParseTextFormat(*source, message, &file_issues);
+  // The bundle keeps one copy of each text, for rendering issues.
+  bundle->file_texts[display_path] = std::move(source->text);
+  source->text.clear();
   issues->Append(file_issues);
   return ok;
 }

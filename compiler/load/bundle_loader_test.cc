@@ -51,8 +51,8 @@ TEST(BundleLoaderTest, HundredMegabyteFileIsRejectedWithoutReadingIt) {
 }
 
 TEST(BundleLoaderTest, MillionRulesStopAtTheBundleLimit) {
-  constexpr int kFeatures = 8;
-  constexpr int kRulesPerFeature = 125000;  // 1e6 rules in all.
+  constexpr int kFeatures = 10;
+  constexpr int kRulesPerFeature = 125000;  // 1.25e6 rules in all.
   const fs::path folder = MakeBundle("million_rules", kFeatures);
   for (int i = 0; i < kFeatures; ++i) {
     std::string text = absl::StrCat("name: \"f", i, "\"\n");
@@ -66,16 +66,16 @@ TEST(BundleLoaderTest, MillionRulesStopAtTheBundleLimit) {
   const absl::StatusOr<LoadedBundle> bundle =
       LoadBundle(folder.string(), "policies/million_rules", &issues);
   ASSERT_TRUE(bundle.ok()) << bundle.status();
-  // The limit is crossed by the third feature; the rest are never read.
+  // The limit is crossed by the ninth feature; the rest are never read.
   EXPECT_EQ(
       Rendered(issues),
-      absl::StrCat("policies/million_rules/bundle.textproto:4:1: "
-                   "error: the features up to \"f2\" declare ",
-                   3 * kRulesPerFeature, " rules, more than the ",
+      absl::StrCat("policies/million_rules/bundle.textproto:10:1: "
+                   "error: the features up to \"f8\" declare ",
+                   9 * kRulesPerFeature, " rules, more than the ",
                    kMaxRulesPerBundle,
                    " a bundle may have; the remaining features were not "
                    "read. Merge overlapping rules or split the bundle\n"));
-  EXPECT_EQ(bundle->features.size(), 2);
+  EXPECT_EQ(bundle->features.size(), 8);
 }
 
 // The schema nests three messages deep and unknown fields are errors, so

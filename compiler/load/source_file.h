@@ -2,11 +2,13 @@
 #ifndef RBACC_COMPILER_LOAD_SOURCE_FILE_H_
 #define RBACC_COMPILER_LOAD_SOURCE_FILE_H_
 
-#include <map>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "compiler/common/source_location.h"
+#include "google/protobuf/descriptor.h"
 
 namespace rbacc {
 
@@ -14,24 +16,42 @@ namespace rbacc {
 struct SourceFile {
   // Path as shown to the user (relative to the workspace when inside it).
   std::string display_path;
-  // The file's text.
+  // The file's text while it is parsed; LoadBundle then moves it to
+  // LoadedBundle::file_texts.
   std::string text;
-  // Where a value starts in `text`: 0-based line and column, as in
-  // SourceLocation. (The file is display_path; not repeated per field.)
-  struct Position {
-    int line = -1;
-    int column = -1;
+
+  // Where one set field (or one element of a repeated field) starts in `text`:
+  // 0-based line and column, as in SourceLocation (the file is display_path;
+  // not repeated per field).
+  struct FieldPosition {
+    // The field's number in its message's descriptor (0 for the file itself).
+    int32_t field_number = 0;
+    // The element's index in a repeated field; -1 for a singular field.
+    int32_t index = -1;
+    // -1 when the parser recorded no position (the field's messages may still
+    // have positions).
+    int32_t line = -1;
+    int32_t column = -1;
+    // The fields of the message it holds: positions[first_child] up to
+    // positions[first_child + child_count - 1], by (field_number, index).
+    uint32_t first_child = 0;
+    uint32_t child_count = 0;
   };
-  // Field path → where its value starts. Paths name fields as in the schema,
-  // repeated elements with their index: "cluster_rules[0].verbs[1]",
-  // "defaults.namespace".
-  std::map<std::string, Position, std::less<>> field_locations;
+  // The file's message type; null when the file was not parsed.
+  const google::protobuf::Descriptor* descriptor = nullptr;
+  // positions[0] stands for the file's message; see FieldPosition.
+  std::vector<FieldPosition> positions;
 
   // Returns the location of `field_path`, or of its first element when it names
   // a repeated field; when neither was recorded (a field left unset), the
   // location of its nearest recorded parent; otherwise the file itself (no
-  // line).
+  // line). Paths name fields as in the schema, repeated elements with their
+  // index: "cluster_rules[0].verbs[1]", "defaults.namespace".
   SourceLocation Locate(absl::string_view field_path) const;
+
+ private:
+  // The recorded position of `field_path`, or null.
+  const FieldPosition* Find(absl::string_view field_path) const;
 };
 
 }  // namespace rbacc

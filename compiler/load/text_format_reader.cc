@@ -132,41 +132,56 @@ class IssueCollector : public google::protobuf::io::ErrorCollector {
   int errors_ = 0;
 };
 
-// Records the position of every set field of `message` under `prefix`.
+// Records the position of every set field of `message`, whose own position is
+// source.positions[parent]: first its fields, together, then the fields of
+// each message among them.
 void RecordLocations(const Message& message,
-                     const TextFormat::ParseInfoTree* tree,
-                     const std::string& prefix, SourceFile& source) {
+                     const TextFormat::ParseInfoTree* tree, uint32_t parent,
+                     SourceFile& source) {
   if (tree == nullptr) return;
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    const std::string name = absl::StrCat(prefix, field->name());
-    if (field->is_repeated()) {
-      const int size = reflection->FieldSize(message, field);
-      for (int i = 0; i < size; ++i) {
-        const std::string element = absl::StrCat(name, "[", i, "]");
-        const TextFormat::ParseLocation location = tree->GetLocation(field, i);
-        if (location.line >= 0) {
-          source.field_locations[element] = {location.line, location.column};
-        }
-        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-          RecordLocations(reflection->GetRepeatedMessage(message, field, i),
-                          tree->GetTreeForNested(field, i),
-                          absl::StrCat(element, "."), source);
-        }
-      }
-      continue;
-    }
-    const TextFormat::ParseLocation location = tree->GetLocation(field, -1);
+  struct Nested {
+    uint32_t position;
+    const Message* message;
+    const TextFormat::ParseInfoTree* tree;
+  };
+  std::vector<Nested> nested;
+  const uint32_t first_child = static_cast<uint32_t>(source.positions.size());
+  const auto add = [&](const FieldDescriptor* field, int index) {
+    const TextFormat::ParseLocation location = tree->GetLocation(field, index);
+    SourceFile::FieldPosition position;
+    position.field_number = field->number();
+    position.index = index;
     if (location.line >= 0) {
-      source.field_locations[name] = {location.line, location.column};
+      position.line = location.line;
+      position.column = location.column;
     }
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      RecordLocations(reflection->GetMessage(message, field),
-                      tree->GetTreeForNested(field, -1),
-                      absl::StrCat(name, "."), source);
+      nested.push_back(
+          {static_cast<uint32_t>(source.positions.size()),
+           index < 0 ? &reflection->GetMessage(message, field)
+                     : &reflection->GetRepeatedMessage(message, field, index),
+           tree->GetTreeForNested(field, index)});
     }
+    source.positions.push_back(position);
+  };
+  // ListFields gives the fields in number order, so the children come sorted
+  // by (field number, index).
+  for (const FieldDescriptor* field : fields) {
+    if (!field->is_repeated()) {
+      add(field, -1);
+      continue;
+    }
+    const int size = reflection->FieldSize(message, field);
+    for (int i = 0; i < size; ++i) add(field, i);
+  }
+  source.positions[parent].first_child = first_child;
+  source.positions[parent].child_count =
+      static_cast<uint32_t>(source.positions.size()) - first_child;
+  for (const Nested& entry : nested) {
+    RecordLocations(*entry.message, entry.tree, entry.position, source);
   }
 }
 
@@ -229,7 +244,9 @@ bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
     issues->AddError({source.display_path}, "not a valid text-format file");
   }
   if (!parsed) return false;
-  RecordLocations(*message, &tree, "", source);
+  source.descriptor = message->GetDescriptor();
+  source.positions.assign(1, SourceFile::FieldPosition());
+  RecordLocations(*message, &tree, 0, source);
   return true;
 }
 

@@ -1,14 +1,20 @@
 #include "compiler/merge/compact.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_join.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "compiler/common/policy_rule.h"
 
 namespace rbacc {
@@ -49,6 +55,279 @@ std::vector<std::string> CoveringTargets(const Permission& atom) {
     targets.push_back(std::string("*/") + atom.target.substr(slash + 1));
   }
   return targets;
+}
+
+// The id of a string no indexed rule has.
+constexpr uint32_t kMissing = std::numeric_limits<uint32_t>::max();
+
+// Strings numbered in their sorted order, so that comparing two ids compares
+// the strings. Holds views: the strings must outlive it.
+class StringIds {
+ public:
+  // Adds `text`; only before Freeze().
+  void Add(absl::string_view text) { added_.insert(text); }
+
+  // Numbers the added strings. Id() and Text() answer from here on.
+  void Freeze() {
+    texts_.assign(added_.begin(), added_.end());
+    added_.clear();
+    std::sort(texts_.begin(), texts_.end());
+    ids_.reserve(texts_.size());
+    for (uint32_t id = 0; id < texts_.size(); ++id) ids_[texts_[id]] = id;
+  }
+
+  // The id of `text`, or kMissing when it was not added.
+  uint32_t Id(absl::string_view text) const {
+    const auto found = ids_.find(text);
+    return found == ids_.end() ? kMissing : found->second;
+  }
+
+  absl::string_view Text(uint32_t id) const { return texts_[id]; }
+
+  // The ids of `values`, sorted and without repeats (kMissing for a string
+  // that was not added, last).
+  std::vector<uint32_t> SortedIds(
+      const std::vector<std::string>& values) const {
+    std::vector<uint32_t> ids;
+    ids.reserve(values.size());
+    for (const std::string& value : values) ids.push_back(Id(value));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+
+ private:
+  absl::flat_hash_set<absl::string_view> added_;
+  std::vector<absl::string_view> texts_;
+  absl::flat_hash_map<absl::string_view, uint32_t> ids_;
+};
+
+// Sets of resource names (sorted StringIds), numbered in the order
+// std::vector<std::string> compares them; set 0 is the empty set.
+class NameSets {
+ public:
+  // Adds `names`, sorted and unique; only before Freeze().
+  void Add(const std::vector<uint32_t>& names) { sets_.push_back(names); }
+
+  void Freeze() {
+    sets_.emplace_back();
+    std::sort(sets_.begin(), sets_.end());
+    sets_.erase(std::unique(sets_.begin(), sets_.end()), sets_.end());
+  }
+
+  // The id of an added set.
+  uint32_t Id(const std::vector<uint32_t>& names) const {
+    return static_cast<uint32_t>(
+        std::lower_bound(sets_.begin(), sets_.end(), names) - sets_.begin());
+  }
+
+  const std::vector<uint32_t>& Names(uint32_t id) const { return sets_[id]; }
+
+ private:
+  std::vector<std::vector<uint32_t>> sets_;
+};
+
+// One permission over StringIds and NameSets: compared as Permission compares
+// its strings.
+struct Atom {
+  bool is_url = false;
+  uint32_t group = 0;
+  // The resource, or the URL when is_url.
+  uint32_t target = 0;
+  uint32_t verb = 0;
+  uint32_t names = 0;
+
+  auto Tie() const { return std::tie(is_url, group, target, verb, names); }
+  friend bool operator<(const Atom& a, const Atom& b) {
+    return a.Tie() < b.Tie();
+  }
+  friend bool operator==(const Atom& a, const Atom& b) {
+    return a.Tie() == b.Tie();
+  }
+};
+
+// A permission to find a coverer for: an atom, or a permission of any rule,
+// whose strings may be missing from the index's StringIds.
+struct Query {
+  Atom atom;
+  // The resource or URL itself (for the patterns that cover it).
+  absl::string_view target_text;
+  // The ids of its names, sorted; kMissing for a name no atom has.
+  const std::vector<uint32_t>* names = nullptr;
+  // False when `atom.names` is not the id of `names` (a set no atom has).
+  bool names_known = true;
+};
+
+// Calls `add(atom, target_text)` for each atom of `rule`: resource atoms get
+// the names set `names`, URL atoms the empty set `no_names`.
+template <typename AddAtom>
+void ForEachAtom(const PolicyRule& rule, const StringIds& strings,
+                 uint32_t names, uint32_t no_names, AddAtom add) {
+  const uint32_t url_group = strings.Id("");
+  for (const std::string& verb_text : rule.verbs) {
+    const uint32_t verb = strings.Id(verb_text);
+    for (const std::string& url : rule.non_resource_urls) {
+      add(Atom{true, url_group, strings.Id(url), verb, no_names}, url);
+    }
+    for (const std::string& group : rule.api_groups) {
+      const uint32_t group_id = strings.Id(group);
+      for (const std::string& resource : rule.resources) {
+        add(Atom{false, group_id, strings.Id(resource), verb, names}, resource);
+      }
+    }
+  }
+}
+
+// Sorted, unique atoms indexed for finding one that grants everything a
+// permission grants (PermissionIndex's matching, over ids).
+class AtomIndex {
+ public:
+  // `atoms` must be sorted and unique; they, `strings` and `name_sets` must
+  // outlive the index.
+  AtomIndex(const std::vector<Atom>& atoms, const StringIds& strings,
+            const NameSets& name_sets)
+      : atoms_(atoms),
+        strings_(strings),
+        name_sets_(name_sets),
+        all_(strings.Id(kAll)) {
+    for (uint32_t i = 0; i < atoms.size(); ++i) {
+      const Atom& atom = atoms[i];
+      Bucket& bucket = buckets_[std::make_tuple(atom.is_url, atom.group,
+                                                atom.target, atom.verb)];
+      const std::vector<uint32_t>& names = name_sets.Names(atom.names);
+      if (names.empty()) {
+        bucket.unnamed = static_cast<int64_t>(i);
+        continue;
+      }
+      for (uint32_t name : names) bucket.by_name[name].push_back(i);
+    }
+    for (const Atom& atom : atoms) {
+      auto& targets = atom.is_url ? url_targets_ : targets_;
+      if (targets.count(atom.target) == 0) {
+        targets[atom.target] =
+            CoveringTargetIds(strings.Text(atom.target), atom.is_url);
+      }
+    }
+  }
+
+  // Returns the position of the first atom that grants every request `query`
+  // grants, or -1 when none does. An atom equal to `query` counts only when
+  // `allow_equal`.
+  int64_t FindCoverer(const Query& query, bool allow_equal) const {
+    const Atom& atom = query.atom;
+    uint32_t groups[2] = {atom.group, kMissing};
+    if (!atom.is_url && atom.group != all_) groups[1] = all_;
+    uint32_t verbs[2] = {atom.verb, atom.verb != all_ ? all_ : kMissing};
+    const auto& known = atom.is_url ? url_targets_ : targets_;
+    const auto found_targets = known.find(atom.target);
+    std::vector<uint32_t> computed_targets;
+    if (found_targets == known.end()) {
+      computed_targets = CoveringTargetIds(query.target_text, atom.is_url);
+    }
+    const std::vector<uint32_t>* targets = found_targets == known.end()
+                                               ? &computed_targets
+                                               : &found_targets->second;
+    int64_t best = -1;
+    for (uint32_t group : groups) {
+      if (group == kMissing) continue;
+      for (uint32_t target : *targets) {
+        for (uint32_t verb : verbs) {
+          if (verb == kMissing) continue;
+          const auto found =
+              buckets_.find(std::make_tuple(atom.is_url, group, target, verb));
+          if (found == buckets_.end()) continue;
+          const int64_t candidate =
+              FirstCovererIn(found->second, query, allow_equal);
+          if (candidate >= 0 && (best < 0 || candidate < best)) {
+            best = candidate;
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+ private:
+  // The atoms of one (kind, group, target, verb): they differ only in names.
+  struct Bucket {
+    // The atom without names (it grants every name), or -1.
+    int64_t unnamed = -1;
+    // Name -> the atoms whose names include it, in atom order.
+    absl::flat_hash_map<uint32_t, std::vector<uint32_t>> by_name;
+  };
+
+  bool Equal(uint32_t position, const Query& query) const {
+    return query.names_known && atoms_[position] == query.atom;
+  }
+
+  // The first atom of `bucket` that grants everything `query` grants, or -1.
+  // The unnamed atom comes first in atom order; a named coverer must hold
+  // every name of `query`, so only the atoms sharing its rarest name are
+  // candidates.
+  int64_t FirstCovererIn(const Bucket& bucket, const Query& query,
+                         bool allow_equal) const {
+    if (bucket.unnamed >= 0 &&
+        (allow_equal || !Equal(static_cast<uint32_t>(bucket.unnamed), query))) {
+      return bucket.unnamed;
+    }
+    if (query.names->empty()) return -1;
+    const std::vector<uint32_t>* candidates = nullptr;
+    for (uint32_t name : *query.names) {
+      const auto found = bucket.by_name.find(name);
+      if (found == bucket.by_name.end()) return -1;
+      if (candidates == nullptr || found->second.size() < candidates->size()) {
+        candidates = &found->second;
+      }
+    }
+    for (uint32_t candidate : *candidates) {
+      if (!allow_equal && Equal(candidate, query)) continue;
+      const std::vector<uint32_t>& names =
+          name_sets_.Names(atoms_[candidate].names);
+      if (std::includes(names.begin(), names.end(), query.names->begin(),
+                        query.names->end())) {
+        return candidate;
+      }
+    }
+    return -1;
+  }
+
+  // The ids of the patterns that may grant everything `target` grants: itself,
+  // "*", "*/<sub>" for a subresource, and for URLs every "<prefix>*". Patterns
+  // no atom has are left out.
+  std::vector<uint32_t> CoveringTargetIds(absl::string_view target,
+                                          bool is_url) const {
+    std::vector<uint32_t> ids = {strings_.Id(target), all_};
+    if (is_url) {
+      for (size_t length = 0; length <= target.size(); ++length) {
+        ids.push_back(
+            strings_.Id(absl::StrCat(target.substr(0, length), kAll)));
+      }
+    } else if (const size_t slash = target.find('/');
+               slash != absl::string_view::npos) {
+      ids.push_back(strings_.Id(absl::StrCat("*/", target.substr(slash + 1))));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (!ids.empty() && ids.back() == kMissing) ids.pop_back();
+    return ids;
+  }
+
+  const std::vector<Atom>& atoms_;
+  const StringIds& strings_;
+  const NameSets& name_sets_;
+  const uint32_t all_;
+  absl::flat_hash_map<std::tuple<bool, uint32_t, uint32_t, uint32_t>, Bucket>
+      buckets_;
+  // CoveringTargetIds of each atom's target, by its id.
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> targets_;
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> url_targets_;
+};
+
+// A query for `atom` itself.
+Query QueryFor(const Atom& atom, const StringIds& strings,
+               const NameSets& name_sets) {
+  return Query{atom, strings.Text(atom.target), &name_sets.Names(atom.names),
+               true};
 }
 
 }  // namespace
@@ -102,116 +381,298 @@ std::vector<Permission> SplitIntoPermissions(const PolicyRule& rule) {
   return split;
 }
 
+struct RuleCoverage::Index {
+  // Copies of the rules, which the ids view.
+  std::vector<PolicyRule> rules;
+  StringIds strings;
+  NameSets name_sets;
+  std::vector<Atom> atoms;
+  std::unique_ptr<const AtomIndex> atom_index;
+};
+
+RuleCoverage::RuleCoverage(const std::vector<PolicyRule>& by)
+    : index_([&by] {
+        auto index = std::make_unique<Index>();
+        index->rules = by;
+        for (const PolicyRule& rule : index->rules) {
+          for (const auto* values :
+               {&rule.api_groups, &rule.resources, &rule.verbs,
+                &rule.resource_names, &rule.non_resource_urls}) {
+            for (const std::string& value : *values) index->strings.Add(value);
+          }
+        }
+        index->strings.Add("");
+        index->strings.Add(kAll);
+        index->strings.Freeze();
+        std::vector<std::vector<uint32_t>> rule_names;
+        for (const PolicyRule& rule : index->rules) {
+          rule_names.push_back(index->strings.SortedIds(rule.resource_names));
+          index->name_sets.Add(rule_names.back());
+        }
+        index->name_sets.Freeze();
+        const uint32_t no_names = index->name_sets.Id({});
+        for (size_t i = 0; i < index->rules.size(); ++i) {
+          ForEachAtom(index->rules[i], index->strings,
+                      index->name_sets.Id(rule_names[i]), no_names,
+                      [&](const Atom& atom, absl::string_view) {
+                        index->atoms.push_back(atom);
+                      });
+        }
+        std::sort(index->atoms.begin(), index->atoms.end());
+        index->atoms.erase(
+            std::unique(index->atoms.begin(), index->atoms.end()),
+            index->atoms.end());
+        index->atom_index = std::make_unique<const AtomIndex>(
+            index->atoms, index->strings, index->name_sets);
+        return std::unique_ptr<const Index>(std::move(index));
+      }()) {}
+
+RuleCoverage::~RuleCoverage() = default;
+
+bool RuleCoverage::Covers(const PolicyRule& rule) const {
+  const std::vector<uint32_t> names =
+      index_->strings.SortedIds(rule.resource_names);
+  bool covered = true;
+  static const std::vector<uint32_t> kNoNames;
+  ForEachAtom(
+      rule, index_->strings, kMissing, kMissing,
+      [&](const Atom& atom, absl::string_view target) {
+        if (!covered) return;
+        // A name no rule has (kMissing) leaves only unnamed coverers.
+        const Query query{atom, target, atom.is_url ? &kNoNames : &names,
+                          /*names_known=*/false};
+        covered =
+            index_->atom_index->FindCoverer(query, /*allow_equal=*/true) >= 0;
+      });
+  return covered;
+}
+
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
-  std::set<Permission> by_atoms;
-  for (const PolicyRule& covering : by) {
-    for (Permission& atom : SplitIntoPermissions(covering))
-      by_atoms.insert(std::move(atom));
-  }
-  PermissionIndex index;
-  for (const Permission& atom : by_atoms) {
-    index.Add(&atom);
-  }
-  const std::vector<Permission> atoms = SplitIntoPermissions(rule);
-  return std::all_of(atoms.begin(), atoms.end(), [&](const Permission& atom) {
-    return index.FindCoverer(atom, /*allow_equal=*/true) != nullptr;
-  });
+  return RuleCoverage(by).Covers(rule);
 }
 
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
-  // 1. Split into atoms, each with the sources that declare it.
-  std::map<Permission, std::vector<const RuleSource*>> atoms;
-  for (const DeclaredRule& rule : declared) {
-    for (Permission& atom : SplitIntoPermissions(rule.rule)) {
-      atoms[std::move(atom)].push_back(&rule.source);
+  // 1. Number the strings and name sets, split the rules into atoms, and sort
+  // them, each with the declared rules that hold it (in declaration order).
+  StringIds strings;
+  strings.Add("");
+  strings.Add(kAll);
+  for (const DeclaredRule& declared_rule : declared) {
+    const PolicyRule& rule = declared_rule.rule;
+    for (const auto* values : {&rule.api_groups, &rule.resources, &rule.verbs,
+                               &rule.resource_names, &rule.non_resource_urls}) {
+      for (const std::string& value : *values) strings.Add(value);
     }
   }
+  strings.Freeze();
+  NameSets name_sets;
+  std::vector<std::vector<uint32_t>> rule_names;
+  rule_names.reserve(declared.size());
+  for (const DeclaredRule& declared_rule : declared) {
+    rule_names.push_back(strings.SortedIds(declared_rule.rule.resource_names));
+    name_sets.Add(rule_names.back());
+  }
+  name_sets.Freeze();
+  const uint32_t no_names = name_sets.Id({});
+
+  // An atom as one declared rule holds it.
+  struct Held {
+    Atom atom;
+    uint32_t rule;
+  };
+  std::vector<Held> held;
+  for (uint32_t i = 0; i < declared.size(); ++i) {
+    ForEachAtom(declared[i].rule, strings, name_sets.Id(rule_names[i]),
+                no_names, [&](const Atom& atom, absl::string_view) {
+                  held.push_back({atom, i});
+                });
+  }
+  rule_names.clear();
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
+    return std::tie(a.atom, a.rule) < std::tie(b.atom, b.rule);
+  });
+  // atoms[k] is held by held[first_held[k]] to held[first_held[k + 1] - 1].
+  std::vector<Atom> atoms;
+  std::vector<uint32_t> first_held;
+  for (uint32_t i = 0; i < held.size(); ++i) {
+    if (atoms.empty() || !(atoms.back() == held[i].atom)) {
+      atoms.push_back(held[i].atom);
+      first_held.push_back(i);
+    }
+  }
+  first_held.push_back(static_cast<uint32_t>(held.size()));
 
   // 2. Drop atoms another atom covers.
-  PermissionIndex index;
-  for (const auto& [atom, sources] : atoms) {
-    index.Add(&atom);
+  const AtomIndex index(atoms, strings, name_sets);
+  std::vector<int64_t> coverer(atoms.size());
+  for (size_t k = 0; k < atoms.size(); ++k) {
+    coverer[k] = index.FindCoverer(QueryFor(atoms[k], strings, name_sets),
+                                   /*allow_equal=*/false);
   }
   CompactedRules result;
-  std::vector<const Permission*> kept;
-  for (const auto& [atom, sources] : atoms) {
-    const Permission* coverer = index.FindCoverer(atom);
-    if (coverer == nullptr) {
-      kept.push_back(&atom);
+  auto covered_sources = std::make_shared<std::vector<RuleSource>>();
+  // Per declared rule, its place in covered_sources, or -1.
+  std::vector<int64_t> covered_source_of(declared.size(), -1);
+  const auto covered_source = [&](uint32_t rule) {
+    if (covered_source_of[rule] < 0) {
+      covered_source_of[rule] = static_cast<int64_t>(covered_sources->size());
+      const RuleSource& source = declared[rule].source;
+      covered_sources->push_back(
+          RuleSource{source.feature, source.reason, source.location, {}});
+    }
+    return static_cast<size_t>(covered_source_of[rule]);
+  };
+  // (grant, source, covered_by) with places in covered_sources, which grows
+  // until every covered grant is known.
+  struct Covered {
+    PolicyRule grant;
+    size_t source;
+    size_t covered_by;
+  };
+  std::vector<Covered> covered;
+  std::vector<uint32_t> kept;
+  for (uint32_t k = 0; k < atoms.size(); ++k) {
+    if (coverer[k] < 0) {
+      kept.push_back(k);
       continue;
     }
+    const Atom& atom = atoms[k];
     PolicyRule grant;
     (atom.is_url ? grant.non_resource_urls : grant.resources)
-        .push_back(atom.target);
-    if (!atom.is_url) grant.api_groups.push_back(atom.group);
-    grant.verbs.push_back(atom.verb);
-    grant.resource_names = atom.names;
-    // The coverer itself may be covered; follow the chain to a kept atom.
-    const Permission* top = coverer;
-    while (const Permission* next = index.FindCoverer(*top)) top = next;
-    const RuleSource& covered_by = *atoms.at(*top).front();
-    for (const RuleSource* source : sources) {
-      result.covered.push_back({grant, *source, covered_by});
+        .emplace_back(strings.Text(atom.target));
+    if (!atom.is_url) grant.api_groups.emplace_back(strings.Text(atom.group));
+    grant.verbs.emplace_back(strings.Text(atom.verb));
+    for (uint32_t name : name_sets.Names(atom.names)) {
+      grant.resource_names.emplace_back(strings.Text(name));
+    }
+    // The coverer itself may be covered; follow the chain to a kept atom
+    // (bounded, should two different patterns cover each other).
+    int64_t top = coverer[k];
+    for (size_t steps = 0; coverer[top] >= 0 && steps < atoms.size(); ++steps) {
+      top = coverer[top];
+    }
+    const size_t covered_by = covered_source(held[first_held[top]].rule);
+    for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
+      covered.push_back({grant, covered_source(held[i].rule), covered_by});
     }
   }
+  result.covered.reserve(covered.size());
+  for (Covered& entry : covered) {
+    result.covered.push_back({std::move(entry.grant),
+                              &(*covered_sources)[entry.source],
+                              &(*covered_sources)[entry.covered_by]});
+  }
+  covered.clear();
+  result.covered_sources = std::move(covered_sources);
 
   // 3. Merge verbs per (kind, group, target, names), then targets per (kind,
-  // group, names,
-  //    verbs).
-  using TargetKey =
-      std::tuple<bool, std::string, std::string, std::vector<std::string>>;
-  std::map<TargetKey, std::vector<const Permission*>> by_target;
-  for (const Permission* atom : kept) {
-    by_target[{atom->is_url, atom->group, atom->target, atom->names}].push_back(
-        atom);
-  }
-  using RuleKey = std::tuple<bool, std::string, std::vector<std::string>,
-                             std::vector<std::string>>;
-  std::map<RuleKey, std::vector<const Permission*>> by_rule;
-  for (const auto& [key, target_atoms] : by_target) {
+  // group, names, verbs).
+  std::sort(kept.begin(), kept.end(), [&](uint32_t a, uint32_t b) {
+    const Atom& x = atoms[a];
+    const Atom& y = atoms[b];
+    return std::tie(x.is_url, x.group, x.target, x.names, x.verb) <
+           std::tie(y.is_url, y.group, y.target, y.names, y.verb);
+  });
+  struct RuleKey {
+    bool is_url;
+    uint32_t group;
+    uint32_t names;
+    // In Kubernetes' verb order.
+    std::vector<uint32_t> verbs;
+    bool operator<(const RuleKey& other) const {
+      return std::tie(is_url, group, names, verbs) <
+             std::tie(other.is_url, other.group, other.names, other.verbs);
+    }
+  };
+  // Each verb's place in Kubernetes' verb order.
+  absl::flat_hash_map<uint32_t, size_t> verb_rank;
+  {
     std::vector<std::string> verbs;
-    for (const Permission* atom : target_atoms) verbs.push_back(atom->verb);
+    for (uint32_t k : kept) verbs.emplace_back(strings.Text(atoms[k].verb));
+    std::sort(verbs.begin(), verbs.end());
+    verbs.erase(std::unique(verbs.begin(), verbs.end()), verbs.end());
     SortVerbs(verbs);
-    RuleKey rule_key{std::get<0>(key), std::get<1>(key), std::get<3>(key),
-                     verbs};
-    auto& rule_atoms = by_rule[rule_key];
-    rule_atoms.insert(rule_atoms.end(), target_atoms.begin(),
-                      target_atoms.end());
+    for (size_t rank = 0; rank < verbs.size(); ++rank) {
+      verb_rank[strings.Id(verbs[rank])] = rank;
+    }
+  }
+  std::map<RuleKey, std::vector<uint32_t>> by_rule;
+  for (size_t begin = 0; begin < kept.size();) {
+    const Atom& first = atoms[kept[begin]];
+    size_t end = begin;
+    RuleKey key{first.is_url, first.group, first.names, {}};
+    while (end < kept.size()) {
+      const Atom& atom = atoms[kept[end]];
+      if (std::tie(atom.is_url, atom.group, atom.target, atom.names) !=
+          std::tie(first.is_url, first.group, first.target, first.names)) {
+        break;
+      }
+      key.verbs.push_back(atom.verb);
+      ++end;
+    }
+    std::sort(key.verbs.begin(), key.verbs.end(), [&](uint32_t a, uint32_t b) {
+      return verb_rank.at(a) < verb_rank.at(b);
+    });
+    std::vector<uint32_t>& rule_atoms = by_rule[std::move(key)];
+    rule_atoms.insert(rule_atoms.end(), kept.begin() + begin,
+                      kept.begin() + end);
+    begin = end;
   }
 
+  // Declared rules are told apart by (feature, reason, location).
+  const auto same_declaration_less = [](const RuleSource* a,
+                                        const RuleSource* b) {
+    return std::tie(a->feature, a->reason, a->location) <
+           std::tie(b->feature, b->reason, b->location);
+  };
   for (const auto& [key, rule_atoms] : by_rule) {
-    const auto& [is_url, group, names, verbs] = key;
     CompiledRule compiled;
-    std::set<std::string> targets;
-    std::map<const RuleSource*, std::set<std::string>> source_targets;
-    for (const Permission* atom : rule_atoms) {
-      targets.insert(atom->target);
-      for (const RuleSource* source : atoms.at(*atom)) {
-        source_targets[source].insert(atom->target);
+    std::vector<uint32_t> targets;
+    // (declared rule, target) for every atom of the rule.
+    std::vector<std::pair<uint32_t, uint32_t>> rule_targets;
+    for (uint32_t k : rule_atoms) {
+      targets.push_back(atoms[k].target);
+      for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
+        rule_targets.emplace_back(held[i].rule, atoms[k].target);
       }
     }
+    std::sort(targets.begin(), targets.end());
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
     std::vector<std::string>& target_list =
-        is_url ? compiled.rule.non_resource_urls : compiled.rule.resources;
-    target_list.assign(targets.begin(), targets.end());
-    if (!is_url) compiled.rule.api_groups = {group};
-    compiled.rule.verbs = verbs;
-    compiled.rule.resource_names = names;
-    // One source per declared rule; several declared rules may share feature
-    // and reason.
-    std::map<std::tuple<std::string, std::string, SourceLocation>, RuleSource>
-        merged;
-    for (const auto& [source, source_target_set] : source_targets) {
-      RuleSource& entry =
-          merged[{source->feature, source->reason, source->location}];
+        key.is_url ? compiled.rule.non_resource_urls : compiled.rule.resources;
+    for (uint32_t target : targets) {
+      target_list.emplace_back(strings.Text(target));
+    }
+    if (!key.is_url) {
+      compiled.rule.api_groups = {std::string(strings.Text(key.group))};
+    }
+    for (uint32_t verb : key.verbs) {
+      compiled.rule.verbs.emplace_back(strings.Text(verb));
+    }
+    for (uint32_t name : name_sets.Names(key.names)) {
+      compiled.rule.resource_names.emplace_back(strings.Text(name));
+    }
+    // One source per declared rule; several declared rules may share feature,
+    // reason and location.
+    std::map<const RuleSource*, std::vector<uint32_t>,
+             decltype(same_declaration_less)>
+        source_targets(same_declaration_less);
+    for (const auto& [rule, target] : rule_targets) {
+      source_targets[&declared[rule].source].push_back(target);
+    }
+    compiled.sources.reserve(source_targets.size());
+    for (auto& [source, source_target_ids] : source_targets) {
+      std::sort(source_target_ids.begin(), source_target_ids.end());
+      source_target_ids.erase(
+          std::unique(source_target_ids.begin(), source_target_ids.end()),
+          source_target_ids.end());
+      RuleSource& entry = compiled.sources.emplace_back();
       entry.feature = source->feature;
       entry.reason = source->reason;
       entry.location = source->location;
-      entry.resources.insert(entry.resources.end(), source_target_set.begin(),
-                             source_target_set.end());
-    }
-    for (auto& [unused_key, source] : merged) {
-      source.resources = SortedUnique(source.resources);
-      compiled.sources.push_back(std::move(source));
+      for (uint32_t target : source_target_ids) {
+        entry.resources.emplace_back(strings.Text(target));
+      }
     }
     std::sort(compiled.sources.begin(), compiled.sources.end(), SourceLess);
     result.rules.push_back(std::move(compiled));

@@ -10,6 +10,7 @@
 #define RBACC_COMPILER_MERGE_COMPACT_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -76,10 +77,10 @@ struct DeclaredRule {
 struct CoveredGrant {
   // One API group, one resource (or one URL), one verb, and the names.
   PolicyRule grant;
-  // The declared rule it came from.
-  RuleSource source;
-  // A declared rule whose permission covers it.
-  RuleSource covered_by;
+  // The declared rule it came from, and a declared rule whose permission
+  // covers it: entries of CompactedRules::covered_sources (never null).
+  const RuleSource* source = nullptr;
+  const RuleSource* covered_by = nullptr;
 };
 
 // The rules of one role after compaction.
@@ -91,6 +92,9 @@ struct CompactedRules {
   std::vector<CompiledRule> rules;
   // Permissions dropped as covered, in canonical order.
   std::vector<CoveredGrant> covered;
+  // The declared rules `covered` names, once each (without `resources`);
+  // copies of these rules share them, so the pointers stay valid.
+  std::shared_ptr<const std::vector<RuleSource>> covered_sources;
 };
 
 // Compacts `declared` into canonical minimal rules that allow exactly the
@@ -98,9 +102,29 @@ struct CompactedRules {
 // already rejected malformed rules.
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared);
 
-// True when every single permission of `rule` is granted by one rule of `by`. A
-// permission that only several rules of `by` grant together (names split across
-// rules) counts as not covered, so the answer errs towards "not covered".
+// Rules split and indexed once, for asking of many rules whether they grant
+// nothing more (IsCovered builds one for each question).
+class RuleCoverage {
+ public:
+  explicit RuleCoverage(const std::vector<PolicyRule>& by);
+  ~RuleCoverage();
+  RuleCoverage(const RuleCoverage&) = delete;
+  RuleCoverage& operator=(const RuleCoverage&) = delete;
+
+  // True when every single permission of `rule` is granted by one of the rules
+  // given to the constructor. A permission that only several of them grant
+  // together (names split across rules) counts as not covered, so the answer
+  // errs towards "not covered".
+  bool Covers(const PolicyRule& rule) const;
+
+ private:
+  // The rules' permissions and their index (compact.cc).
+  struct Index;
+  std::unique_ptr<const Index> index_;
+};
+
+// True when every single permission of `rule` is granted by one rule of `by`
+// (see RuleCoverage::Covers).
 bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by);
 
 }  // namespace rbacc

@@ -272,14 +272,19 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
          {}});
   }
   if (!namespace_rules.empty()) {
-    const CompactedRules compacted = CompactRules(namespace_rules);
-    for (const std::string& namespace_name : selection.namespaces) {
+    CompactedRules compacted = CompactRules(namespace_rules);
+    for (size_t i = 0; i < selection.namespaces.size(); ++i) {
+      const std::string& namespace_name = selection.namespaces[i];
       policy.roles.push_back({RoleScope::kTargetNamespace,
                               namespace_name,
                               expand(names.role(), namespace_name),
                               expand(names.role_binding(), namespace_name),
-                              compacted,
+                              {},
                               {}});
+      // Every namespace's Role holds the same rules; the last takes them.
+      policy.roles.back().rules = i + 1 < selection.namespaces.size()
+                                      ? compacted
+                                      : std::move(compacted);
     }
   }
   std::vector<v1::FixedNamespace> fixed_namespaces(

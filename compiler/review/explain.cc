@@ -289,10 +289,10 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
     if (scoped != nullptr) {
       for (const CoveredGrant& covered : scoped->rules.covered) {
         absl::StrAppend(&out, "  (dropped: ", RuleText(covered.grant),
-                        " from feature ", covered.source.feature, " ",
-                        covered.source.location.ToString(),
-                        " is covered by feature ", covered.covered_by.feature,
-                        " ", covered.covered_by.location.ToString(), ")\n");
+                        " from feature ", covered.source->feature, " ",
+                        covered.source->location.ToString(),
+                        " is covered by feature ", covered.covered_by->feature,
+                        " ", covered.covered_by->location.ToString(), ")\n");
       }
     }
   }

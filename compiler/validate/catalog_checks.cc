@@ -123,14 +123,12 @@ bool CheckPair(const std::string& group, const std::string& resource,
   const std::string sub =
       slash == std::string::npos ? "" : resource.substr(slash + 1);
   if (base == kAll) {
+    const std::vector<std::string> groups =
+        group == kAll ? catalog.GroupNames() : std::vector<std::string>{group};
     const bool exists =
-        group == kAll
-            ? std::any_of(catalog.GroupNames().begin(),
-                          catalog.GroupNames().end(),
-                          [&](const std::string& g) {
-                            return catalog.GroupHasSubresource(g, sub);
-                          })
-            : catalog.GroupHasSubresource(group, sub);
+        std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
+          return catalog.GroupHasSubresource(g, sub);
+        });
     if (!exists) {
       issues->AddError(
           location, absl::StrCat("no resource of ",

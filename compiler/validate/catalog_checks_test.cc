@@ -69,6 +69,15 @@ INSTANTIATE_TEST_SUITE_P(
                     R"(api_groups: "" resources: "*/status" verbs: "get")",
                     false,
                     {}},
+        CatalogCase{"StarSubresourceOfAnyGroup",
+                    R"(api_groups: "*" resources: "*/status" verbs: "get")",
+                    true,
+                    {}},
+        CatalogCase{"StarSubresourceNoGroupHas",
+                    R"(api_groups: "*" resources: "*/frob" verbs: "get")",
+                    true,
+                    {"error: no resource of any group has a subresource "
+                     "\"frob\", so \"*/frob\" grants nothing"}},
         CatalogCase{
             "CustomResource",
             R"(api_groups: "kueue.x-k8s.io" resources: "workloads" verbs: "get")",
