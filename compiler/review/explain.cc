@@ -230,10 +230,10 @@ RequestExplanation ExplainPolicyRequest(const PolicyInput& input,
         const bool listed =
             std::any_of(chain.covered.begin(), chain.covered.end(),
                         [&](const RuleSource& source) {
-                          return source.location == covered.source.location;
+                          return source.location == covered.source->location;
                         });
         if (!listed && RuleAllows(covered.grant, request)) {
-          chain.covered.push_back(covered.source);
+          chain.covered.push_back(*covered.source);
         }
       }
     }
