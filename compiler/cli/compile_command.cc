@@ -189,6 +189,17 @@ void ReportLint(const LintResult& lint, LintMode mode,
 
 }  // namespace
 
+std::string DefaultOutDir(const LoadedBundle& bundle,
+                          const std::string& profile) {
+  if (!profile.empty() &&
+      !bundle.profiles.at(profile).proto.out_dir().empty()) {
+    return bundle.profiles.at(profile).proto.out_dir();
+  }
+  return (fs::path(kOutputsFolder) / bundle.proto.name() /
+          (profile.empty() ? kCustomOutputName : profile))
+      .string();
+}
+
 std::string ShellWord(const std::string& value) {
   const bool plain =
       !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
@@ -392,16 +403,15 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
     if (options.out_dir) {
       out_dir = *options.out_dir;
       shown_as = absl::StrCat("--out_dir=", out_dir);
-    } else if (!job.profile.empty() &&
-               !bundle.profiles.at(job.profile).proto.out_dir().empty()) {
-      out_dir = bundle.profiles.at(job.profile).proto.out_dir();
-      shown_as =
-          bundle.profiles.at(job.profile).source.Locate("out_dir").ToString();
     } else {
-      out_dir = (fs::path(kOutputsFolder) / bundle.proto.name() /
-                 (job.profile.empty() ? kCustomOutputName : job.profile))
-                    .string();
-      shown_as = out_dir;
+      out_dir = DefaultOutDir(bundle, job.profile);
+      shown_as =
+          !job.profile.empty() &&
+                  !bundle.profiles.at(job.profile).proto.out_dir().empty()
+              ? bundle.profiles.at(job.profile)
+                    .source.Locate("out_dir")
+                    .ToString()
+              : out_dir;
     }
     if (out_dir == kStdoutOutDir) {
       if (per_context) {

@@ -134,6 +134,13 @@ std::string LintMessage(const LintFinding& finding);
 // else single-quoted.
 std::string ShellWord(const std::string& value);
 
+// Returns the folder a compilation of `profile` of `bundle` writes to without
+// --out_dir, relative to the workspace: the profile's out_dir, else
+// outputs/<bundle>/<profile> (outputs/<bundle>/custom for "", an ad-hoc
+// selection). `profile` must be "" or one of the bundle's profiles.
+std::string DefaultOutDir(const LoadedBundle& bundle,
+                          const std::string& profile);
+
 // Returns the shell command that compiles the same selection again, for
 // provenance headers: "bazel run //compiler -- --bundle=skypilot
 // --profile=full", with the overriding flags in a fixed order and values quoted

@@ -298,10 +298,7 @@ std::string OutputsFile(const PolicySpec& spec, const LoadedBundle& bundle) {
     return "";
   }
   const v1::Profile& proto = profile->second.proto;
-  fs::path folder =
-      !proto.out_dir().empty()
-          ? fs::path(proto.out_dir())
-          : fs::path("outputs") / bundle.proto.name() / spec.profile;
+  fs::path folder = DefaultOutDir(bundle, spec.profile);
   if (spec.overrides.contexts) {
     const std::vector<std::string>& names = spec.overrides.contexts->value;
     const auto context =
