@@ -32,6 +32,21 @@ size_t CountWorkers() {
   return std::clamp<size_t>(cores, 1, kMaxDefaultWorkers);
 }
 
+// True on a thread running a ParallelFor body or a RunBoth function.
+thread_local bool in_parallel_work = false;
+
+// Marks the current thread as running parallel work while it lives.
+class ParallelWork {
+ public:
+  ParallelWork() : outer_(in_parallel_work) { in_parallel_work = true; }
+  ~ParallelWork() { in_parallel_work = outer_; }
+  ParallelWork(const ParallelWork&) = delete;
+  ParallelWork& operator=(const ParallelWork&) = delete;
+
+ private:
+  const bool outer_;
+};
+
 }  // namespace
 
 size_t WorkerCount() {
@@ -44,12 +59,13 @@ void ParallelFor(size_t count, const std::function<void(size_t)>& body,
   grain = std::max<size_t>(grain, 1);
   const size_t chunks = (count + grain - 1) / grain;
   const size_t workers = std::min(WorkerCount(), chunks);
-  if (workers <= 1) {
+  if (workers <= 1 || in_parallel_work) {
     for (size_t i = 0; i < count; ++i) body(i);
     return;
   }
   std::atomic<size_t> next_chunk{0};
   const auto work = [&] {
+    const ParallelWork marked;
     for (size_t chunk = next_chunk++; chunk < chunks; chunk = next_chunk++) {
       const size_t end = std::min(count, (chunk + 1) * grain);
       for (size_t i = chunk * grain; i < end; ++i) body(i);
@@ -64,13 +80,19 @@ void ParallelFor(size_t count, const std::function<void(size_t)>& body,
 
 void RunBoth(const std::function<void()>& first,
              const std::function<void()>& second) {
-  if (WorkerCount() <= 1) {
+  if (WorkerCount() <= 1 || in_parallel_work) {
     first();
     second();
     return;
   }
-  std::thread thread(first);
-  second();
+  std::thread thread([&] {
+    const ParallelWork marked;
+    first();
+  });
+  {
+    const ParallelWork marked;
+    second();
+  }
   thread.join();
 }
 

@@ -49,6 +49,26 @@ TEST(ParallelTest, UsesMoreThanOneThreadWhenThereAreCores) {
   EXPECT_EQ(threads.size(), 2u);
 }
 
+TEST(ParallelTest, NestedWorkRunsOnTheCallingThread) {
+  std::vector<int> nested_on_caller(4, 0);
+  ParallelFor(4, [&](size_t i) {
+    const std::thread::id caller = std::this_thread::get_id();
+    bool all_on_caller = true;
+    ParallelFor(8, [&](size_t) {
+      all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+    });
+    RunBoth(
+        [&] {
+          all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+        },
+        [&] {
+          all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+        });
+    nested_on_caller[i] = all_on_caller ? 1 : 0;
+  });
+  EXPECT_EQ(nested_on_caller, std::vector<int>(4, 1));
+}
+
 TEST(ParallelTest, RunBothRunsBoth) {
   int first = 0;
   int second = 0;

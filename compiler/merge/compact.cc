@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
 
 namespace rbacc {
@@ -502,40 +503,65 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   }
   first_held.push_back(static_cast<uint32_t>(held.size()));
 
-  // 2. Drop atoms another atom covers.
+  // 2. Drop atoms another atom covers. Each question only reads the index,
+  // so they are asked from every core.
   const AtomIndex index(atoms, strings, name_sets);
   std::vector<int64_t> coverer(atoms.size());
-  for (size_t k = 0; k < atoms.size(); ++k) {
-    coverer[k] = index.FindCoverer(QueryFor(atoms[k], strings, name_sets),
-                                   /*allow_equal=*/false);
-  }
-  CompactedRules result;
-  auto covered_sources = std::make_shared<std::vector<RuleSource>>();
-  // Per declared rule, its place in covered_sources, or -1.
+  ParallelFor(
+      atoms.size(),
+      [&](size_t k) {
+        coverer[k] = index.FindCoverer(QueryFor(atoms[k], strings, name_sets),
+                                       /*allow_equal=*/false);
+      },
+      /*grain=*/4096);
+  // Per declared rule, its place in covered_sources, or -1. Numbered first
+  // so that covered_sources is complete (and its addresses fixed) before
+  // the covered grants point into it.
   std::vector<int64_t> covered_source_of(declared.size(), -1);
-  const auto covered_source = [&](uint32_t rule) {
+  std::vector<uint32_t> covered_rules;
+  const auto number_source = [&](uint32_t rule) {
     if (covered_source_of[rule] < 0) {
-      covered_source_of[rule] = static_cast<int64_t>(covered_sources->size());
-      const RuleSource& source = declared[rule].source;
-      covered_sources->push_back(
-          RuleSource{source.feature, source.reason, source.location, {}});
+      covered_source_of[rule] = static_cast<int64_t>(covered_rules.size());
+      covered_rules.push_back(rule);
     }
-    return static_cast<size_t>(covered_source_of[rule]);
   };
-  // (grant, source, covered_by) with places in covered_sources, which grows
-  // until every covered grant is known.
-  struct Covered {
-    PolicyRule grant;
-    size_t source;
-    size_t covered_by;
+  // The kept atom that covers atom k: the coverer itself may be covered, so
+  // the chain is followed (bounded, should two different patterns cover each
+  // other).
+  const auto top_coverer = [&](uint32_t k) {
+    int64_t top = coverer[k];
+    for (size_t steps = 0; coverer[top] >= 0 && steps < atoms.size(); ++steps) {
+      top = coverer[top];
+    }
+    return static_cast<uint32_t>(top);
   };
-  std::vector<Covered> covered;
   std::vector<uint32_t> kept;
+  size_t covered_count = 0;
   for (uint32_t k = 0; k < atoms.size(); ++k) {
     if (coverer[k] < 0) {
       kept.push_back(k);
       continue;
     }
+    number_source(held[first_held[top_coverer(k)]].rule);
+    for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
+      number_source(held[i].rule);
+    }
+    covered_count += first_held[k + 1] - first_held[k];
+  }
+  CompactedRules result;
+  auto covered_sources = std::make_shared<std::vector<RuleSource>>();
+  covered_sources->reserve(covered_rules.size());
+  for (uint32_t rule : covered_rules) {
+    const RuleSource& source = declared[rule].source;
+    covered_sources->push_back(
+        RuleSource{source.feature, source.reason, source.location, {}});
+  }
+  const auto source_of = [&](uint32_t rule) {
+    return &(*covered_sources)[covered_source_of[rule]];
+  };
+  result.covered.reserve(covered_count);
+  for (uint32_t k = 0; k < atoms.size(); ++k) {
+    if (coverer[k] < 0) continue;
     const Atom& atom = atoms[k];
     PolicyRule grant;
     (atom.is_url ? grant.non_resource_urls : grant.resources)
@@ -545,24 +571,16 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     for (uint32_t name : name_sets.Names(atom.names)) {
       grant.resource_names.emplace_back(strings.Text(name));
     }
-    // The coverer itself may be covered; follow the chain to a kept atom
-    // (bounded, should two different patterns cover each other).
-    int64_t top = coverer[k];
-    for (size_t steps = 0; coverer[top] >= 0 && steps < atoms.size(); ++steps) {
-      top = coverer[top];
-    }
-    const size_t covered_by = covered_source(held[first_held[top]].rule);
+    const RuleSource* covered_by =
+        source_of(held[first_held[top_coverer(k)]].rule);
+    // Every declared rule holding the atom gets an entry; the last takes the
+    // grant.
     for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
-      covered.push_back({grant, covered_source(held[i].rule), covered_by});
+      result.covered.push_back(
+          {i + 1 < first_held[k + 1] ? grant : std::move(grant),
+           source_of(held[i].rule), covered_by});
     }
   }
-  result.covered.reserve(covered.size());
-  for (Covered& entry : covered) {
-    result.covered.push_back({std::move(entry.grant),
-                              &(*covered_sources)[entry.source],
-                              &(*covered_sources)[entry.covered_by]});
-  }
-  covered.clear();
   result.covered_sources = std::move(covered_sources);
 
   // 3. Merge verbs per (kind, group, target, names), then targets per (kind,
@@ -625,6 +643,24 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     return std::tie(a->feature, a->reason, a->location) <
            std::tie(b->feature, b->reason, b->location);
   };
+  // The canonical order of the rules (see CompactedRules::rules), over ids:
+  // ids compare as their strings do, and verb ranks as VerbLess does.
+  struct RuleOrder {
+    bool is_url;
+    uint32_t group;
+    std::vector<uint32_t> targets;
+    std::vector<size_t> verb_ranks;
+    uint32_t names;
+    bool operator<(const RuleOrder& other) const {
+      return std::tie(is_url, group, targets, verb_ranks, names) <
+             std::tie(other.is_url, other.group, other.targets,
+                      other.verb_ranks, other.names);
+    }
+  };
+  std::vector<RuleOrder> orders;
+  orders.reserve(by_rule.size());
+  std::vector<CompiledRule> unordered;
+  unordered.reserve(by_rule.size());
   for (const auto& [key, rule_atoms] : by_rule) {
     CompiledRule compiled;
     std::vector<uint32_t> targets;
@@ -675,29 +711,25 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
       }
     }
     std::sort(compiled.sources.begin(), compiled.sources.end(), SourceLess);
-    result.rules.push_back(std::move(compiled));
+    RuleOrder& order = orders.emplace_back();
+    order.is_url = key.is_url;
+    // URL rules have no group; the URL group's id stands for all of them.
+    order.group = key.group;
+    order.targets = std::move(targets);
+    for (uint32_t verb : key.verbs)
+      order.verb_ranks.push_back(verb_rank.at(verb));
+    order.names = key.names;
+    unordered.push_back(std::move(compiled));
   }
 
-  const auto rule_order = [](const CompiledRule& a, const CompiledRule& b) {
-    const bool a_url = !a.rule.non_resource_urls.empty();
-    const bool b_url = !b.rule.non_resource_urls.empty();
-    if (a_url != b_url) return !a_url;
-    if (a.rule.api_groups != b.rule.api_groups) {
-      return a.rule.api_groups < b.rule.api_groups;
-    }
-    const std::vector<std::string>& a_targets =
-        a_url ? a.rule.non_resource_urls : a.rule.resources;
-    const std::vector<std::string>& b_targets =
-        b_url ? b.rule.non_resource_urls : b.rule.resources;
-    if (a_targets != b_targets) return a_targets < b_targets;
-    if (a.rule.verbs != b.rule.verbs) {
-      return std::lexicographical_compare(
-          a.rule.verbs.begin(), a.rule.verbs.end(), b.rule.verbs.begin(),
-          b.rule.verbs.end(), VerbLess);
-    }
-    return a.rule.resource_names < b.rule.resource_names;
-  };
-  std::sort(result.rules.begin(), result.rules.end(), rule_order);
+  std::vector<uint32_t> positions(unordered.size());
+  for (uint32_t i = 0; i < positions.size(); ++i) positions[i] = i;
+  std::sort(positions.begin(), positions.end(),
+            [&](uint32_t a, uint32_t b) { return orders[a] < orders[b]; });
+  result.rules.reserve(positions.size());
+  for (uint32_t position : positions) {
+    result.rules.push_back(std::move(unordered[position]));
+  }
   return result;
 }
 

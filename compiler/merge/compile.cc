@@ -1,6 +1,7 @@
 #include "compiler/merge/compile.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/common/parallel.h"
 #include "compiler/validate/bundle_validator.h"
 
 namespace rbacc {
@@ -262,17 +264,29 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
     }
   }
 
+  // Each role's rules are compacted on their own, so all at once.
+  std::vector<const std::vector<DeclaredRule>*> to_compact = {&cluster_rules,
+                                                              &namespace_rules};
+  for (const auto& [namespace_name, rules] : fixed_rules) {
+    to_compact.push_back(&rules);
+  }
+  std::vector<CompactedRules> compacted_roles(to_compact.size());
+  ParallelFor(to_compact.size(), [&](size_t i) {
+    if (!to_compact[i]->empty()) {
+      compacted_roles[i] = CompactRules(*to_compact[i]);
+    }
+  });
   if (!cluster_rules.empty()) {
     policy.roles.push_back(
         {RoleScope::kCluster,
          "",
          expand(names.cluster_role(), primary_namespace),
          expand(names.cluster_role_binding(), primary_namespace),
-         CompactRules(cluster_rules),
+         std::move(compacted_roles[0]),
          {}});
   }
   if (!namespace_rules.empty()) {
-    CompactedRules compacted = CompactRules(namespace_rules);
+    CompactedRules compacted = std::move(compacted_roles[1]);
     for (size_t i = 0; i < selection.namespaces.size(); ++i) {
       const std::string& namespace_name = selection.namespaces[i];
       policy.roles.push_back({RoleScope::kTargetNamespace,
@@ -312,7 +326,9 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
                     : fixed.role_name(),
                 primary_namespace),
          expand(fixed.role_binding_name(), primary_namespace),
-         CompactRules(rules->second), fixed});
+         std::move(
+             compacted_roles[2 + std::distance(fixed_rules.begin(), rules)]),
+         fixed});
     if (!fixed.helm_switch().empty()) {
       ConfigValue on;
       on.set_key(fixed.helm_switch());
