@@ -329,6 +329,8 @@ int Compile(const CommandLine& line, bool check) {
   rbacc::CompileOptions options;
   if (!CompileOptionsFromFlags(line, &options)) return rbacc::kExitError;
   options.check = check || absl::GetFlag(FLAGS_check);
+  // The process exits right after.
+  options.keep_until_exit = true;
   return rbacc::RunCompile(options, std::cout, std::cerr);
 }
 

@@ -94,6 +94,12 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
   return "";
 }
 
+// The compilations kept until exit (CompileOptions::keep_until_exit).
+std::vector<std::unique_ptr<CompilationSet>>& KeptUntilExit() {
+  static auto* const kept = new std::vector<std::unique_ptr<CompilationSet>>;
+  return *kept;
+}
+
 // Compares each result with its folder on disk; see RunCompile.
 int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
                  std::ostream& err) {
@@ -463,13 +469,12 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
   return set;
 }
 
-int RunCompile(const CompileOptions& options, std::ostream& out,
-               std::ostream& err) {
-  absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
-  if (!set.ok()) {
-    err << set.status().message() << "\n";
-    return kExitError;
-  }
+namespace {
+
+// Reports the issues of `set`, then checks or writes its outputs; returns the
+// exit code (see RunCompile).
+int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
+                   std::ostream& out, std::ostream& err) {
   err << set->issues.Render(set->file_texts);
   if (set->issues.has_errors()) return kExitError;
 
@@ -502,6 +507,21 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
     }
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int RunCompile(const CompileOptions& options, std::ostream& out,
+               std::ostream& err) {
+  absl::StatusOr<CompilationSet> prepared = PrepareCompilations(options);
+  if (!prepared.ok()) {
+    err << prepared.status().message() << "\n";
+    return kExitError;
+  }
+  auto set = std::make_unique<CompilationSet>(*std::move(prepared));
+  const int exit_code = ReportAndWrite(set.get(), options, out, err);
+  if (options.keep_until_exit) KeptUntilExit().push_back(std::move(set));
+  return exit_code;
 }
 
 }  // namespace rbacc
