@@ -215,8 +215,9 @@ size_t CoveredListBound(const std::vector<CoveredGrant>& covered) {
                      entry.covered_by->feature.size() +
                      entry.covered_by->location.file.size();
     for (const std::vector<std::string>* values :
-         {&entry.grant.api_groups, &entry.grant.resources, &entry.grant.verbs,
-          &entry.grant.resource_names, &entry.grant.non_resource_urls}) {
+         {&entry.grant->api_groups, &entry.grant->resources,
+          &entry.grant->verbs, &entry.grant->resource_names,
+          &entry.grant->non_resource_urls}) {
       for (const std::string& value : *values) strings += value.size() + 2;
     }
     bound += kFixedBytes + 2 * strings;
@@ -617,7 +618,7 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
       // resident).
       out.reserve(out.size() + CoveredListBound(role.rules.covered));
       for (const CoveredGrant& covered : role.rules.covered) {
-        absl::StrAppend(&out, "- ", Cell(RuleText(covered.grant)), " (",
+        absl::StrAppend(&out, "- ", Cell(RuleText(*covered.grant)), " (",
                         covered.source->feature, ", ",
                         covered.source->location.ToString(), ") is covered by ",
                         covered.covered_by->feature, " at ",

@@ -559,11 +559,13 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   const auto source_of = [&](uint32_t rule) {
     return &(*covered_sources)[covered_source_of[rule]];
   };
+  auto covered_grants = std::make_shared<std::vector<PolicyRule>>();
+  covered_grants->reserve(atoms.size() - kept.size());
   result.covered.reserve(covered_count);
   for (uint32_t k = 0; k < atoms.size(); ++k) {
     if (coverer[k] < 0) continue;
     const Atom& atom = atoms[k];
-    PolicyRule grant;
+    PolicyRule& grant = covered_grants->emplace_back();
     (atom.is_url ? grant.non_resource_urls : grant.resources)
         .emplace_back(strings.Text(atom.target));
     if (!atom.is_url) grant.api_groups.emplace_back(strings.Text(atom.group));
@@ -573,14 +575,11 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     }
     const RuleSource* covered_by =
         source_of(held[first_held[top_coverer(k)]].rule);
-    // Every declared rule holding the atom gets an entry; the last takes the
-    // grant.
     for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
-      result.covered.push_back(
-          {i + 1 < first_held[k + 1] ? grant : std::move(grant),
-           source_of(held[i].rule), covered_by});
+      result.covered.push_back({&grant, source_of(held[i].rule), covered_by});
     }
   }
+  result.covered_grants = std::move(covered_grants);
   result.covered_sources = std::move(covered_sources);
 
   // 3. Merge verbs per (kind, group, target, names), then targets per (kind,

@@ -75,8 +75,10 @@ struct DeclaredRule {
 // A single permission dropped because another permission of the same role
 // grants everything it does.
 struct CoveredGrant {
-  // One API group, one resource (or one URL), one verb, and the names.
-  PolicyRule grant;
+  // One API group, one resource (or one URL), one verb, and the names: an
+  // entry of CompactedRules::covered_grants (never null), shared by the
+  // declared rules that hold the same permission.
+  const PolicyRule* grant = nullptr;
   // The declared rule it came from, and a declared rule whose permission
   // covers it: entries of CompactedRules::covered_sources (never null).
   const RuleSource* source = nullptr;
@@ -92,8 +94,10 @@ struct CompactedRules {
   std::vector<CompiledRule> rules;
   // Permissions dropped as covered, in canonical order.
   std::vector<CoveredGrant> covered;
-  // The declared rules `covered` names, once each (without `resources`);
-  // copies of these rules share them, so the pointers stay valid.
+  // The permissions and the declared rules `covered` names, once each
+  // (sources without `resources`); copies of these rules share them, so the
+  // pointers stay valid.
+  std::shared_ptr<const std::vector<PolicyRule>> covered_grants;
   std::shared_ptr<const std::vector<RuleSource>> covered_sources;
 };
 

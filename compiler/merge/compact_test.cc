@@ -144,7 +144,7 @@ TEST(CompactTest, CoveredGrantsNameTheirCoverer) {
   const CompactedRules result =
       CompactRules(Declare({"|pods|get|", "|pods|*|"}));
   ASSERT_EQ(result.covered.size(), 1u);
-  EXPECT_EQ(Text(result.covered[0].grant), "|pods|get|");
+  EXPECT_EQ(Text(*result.covered[0].grant), "|pods|get|");
   EXPECT_EQ(result.covered[0].source->feature, "f0");
   EXPECT_EQ(result.covered[0].covered_by->feature, "f1");
 }

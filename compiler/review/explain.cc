@@ -232,7 +232,7 @@ RequestExplanation ExplainPolicyRequest(const PolicyInput& input,
                         [&](const RuleSource& source) {
                           return source.location == covered.source->location;
                         });
-        if (!listed && RuleAllows(covered.grant, request)) {
+        if (!listed && RuleAllows(*covered.grant, request)) {
           chain.covered.push_back(*covered.source);
         }
       }
@@ -288,7 +288,7 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
         CompiledRole(input, role.metadata.namespace_name, role.metadata.name);
     if (scoped != nullptr) {
       for (const CoveredGrant& covered : scoped->rules.covered) {
-        absl::StrAppend(&out, "  (dropped: ", RuleText(covered.grant),
+        absl::StrAppend(&out, "  (dropped: ", RuleText(*covered.grant),
                         " from feature ", covered.source->feature, " ",
                         covered.source->location.ToString(),
                         " is covered by feature ", covered.covered_by->feature,
