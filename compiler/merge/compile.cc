@@ -56,6 +56,62 @@ void AddDropped(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
   }
 }
 
+// The declared rules of one feature, by where they are granted.
+struct FeatureRules {
+  std::vector<DeclaredRule> namespace_rules;
+  std::vector<DeclaredRule> cluster_rules;
+  // By fixed namespace, in namespace order (stable).
+  std::vector<std::pair<std::string, std::vector<DeclaredRule>>> fixed_rules;
+  // For a namespace-only selection: cluster rules, then fixed namespaces'.
+  std::vector<DroppedRule> dropped_rules;
+};
+
+FeatureRules GatherRules(const LoadedFeature& feature, bool namespace_only) {
+  const v1::Feature& f = feature.proto;
+  FeatureRules rules;
+  AddDeclared(f.namespace_rules(), "namespace_rules", feature,
+              &rules.namespace_rules);
+  if (namespace_only) {
+    AddDropped(f.cluster_rules(), "cluster_rules", feature, RoleScope::kCluster,
+               "", &rules.dropped_rules);
+  } else {
+    AddDeclared(f.cluster_rules(), "cluster_rules", feature,
+                &rules.cluster_rules);
+  }
+  std::vector<int> fixed_order(f.fixed_namespace_rules_size());
+  for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) fixed_order[i] = i;
+  std::stable_sort(fixed_order.begin(), fixed_order.end(), [&](int a, int b) {
+    return f.fixed_namespace_rules(a).namespace_() <
+           f.fixed_namespace_rules(b).namespace_();
+  });
+  for (const int i : fixed_order) {
+    const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
+    const std::string path =
+        absl::StrCat("fixed_namespace_rules[", i, "].rules");
+    if (namespace_only) {
+      AddDropped(grant.rules(), path, feature, RoleScope::kFixedNamespace,
+                 grant.namespace_(), &rules.dropped_rules);
+    } else {
+      rules.fixed_rules.emplace_back(grant.namespace_(),
+                                     std::vector<DeclaredRule>());
+      AddDeclared(grant.rules(), path, feature,
+                  &rules.fixed_rules.back().second);
+    }
+  }
+  return rules;
+}
+
+// Moves every element of `from` to the end of `to`.
+template <typename T>
+void MoveAppend(std::vector<T>& from, std::vector<T>* to) {
+  if (to->empty()) {
+    *to = std::move(from);
+    return;
+  }
+  to->insert(to->end(), std::make_move_iterator(from.begin()),
+             std::make_move_iterator(from.end()));
+}
+
 // Key and value of a ConfigValue, for comparing values set by different
 // features.
 std::string ValueIdentity(const ConfigValue& value) {
@@ -222,36 +278,26 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   for (const ConfigValue& value : proto.helm_chart().values()) {
     helm_values.SetBase(value);
   }
-  for (const std::string& name : selection.features) {
+  // Each feature's rules, gathered from every core (each rule's place is
+  // looked up in its file), then appended in feature order.
+  std::vector<FeatureRules> gathered(selection.features.size());
+  ParallelFor(selection.features.size(), [&](size_t i) {
+    gathered[i] = GatherRules(bundle.features.at(selection.features[i]),
+                              selection.namespace_only());
+  });
+  for (size_t feature_index = 0; feature_index < selection.features.size();
+       ++feature_index) {
+    const std::string& name = selection.features[feature_index];
     const LoadedFeature& feature = bundle.features.at(name);
     const v1::Feature& f = feature.proto;
     policy.feature_summaries[name] = f.summary();
-    AddDeclared(f.namespace_rules(), "namespace_rules", feature,
-                &namespace_rules);
-    if (selection.namespace_only()) {
-      AddDropped(f.cluster_rules(), "cluster_rules", feature,
-                 RoleScope::kCluster, "", &policy.dropped_rules);
-    } else {
-      AddDeclared(f.cluster_rules(), "cluster_rules", feature, &cluster_rules);
+    FeatureRules& rules = gathered[feature_index];
+    MoveAppend(rules.namespace_rules, &namespace_rules);
+    MoveAppend(rules.cluster_rules, &cluster_rules);
+    for (auto& [namespace_name, fixed] : rules.fixed_rules) {
+      MoveAppend(fixed, &fixed_rules[namespace_name]);
     }
-    std::vector<int> fixed_order(f.fixed_namespace_rules_size());
-    for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) fixed_order[i] = i;
-    std::stable_sort(fixed_order.begin(), fixed_order.end(), [&](int a, int b) {
-      return f.fixed_namespace_rules(a).namespace_() <
-             f.fixed_namespace_rules(b).namespace_();
-    });
-    for (const int i : fixed_order) {
-      const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
-      const std::string path =
-          absl::StrCat("fixed_namespace_rules[", i, "].rules");
-      if (selection.namespace_only()) {
-        AddDropped(grant.rules(), path, feature, RoleScope::kFixedNamespace,
-                   grant.namespace_(), &policy.dropped_rules);
-      } else {
-        AddDeclared(grant.rules(), path, feature,
-                    &fixed_rules[grant.namespace_()]);
-      }
-    }
+    MoveAppend(rules.dropped_rules, &policy.dropped_rules);
     for (int i = 0; i < f.app_config_size(); ++i) {
       app_config.SetFromFeature(
           f.app_config(i), name,
