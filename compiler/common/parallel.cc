@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -47,6 +49,74 @@ class ParallelWork {
   const bool outer_;
 };
 
+// Threads started once and kept for the life of the process, so that a
+// ParallelFor costs a wake-up rather than a thread start (which matters when
+// the whole run takes a few milliseconds). One job at a time: a caller that
+// finds the pool busy does its work alone.
+class WorkerPool {
+ public:
+  // The process's pool; never destroyed (its threads wait until exit).
+  static WorkerPool& Get() {
+    static WorkerPool* const pool = new WorkerPool;
+    return *pool;
+  }
+
+  // Runs `work` on `helpers` pool threads and on the calling thread, and
+  // returns true when all have returned; returns false at once, running
+  // nothing, when another job holds the pool.
+  bool TryRun(size_t helpers, const std::function<void()>& work) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (job_ != nullptr) return false;
+    while (threads_.size() < helpers) {
+      threads_.emplace_back([this] { Serve(); });
+    }
+    job_ = &work;
+    wanted_ = helpers;
+    unfinished_ = helpers;
+    ++generation_;
+    wake_.notify_all();
+    lock.unlock();
+    work();
+    lock.lock();
+    // Threads that have not woken up yet would find nothing left to do.
+    unfinished_ -= wanted_;
+    wanted_ = 0;
+    done_.wait(lock, [this] { return unfinished_ == 0; });
+    job_ = nullptr;
+    return true;
+  }
+
+ private:
+  WorkerPool() = default;
+
+  void Serve() {
+    size_t served = 0;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [&] { return generation_ != served && wanted_ > 0; });
+      served = generation_;
+      --wanted_;
+      const std::function<void()>& work = *job_;
+      lock.unlock();
+      work();
+      lock.lock();
+      if (--unfinished_ == 0) done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::vector<std::thread> threads_;
+  // The job being run, or null when the pool is free.
+  const std::function<void()>* job_ = nullptr;
+  // Counts jobs, so that a thread takes part in each at most once.
+  size_t generation_ = 0;
+  // Threads still to join the job, and threads not yet done with it.
+  size_t wanted_ = 0;
+  size_t unfinished_ = 0;
+};
+
 }  // namespace
 
 size_t WorkerCount() {
@@ -64,36 +134,19 @@ void ParallelFor(size_t count, const std::function<void(size_t)>& body,
     return;
   }
   std::atomic<size_t> next_chunk{0};
-  const auto work = [&] {
+  const std::function<void()> work = [&] {
     const ParallelWork marked;
     for (size_t chunk = next_chunk++; chunk < chunks; chunk = next_chunk++) {
       const size_t end = std::min(count, (chunk + 1) * grain);
       for (size_t i = chunk * grain; i < end; ++i) body(i);
     }
   };
-  std::vector<std::thread> threads;
-  threads.reserve(workers - 1);
-  for (size_t i = 1; i < workers; ++i) threads.emplace_back(work);
-  work();
-  for (std::thread& thread : threads) thread.join();
+  if (!WorkerPool::Get().TryRun(workers - 1, work)) work();
 }
 
 void RunBoth(const std::function<void()>& first,
              const std::function<void()>& second) {
-  if (WorkerCount() <= 1 || in_parallel_work) {
-    first();
-    second();
-    return;
-  }
-  std::thread thread([&] {
-    const ParallelWork marked;
-    first();
-  });
-  {
-    const ParallelWork marked;
-    second();
-  }
-  thread.join();
+  ParallelFor(2, [&](size_t i) { i == 0 ? first() : second(); });
 }
 
 }  // namespace rbacc

@@ -18,18 +18,18 @@ namespace rbacc {
 size_t WorkerCount();
 
 // Calls `body(i)` once for every i in [0, count), from up to WorkerCount()
-// threads (the calling thread is one of them), and returns when every call has
-// returned. Items are handed out in order, `grain` at a time. `body` must be
-// safe to call concurrently for different i and must not throw. With one
-// worker, when count <= grain, or when called from inside another
-// ParallelFor's body or RunBoth's functions (the cores are busy already),
+// threads (the calling thread and threads kept for the life of the process),
+// and returns when every call has returned. Items are handed out in order,
+// `grain` at a time. `body` must be safe to call concurrently for different i
+// and must not throw. With one worker, when count <= grain, when called from
+// inside another ParallelFor's body or RunBoth's functions (the cores are busy
+// already), or while another thread's ParallelFor holds the kept threads,
 // everything runs on the calling thread.
 void ParallelFor(size_t count, const std::function<void(size_t)>& body,
                  size_t grain = 1);
 
-// Runs `first` and `second` at the same time (`second` on the calling thread)
-// and returns when both have returned; one after the other with one worker or
-// inside another ParallelFor or RunBoth.
+// Runs `first` and `second` at the same time and returns when both have
+// returned; one after the other where ParallelFor would run on one thread.
 void RunBoth(const std::function<void()>& first,
              const std::function<void()>& second);
 

@@ -54,19 +54,30 @@ TEST(ParallelTest, NestedWorkRunsOnTheCallingThread) {
   ParallelFor(4, [&](size_t i) {
     const std::thread::id caller = std::this_thread::get_id();
     bool all_on_caller = true;
-    ParallelFor(8, [&](size_t) {
+    const auto check = [&] {
       all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
-    });
-    RunBoth(
-        [&] {
-          all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
-        },
-        [&] {
-          all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
-        });
+    };
+    ParallelFor(8, [&](size_t) { check(); });
+    RunBoth(check, check);
     nested_on_caller[i] = all_on_caller ? 1 : 0;
   });
   EXPECT_EQ(nested_on_caller, std::vector<int>(4, 1));
+}
+
+TEST(ParallelTest, CallersOnSeveralThreadsEachGetEveryItem) {
+  std::vector<std::thread> callers;
+  std::vector<std::vector<int>> calls(4, std::vector<int>(500, 0));
+  for (size_t c = 0; c < calls.size(); ++c) {
+    callers.emplace_back([&calls, c] {
+      for (int round = 0; round < 20; ++round) {
+        ParallelFor(calls[c].size(), [&calls, c](size_t i) { calls[c][i]++; });
+      }
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (const std::vector<int>& counts : calls) {
+    EXPECT_EQ(counts, std::vector<int>(500, 20));
+  }
 }
 
 TEST(ParallelTest, RunBothRunsBoth) {
