@@ -36,32 +36,42 @@ bool IsSpecialVerb(const std::string& verb) {
   return kSpecial->count(verb) > 0;
 }
 
+// True when `rule` allows one of `verbs` on group/resource[/subresource] (for
+// some object name).
+template <typename Verbs>
+bool GrantsAny(const PolicyRule& rule, const Verbs& verbs,
+               absl::string_view group, absl::string_view resource,
+               absl::string_view subresource = "") {
+  // Most rules name another group or resource: answered before any request
+  // (RuleAllows requires both to match).
+  if (!ApiGroupMatches(rule, group)) return false;
+  std::string combined;
+  if (!subresource.empty()) combined = absl::StrCat(resource, "/", subresource);
+  if (!ResourceMatches(rule, subresource.empty() ? resource : combined,
+                       subresource)) {
+    return false;
+  }
+  return std::any_of(
+      std::begin(verbs), std::end(verbs), [&](absl::string_view verb) {
+        if (!VerbMatches(rule, verb)) return false;
+        Request request;
+        request.verb = std::string(verb);
+        request.api_group = std::string(group);
+        request.resource = std::string(resource);
+        request.subresource = std::string(subresource);
+        request.name =
+            rule.resource_names.empty() ? "" : rule.resource_names.front();
+        return RuleAllows(rule, request);
+      });
+}
+
 // True when `rule` allows `verb` on group/resource[/subresource] (for some
 // object name).
 bool Grants(const PolicyRule& rule, absl::string_view verb,
             absl::string_view group, absl::string_view resource,
             absl::string_view subresource = "") {
-  // Most rules name another group or verb: answered without a request.
-  if (!ApiGroupMatches(rule, group) || !VerbMatches(rule, verb)) return false;
-  Request request;
-  request.verb = std::string(verb);
-  request.api_group = std::string(group);
-  request.resource = std::string(resource);
-  request.subresource = std::string(subresource);
-  request.name = rule.resource_names.empty() ? "" : rule.resource_names.front();
-  return RuleAllows(rule, request);
-}
-
-template <typename Verbs>
-bool GrantsAny(const PolicyRule& rule, const Verbs& verbs,
-               absl::string_view group, absl::string_view resource,
-               absl::string_view subresource = "") {
-  // No verb matches a rule of another group.
-  if (!ApiGroupMatches(rule, group)) return false;
-  return std::any_of(std::begin(verbs), std::end(verbs),
-                     [&](absl::string_view verb) {
-                       return Grants(rule, verb, group, resource, subresource);
-                     });
+  return GrantsAny(rule, std::initializer_list<absl::string_view>{verb}, group,
+                   resource, subresource);
 }
 
 constexpr absl::string_view kReadVerbs[] = {"get", "list", "watch"};
@@ -333,17 +343,21 @@ class RuleLinter {
     findings_->push_back(std::move(finding));
   }
 
+  // The rule's resources or URLs, as the wildcard findings name them.
+  std::string Targets() const {
+    return absl::StrJoin(rule_.non_resource_urls.empty()
+                             ? rule_.resources
+                             : rule_.non_resource_urls,
+                         ", ");
+  }
+
   void CheckWildcards() {
-    const std::string targets =
-        absl::StrJoin(rule_.non_resource_urls.empty() ? rule_.resources
-                                                      : rule_.non_resource_urls,
-                      ", ");
     if (std::count(rule_.verbs.begin(), rule_.verbs.end(), kAll) > 0) {
       const std::vector<std::string> served =
           ServedVerbs(rule_, *context_.catalog);
       Add("wildcard-verbs",
           absl::StrCat(
-              "verbs \"*\" grant every verb on ", targets, " ",
+              "verbs \"*\" grant every verb on ", Targets(), " ",
               group_.scope_text,
               ", including verbs added later and special verbs such as "
               "escalate, bind and impersonate where they apply"),
@@ -366,6 +380,7 @@ class RuleLinter {
     }
     if (std::count(rule_.api_groups.begin(), rule_.api_groups.end(), kAll) >
         0) {
+      const std::string targets = Targets();
       Add("wildcard-api-groups",
           absl::StrCat("api_groups \"*\" grant ",
                        targets == "*" ? "every resource" : targets,
@@ -543,6 +558,24 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
               std::back_inserter(result.unused_allowances));
   }
   return result;
+}
+
+bool ReportedFindings::Insert(const LintFinding& finding) {
+  const SourceLocation& at = finding.location;
+  return findings_
+      .emplace(FileNumber(at.file), at.line, at.column, finding.check)
+      .second;
+}
+
+bool ReportedFindings::Insert(const UnusedAllowance& unused) {
+  const SourceLocation& at = unused.location;
+  return unused_.emplace(FileNumber(at.file), at.line, at.column, unused.id)
+      .second;
+}
+
+int ReportedFindings::FileNumber(const std::string& path) {
+  return file_numbers_.try_emplace(path, static_cast<int>(file_numbers_.size()))
+      .first->second;
 }
 
 }  // namespace rbacc

@@ -356,6 +356,40 @@ TEST(LintTest, FindingsOfManyRulesAreInOrderOfPlaceThenId) {
   }
 }
 
+TEST(ReportedFindingsTest, RemembersPlaceAndCheck) {
+  LintFinding finding;
+  finding.check = FindLintCheck("pods-exec");
+  finding.location = {"a.textproto", 3, 0};
+  ReportedFindings reported;
+  EXPECT_TRUE(reported.Insert(finding));
+  EXPECT_FALSE(reported.Insert(finding));
+  // Another compilation's copy of the finding, with another message.
+  LintFinding again = finding;
+  again.message = "in namespace other";
+  EXPECT_FALSE(reported.Insert(again));
+
+  LintFinding other_check = finding;
+  other_check.check = FindLintCheck("wildcard-verbs");
+  EXPECT_TRUE(reported.Insert(other_check));
+  for (const SourceLocation& place :
+       {SourceLocation{"b.textproto", 3, 0},
+        SourceLocation{"a.textproto", 4, 0},
+        SourceLocation{"a.textproto", 3, 2}, SourceLocation{"a.textproto"}}) {
+    LintFinding elsewhere = finding;
+    elsewhere.location = place;
+    EXPECT_TRUE(reported.Insert(elsewhere)) << place.ToString();
+    EXPECT_FALSE(reported.Insert(elsewhere)) << place.ToString();
+  }
+
+  // Unused allowances are remembered apart from findings of the same ID.
+  const UnusedAllowance unused{finding.location, "pods-exec"};
+  EXPECT_TRUE(reported.Insert(unused));
+  EXPECT_FALSE(reported.Insert(unused));
+  EXPECT_TRUE(reported.Insert(UnusedAllowance{finding.location, "bind-verb"}));
+  EXPECT_TRUE(
+      reported.Insert(UnusedAllowance{{"a.textproto", 5, 0}, "pods-exec"}));
+}
+
 TEST(LintTest, ChecksHaveUniqueSortedIds) {
   std::vector<std::string> ids;
   for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
