@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "absl/container/node_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -102,6 +104,17 @@ std::vector<std::string> ServedVerbs(const PolicyRule& rule,
   }
   SortVerbs(result);
   return result;
+}
+
+// Returns `text` kept for the life of the process, each distinct text once:
+// for the suggestions computed from the catalogue, which are few (one per set
+// of verbs it serves) and shared by many findings. Safe to call from several
+// threads.
+absl::string_view KeptText(std::string text) {
+  static std::mutex mutex;
+  static auto* const texts = new absl::node_hash_set<std::string>();
+  const std::lock_guard<std::mutex> lock(mutex);
+  return *texts->insert(std::move(text)).first;
 }
 
 std::string Quoted(const std::vector<std::string>& values) {
@@ -327,13 +340,14 @@ class RuleLinter {
   }
 
  private:
+  // `suggestion` must be a literal or a KeptText.
   void Add(absl::string_view id, std::string message,
            absl::string_view suggestion) {
     LintFinding finding;
     finding.check = FindLintCheck(id);
     finding.feature = group_.feature->proto.name();
     finding.message = std::move(message);
-    finding.suggestion = std::string(suggestion);
+    finding.suggestion = suggestion;
     for (const v1::LintAllowance& allowance : place_.rule().allow()) {
       if (allowance.id() == id) {
         finding.acknowledged = true;
@@ -363,8 +377,9 @@ class RuleLinter {
               "escalate, bind and impersonate where they apply"),
           served.empty()
               ? "list the verbs the application uses"
-              : absl::StrCat("verbs: ", Quoted(served),
-                             ", less the ones the application does not use"));
+              : KeptText(absl::StrCat(
+                    "verbs: ", Quoted(served),
+                    ", less the ones the application does not use")));
     }
     const bool any_resource =
         std::any_of(rule_.resources.begin(), rule_.resources.end(),

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/source_location.h"
 #include "compiler/lint/checks.h"
@@ -28,8 +29,9 @@ struct LintFinding {
   std::string feature;
   // What is risky, naming the resources and the scope.
   std::string message;
-  // A narrower rule to use instead, or what to do.
-  std::string suggestion;
+  // A narrower rule to use instead, or what to do. Suggestions are few
+  // distinct texts, kept for the life of the process (not copied per finding).
+  absl::string_view suggestion;
   // True when the rule acknowledges the finding; `acknowledgement` then holds
   // its reason.
   bool acknowledged = false;
