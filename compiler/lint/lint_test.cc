@@ -276,6 +276,16 @@ std::string ScopeOf(const std::string& message) {
   return "?";
 }
 
+// Lints feature "f" of `bundle` for namespace default, without a ClusterRole.
+LintResult LintFeatureF(const LoadedBundle& bundle) {
+  CompiledPolicy policy;
+  policy.selection.features = {"f"};
+  policy.selection.namespaces = {"default"};
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  EXPECT_TRUE(catalog.ok());
+  return LintPolicy(bundle, policy, *catalog);
+}
+
 TEST(LintTest, FindingsOfRulesWithoutPositionsSortByIdThenDeclaration) {
   // Without recorded positions every rule is located at the file: findings
   // sort by ID, those of one ID in declaration order.
@@ -291,12 +301,7 @@ TEST(LintTest, FindingsOfRulesWithoutPositionsSortByIdThenDeclaration) {
                              : feature.proto.add_namespace_rules();
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, rule));
   }
-  CompiledPolicy policy;
-  policy.selection.features = {"f"};
-  policy.selection.namespaces = {"default"};
-  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
-  ASSERT_TRUE(catalog.ok());
-  const LintResult result = LintPolicy(bundle, policy, *catalog);
+  const LintResult result = LintFeatureF(bundle);
   std::vector<std::string> found;
   for (const LintFinding& finding : result.findings) {
     EXPECT_EQ(finding.location.ToString(), "f.textproto");
@@ -327,12 +332,7 @@ TEST(LintTest, FindingsOfManyRulesAreInOrderOfPlaceThenId) {
   IssueList issues;
   ASSERT_TRUE(ParseTextFormat(feature.source, &feature.proto, &issues))
       << issues.Render();
-  CompiledPolicy policy;
-  policy.selection.features = {"f"};
-  policy.selection.namespaces = {"default"};
-  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
-  ASSERT_TRUE(catalog.ok());
-  const LintResult result = LintPolicy(bundle, policy, *catalog);
+  const LintResult result = LintFeatureF(bundle);
 
   std::vector<std::string> expected;
   for (int k = 1; k < kRules; ++k) {
