@@ -167,14 +167,10 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
 // Adds the lint findings of one compilation to `issues` as `mode` says, each
 // place and check once per run (`reported` remembers them).
 void ReportLint(const LintResult& lint, LintMode mode,
-                std::set<std::pair<SourceLocation, std::string>>* reported,
-                IssueList* issues) {
+                ReportedFindings* reported, IssueList* issues) {
   if (mode == LintMode::kOff) return;
   for (const LintFinding& finding : lint.findings) {
-    if (finding.acknowledged ||
-        !reported->insert({finding.location, finding.check->id}).second) {
-      continue;
-    }
+    if (finding.acknowledged || !reported->Insert(finding)) continue;
     const std::string message = LintMessage(finding);
     if (mode == LintMode::kError) {
       issues->AddError(finding.location, message);
@@ -183,7 +179,7 @@ void ReportLint(const LintResult& lint, LintMode mode,
     }
   }
   for (const UnusedAllowance& unused : lint.unused_allowances) {
-    if (reported->insert({unused.location, "allow:" + unused.id}).second) {
+    if (reported->Insert(unused)) {
       issues->AddWarning(
           unused.location,
           absl::StrCat("allow { id: \"", unused.id,
@@ -361,7 +357,7 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
   }
 
   // Compile, lint and emit every job in memory.
-  std::set<std::pair<SourceLocation, std::string>> reported_findings;
+  ReportedFindings reported_findings;
   for (const Job& job : jobs) {
     const LoadedBundle& bundle = *job.bundle;
     const std::vector<Selection> selections =

@@ -1,7 +1,6 @@
 #include "compiler/cli/lint_command.h"
 
 #include <ostream>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -140,18 +139,14 @@ int RunLint(const CompileOptions& options, LintFormat format, std::ostream& out,
   // Each finding once, although several profiles may compile its rule.
   std::vector<LintFinding> findings;
   std::vector<UnusedAllowance> unused;
-  std::set<std::pair<SourceLocation, std::string>> seen;
+  ReportedFindings seen;
   for (const Compilation& compilation : set->compilations) {
     for (const LintFinding& finding : compilation.lint.findings) {
-      if (seen.insert({finding.location, finding.check->id}).second) {
-        findings.push_back(finding);
-      }
+      if (seen.Insert(finding)) findings.push_back(finding);
     }
     for (const UnusedAllowance& allowance :
          compilation.lint.unused_allowances) {
-      if (seen.insert({allowance.location, "allow:" + allowance.id}).second) {
-        unused.push_back(allowance);
-      }
+      if (seen.Insert(allowance)) unused.push_back(allowance);
     }
   }
   size_t open = 0;

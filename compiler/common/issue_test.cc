@@ -147,6 +147,26 @@ TEST(IssueListRenderTest, CapsRenderedIssues) {
   EXPECT_EQ(issues.issues().size(), 53u);
 }
 
+TEST(IssueListRenderTest, CapsInOrderOfPlaceThenOfRecording) {
+  // 200 issues over 10 lines, recorded round-robin: the first 50 in place
+  // order are the 20 of line 1, the 20 of line 2 and the first 10 of line 3,
+  // each line's in the order recorded.
+  IssueList issues;
+  for (int i = 0; i < 200; ++i) {
+    issues.AddWarning(At("f.textproto", 9 - i % 10, 0),
+                      "issue " + std::to_string(i));
+  }
+  std::string expected;
+  for (int line = 0; line < 3; ++line) {
+    for (int i = 9 - line; i < 200 && (line < 2 || i < 100); i += 10) {
+      expected += "f.textproto:" + std::to_string(line + 1) +
+                  ":1: warning: issue " + std::to_string(i) + "\n";
+    }
+  }
+  expected += "... and 150 more\n";
+  EXPECT_EQ(issues.Render(), expected);
+}
+
 TEST(IssueListRenderTest, NoSummaryAtTheCap) {
   IssueList issues;
   for (size_t i = 0; i < kMaxRenderedIssues; ++i) {

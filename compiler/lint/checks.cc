@@ -1,7 +1,8 @@
 #include "compiler/lint/checks.h"
 
-#include <string>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace rbacc {
 
@@ -42,7 +43,7 @@ const std::vector<LintCheck>& LintChecks() {
   return *kChecks;
 }
 
-const LintCheck* FindLintCheck(const std::string& id) {
+const LintCheck* FindLintCheck(absl::string_view id) {
   for (const LintCheck& check : LintChecks()) {
     if (id == check.id) return &check;
   }

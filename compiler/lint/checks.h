@@ -3,8 +3,9 @@
 #ifndef RBACC_COMPILER_LINT_CHECKS_H_
 #define RBACC_COMPILER_LINT_CHECKS_H_
 
-#include <string>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace rbacc {
 
@@ -31,7 +32,7 @@ struct LintCheck {
 const std::vector<LintCheck>& LintChecks();
 
 // Returns the check with `id`, or nullptr.
-const LintCheck* FindLintCheck(const std::string& id);
+const LintCheck* FindLintCheck(absl::string_view id);
 
 // Returns "high", "medium" or "low".
 const char* LintSeverityName(LintSeverity severity);

@@ -7,8 +7,12 @@
 #define RBACC_COMPILER_LINT_LINT_H_
 
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/source_location.h"
 #include "compiler/lint/checks.h"
@@ -25,8 +29,9 @@ struct LintFinding {
   std::string feature;
   // What is risky, naming the resources and the scope.
   std::string message;
-  // A narrower rule to use instead, or what to do.
-  std::string suggestion;
+  // A narrower rule to use instead, or what to do. Suggestions are few
+  // distinct texts, kept for the life of the process (not copied per finding).
+  absl::string_view suggestion;
   // True when the rule acknowledges the finding; `acknowledgement` then holds
   // its reason.
   bool acknowledged = false;
@@ -51,6 +56,29 @@ struct LintResult {
 // fails.
 LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
                       const ResourceCatalog& catalog);
+
+// The findings (place and check) and unused allowances (place and ID) a run
+// has reported, so that a rule several compilations lint is reported once.
+class ReportedFindings {
+ public:
+  // Records the place and check of `finding`; returns false when they were
+  // recorded before.
+  bool Insert(const LintFinding& finding);
+  // Records the place and ID of `unused`; returns false when they were recorded
+  // before.
+  bool Insert(const UnusedAllowance& unused);
+
+ private:
+  // The number of the file at `path`, in the order first seen: keys hold it
+  // instead of a copy of the path.
+  int FileNumber(const std::string& path);
+
+  absl::flat_hash_map<std::string, int> file_numbers_;
+  // (file number, line, column, check).
+  absl::flat_hash_set<std::tuple<int, int, int, const LintCheck*>> findings_;
+  // (file number, line, column, allowance ID).
+  absl::flat_hash_set<std::tuple<int, int, int, std::string>> unused_;
+};
 
 }  // namespace rbacc
 

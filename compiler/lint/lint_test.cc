@@ -4,10 +4,13 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/load/text_format_reader.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
 #include "google/protobuf/text_format.h"
@@ -262,6 +265,129 @@ TEST(LintTest, WildcardVerbsSuggestsTheServedVerbs) {
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].suggestion,
             "verbs: [\"get\"], less the ones the application does not use");
+}
+
+// The scope a finding's message names: "cluster-wide" or "in namespace
+// default" (or "?").
+std::string ScopeOf(const std::string& message) {
+  for (const char* scope : {"cluster-wide", "in namespace default"}) {
+    if (absl::StrContains(message, scope)) return scope;
+  }
+  return "?";
+}
+
+// Lints feature "f" of `bundle` for namespace default, without a ClusterRole.
+LintResult LintFeatureF(const LoadedBundle& bundle) {
+  CompiledPolicy policy;
+  policy.selection.features = {"f"};
+  policy.selection.namespaces = {"default"};
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  EXPECT_TRUE(catalog.ok());
+  return LintPolicy(bundle, policy, *catalog);
+}
+
+TEST(LintTest, FindingsOfRulesWithoutPositionsSortByIdThenDeclaration) {
+  // Without recorded positions every rule is located at the file: findings
+  // sort by ID, those of one ID in declaration order.
+  LoadedBundle bundle;
+  LoadedFeature& feature = bundle.features["f"];
+  feature.proto.set_name("f");
+  feature.source.display_path = "f.textproto";
+  for (const auto& [text, cluster] : std::vector<std::pair<std::string, bool>>{
+           {R"(api_groups: "" resources: "pods/exec" verbs: "get")", false},
+           {R"(api_groups: "" resources: "services" verbs: "*")", false},
+           {R"(api_groups: "" resources: "pods/exec" verbs: "get")", true}}) {
+    v1::Rule* rule = cluster ? feature.proto.add_cluster_rules()
+                             : feature.proto.add_namespace_rules();
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, rule));
+  }
+  const LintResult result = LintFeatureF(bundle);
+  std::vector<std::string> found;
+  for (const LintFinding& finding : result.findings) {
+    EXPECT_EQ(finding.location.ToString(), "f.textproto");
+    found.push_back(
+        absl::StrCat(finding.check->id, " ", ScopeOf(finding.message)));
+  }
+  EXPECT_EQ(found,
+            (std::vector<std::string>{"pods-exec in namespace default",
+                                      "pods-exec cluster-wide",
+                                      "wildcard-verbs in namespace default"}));
+}
+
+TEST(LintTest, FindingsOfManyRulesAreInOrderOfPlaceThenId) {
+  // More rules than one lint task takes, namespace and cluster rules
+  // interleaved in the file: rule k is on line k; every rule grants pods/exec,
+  // every third all its verbs.
+  constexpr int kRules = 1000;
+  LoadedBundle bundle;
+  LoadedFeature& feature = bundle.features["f"];
+  feature.source.display_path = "f.textproto";
+  feature.source.text = "name: \"f\"\n";
+  for (int k = 1; k < kRules; ++k) {
+    absl::StrAppend(&feature.source.text,
+                    k % 2 == 0 ? "cluster_rules" : "namespace_rules",
+                    " { api_groups: \"\" resources: \"pods/exec\" verbs: \"",
+                    k % 3 == 0 ? "*" : "create", "\" reason: \"r\" }\n");
+  }
+  IssueList issues;
+  ASSERT_TRUE(ParseTextFormat(feature.source, &feature.proto, &issues))
+      << issues.Render();
+  const LintResult result = LintFeatureF(bundle);
+
+  std::vector<std::string> expected;
+  for (int k = 1; k < kRules; ++k) {
+    const char* scope = k % 2 == 0 ? "cluster-wide" : "in namespace default";
+    expected.push_back(
+        absl::StrCat("f.textproto:", k + 1, ":1 pods-exec ", scope));
+    if (k % 3 == 0) {
+      expected.push_back(
+          absl::StrCat("f.textproto:", k + 1, ":1 wildcard-verbs ", scope));
+    }
+  }
+  std::vector<std::string> found;
+  for (const LintFinding& finding : result.findings) {
+    found.push_back(absl::StrCat(finding.location.ToString(), " ",
+                                 finding.check->id, " ",
+                                 ScopeOf(finding.message)));
+  }
+  ASSERT_EQ(found.size(), expected.size());
+  for (size_t i = 0; i < found.size(); ++i) {
+    ASSERT_EQ(found[i], expected[i]) << "finding " << i;
+  }
+}
+
+TEST(ReportedFindingsTest, RemembersPlaceAndCheck) {
+  LintFinding finding;
+  finding.check = FindLintCheck("pods-exec");
+  finding.location = {"a.textproto", 3, 0};
+  ReportedFindings reported;
+  EXPECT_TRUE(reported.Insert(finding));
+  EXPECT_FALSE(reported.Insert(finding));
+  // Another compilation's copy of the finding, with another message.
+  LintFinding again = finding;
+  again.message = "in namespace other";
+  EXPECT_FALSE(reported.Insert(again));
+
+  LintFinding other_check = finding;
+  other_check.check = FindLintCheck("wildcard-verbs");
+  EXPECT_TRUE(reported.Insert(other_check));
+  for (const SourceLocation& place :
+       {SourceLocation{"b.textproto", 3, 0},
+        SourceLocation{"a.textproto", 4, 0},
+        SourceLocation{"a.textproto", 3, 2}, SourceLocation{"a.textproto"}}) {
+    LintFinding elsewhere = finding;
+    elsewhere.location = place;
+    EXPECT_TRUE(reported.Insert(elsewhere)) << place.ToString();
+    EXPECT_FALSE(reported.Insert(elsewhere)) << place.ToString();
+  }
+
+  // Unused allowances are remembered apart from findings of the same ID.
+  const UnusedAllowance unused{finding.location, "pods-exec"};
+  EXPECT_TRUE(reported.Insert(unused));
+  EXPECT_FALSE(reported.Insert(unused));
+  EXPECT_TRUE(reported.Insert(UnusedAllowance{finding.location, "bind-verb"}));
+  EXPECT_TRUE(
+      reported.Insert(UnusedAllowance{{"a.textproto", 5, 0}, "pods-exec"}));
 }
 
 TEST(LintTest, ChecksHaveUniqueSortedIds) {
