@@ -132,56 +132,60 @@ class IssueCollector : public google::protobuf::io::ErrorCollector {
   int errors_ = 0;
 };
 
-// Records the position of every set field of `message`, whose own position is
-// source.positions[parent]: first its fields, together, then the fields of
-// each message among them.
+// Records the position of every set field of `message` (whose own position is
+// source.positions[0]) and of the messages it holds, breadth first: the fields
+// of each message together, sorted by (field number, index).
 void RecordLocations(const Message& message,
-                     const TextFormat::ParseInfoTree* tree, uint32_t parent,
+                     const TextFormat::ParseInfoTree* tree,
                      SourceFile& source) {
-  if (tree == nullptr) return;
-  const Reflection* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  struct Nested {
+  // A message whose fields are still to be recorded.
+  struct Pending {
     uint32_t position;
     const Message* message;
     const TextFormat::ParseInfoTree* tree;
   };
-  std::vector<Nested> nested;
-  const uint32_t first_child = static_cast<uint32_t>(source.positions.size());
-  const auto add = [&](const FieldDescriptor* field, int index) {
-    const TextFormat::ParseLocation location = tree->GetLocation(field, index);
-    SourceFile::FieldPosition position;
-    position.field_number = field->number();
-    position.index = index;
-    if (location.line >= 0) {
-      position.line = location.line;
-      position.column = location.column;
+  std::vector<Pending> pending = {{0, &message, tree}};
+  std::vector<const FieldDescriptor*> fields;
+  for (size_t next = 0; next < pending.size(); ++next) {
+    const Pending current = pending[next];
+    if (current.tree == nullptr) continue;
+    const Reflection* reflection = current.message->GetReflection();
+    fields.clear();
+    reflection->ListFields(*current.message, &fields);
+    const uint32_t first_child = static_cast<uint32_t>(source.positions.size());
+    const auto add = [&](const FieldDescriptor* field, int index) {
+      const TextFormat::ParseLocation location =
+          current.tree->GetLocation(field, index);
+      SourceFile::FieldPosition position;
+      position.field_number = field->number();
+      position.index = index;
+      if (location.line >= 0) {
+        position.line = location.line;
+        position.column = location.column;
+      }
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        pending.push_back(
+            {static_cast<uint32_t>(source.positions.size()),
+             index < 0 ? &reflection->GetMessage(*current.message, field)
+                       : &reflection->GetRepeatedMessage(*current.message,
+                                                         field, index),
+             current.tree->GetTreeForNested(field, index)});
+      }
+      source.positions.push_back(position);
+    };
+    // ListFields gives the fields in number order, so the children come sorted
+    // by (field number, index).
+    for (const FieldDescriptor* field : fields) {
+      if (!field->is_repeated()) {
+        add(field, -1);
+        continue;
+      }
+      const int size = reflection->FieldSize(*current.message, field);
+      for (int i = 0; i < size; ++i) add(field, i);
     }
-    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      nested.push_back(
-          {static_cast<uint32_t>(source.positions.size()),
-           index < 0 ? &reflection->GetMessage(message, field)
-                     : &reflection->GetRepeatedMessage(message, field, index),
-           tree->GetTreeForNested(field, index)});
-    }
-    source.positions.push_back(position);
-  };
-  // ListFields gives the fields in number order, so the children come sorted
-  // by (field number, index).
-  for (const FieldDescriptor* field : fields) {
-    if (!field->is_repeated()) {
-      add(field, -1);
-      continue;
-    }
-    const int size = reflection->FieldSize(message, field);
-    for (int i = 0; i < size; ++i) add(field, i);
-  }
-  source.positions[parent].first_child = first_child;
-  source.positions[parent].child_count =
-      static_cast<uint32_t>(source.positions.size()) - first_child;
-  for (const Nested& entry : nested) {
-    RecordLocations(*entry.message, entry.tree, entry.position, source);
+    source.positions[current.position].first_child = first_child;
+    source.positions[current.position].child_count =
+        static_cast<uint32_t>(source.positions.size()) - first_child;
   }
 }
 
@@ -245,8 +249,13 @@ bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
   }
   if (!parsed) return false;
   source.descriptor = message->GetDescriptor();
+  // One position per line is the usual layout's most; the unused rest is given
+  // back, as the positions of every file are kept while the bundle is.
+  source.positions.reserve(
+      1 + std::count(source.text.begin(), source.text.end(), '\n'));
   source.positions.assign(1, SourceFile::FieldPosition());
-  RecordLocations(*message, &tree, 0, source);
+  RecordLocations(*message, &tree, source);
+  source.positions.shrink_to_fit();
   return true;
 }
 
