@@ -79,8 +79,31 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
       ParseFile(path, display_path, message, source, &text, &file_issues);
   if (!ok.ok()) return ok.status();
   bundle->file_texts[display_path] = std::move(text);
-  issues->Append(file_issues);
+  issues->Append(std::move(file_issues));
   return ok;
+}
+
+// LoadedBundle::digest of `bundle`. The features are serialized on every core,
+// a batch at a time so that only a batch's bytes are held at once.
+std::string Digest(const LoadedBundle& bundle) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  HashBytes(DeterministicBytes(bundle.proto), hash);
+  std::vector<const std::pair<const std::string, LoadedFeature>*> features;
+  features.reserve(bundle.features.size());
+  for (const auto& entry : bundle.features) features.push_back(&entry);
+  constexpr size_t kBatch = 64;
+  std::vector<std::string> bytes(kBatch);
+  for (size_t start = 0; start < features.size(); start += kBatch) {
+    const size_t count = std::min(kBatch, features.size() - start);
+    ParallelFor(count, [&](size_t i) {
+      bytes[i] = DeterministicBytes(features[start + i]->second.proto);
+    });
+    for (size_t i = 0; i < count; ++i) {
+      HashBytes(features[start + i]->first, hash);
+      HashBytes(bytes[i], hash);
+    }
+  }
+  return absl::StrFormat("%016x", hash);
 }
 
 // The rules `feature` declares, in every scope.
@@ -294,13 +317,7 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
     }
   }
 
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  HashBytes(DeterministicBytes(bundle.proto), hash);
-  for (const auto& [name, feature] : bundle.features) {
-    HashBytes(name, hash);
-    HashBytes(DeterministicBytes(feature.proto), hash);
-  }
-  bundle.digest = absl::StrFormat("%016x", hash);
+  bundle.digest = Digest(bundle);
   return bundle;
 }
 

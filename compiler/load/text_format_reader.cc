@@ -1,11 +1,15 @@
 #include "compiler/load/text_format_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -194,18 +198,21 @@ void RecordLocations(const Message& message,
 absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
                                           const std::string& display_path,
                                           IssueList* issues, size_t max_bytes) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  // POSIX calls rather than a stream: a thousand files are read at 100,000
+  // rules, and a stream's buffer is of no use to one whole-file read.
+  const int descriptor = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) {
     return absl::NotFoundError(absl::StrCat(display_path, ": cannot be read"));
   }
+  const absl::Cleanup close_descriptor = [descriptor] { close(descriptor); };
   SourceFile source;
   source.display_path = display_path;
-  stream.seekg(0, std::ios::end);
-  const std::streamoff size = stream.tellg();
-  if (size < 0) {
+  struct stat status {};
+  if (fstat(descriptor, &status) != 0 || status.st_size < 0) {
     return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
   }
-  if (static_cast<size_t>(size) > max_bytes) {
+  const size_t size = static_cast<size_t>(status.st_size);
+  if (size > max_bytes) {
     issues->AddError(
         {display_path},
         absl::StrCat("file is ", size, " bytes, more than the ", max_bytes,
@@ -213,11 +220,17 @@ absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
                      "several features"));
     return source;
   }
-  stream.seekg(0, std::ios::beg);
-  source.text.resize(static_cast<size_t>(size));
-  stream.read(source.text.data(), size);
-  if (!stream) {
-    return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
+  source.text.resize(size);
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t got =
+        read(descriptor, source.text.data() + done, size - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      return absl::DataLossError(
+          absl::StrCat(display_path, ": cannot be read"));
+    }
+    done += static_cast<size_t>(got);
   }
   const size_t invalid = FindInvalidUtf8(source.text);
   if (invalid != absl::string_view::npos) {

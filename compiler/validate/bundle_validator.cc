@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -494,7 +495,7 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
     CheckFeature(features[i]->first, features[i]->second, context,
                  &feature_issues[i]);
   });
-  for (const IssueList& found : feature_issues) issues->Append(found);
+  for (IssueList& found : feature_issues) issues->Append(std::move(found));
   CheckRequiresCycles(bundle, issues);
 
   for (const auto& [name, profile] : bundle.profiles) {
