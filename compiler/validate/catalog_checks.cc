@@ -58,6 +58,8 @@ bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
       verb_as_resource = verb;
     }
   }
+  // Most rules have only known verbs: their resources need no look-up.
+  if (verb_as_resource.empty()) return false;
   std::string resource_as_group;
   for (const std::string& resource : rule.resources()) {
     if (!resource.empty() && catalog.HasGroup(resource) &&
@@ -65,7 +67,7 @@ bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
       resource_as_group = resource;
     }
   }
-  if (verb_as_resource.empty() || resource_as_group.empty()) return false;
+  if (resource_as_group.empty()) return false;
   const std::vector<std::string> groups = catalog.GroupsWith(verb_as_resource);
   const bool group_matches = std::find(groups.begin(), groups.end(),
                                        resource_as_group) != groups.end();
