@@ -48,8 +48,7 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 
 // Reads and parses one file into `message` and `source`, leaving its text in
 // `text` and its mistakes in `issues` (which holds only this file's). Returns
-// false when the file has errors;
-// a non-OK status when it cannot be read.
+// false when the file has errors; a non-OK status when it cannot be read.
 absl::StatusOr<bool> ParseFile(const std::filesystem::path& path,
                                const std::string& display_path,
                                google::protobuf::Message* message,
@@ -129,7 +128,7 @@ struct ParsedFeature {
 // Tells the threads parsing feature files, in list order, when to stop: once
 // the files up to some point are parsed and declare more than
 // kMaxRulesPerBundle rules together, the files after it are not needed (the
-// loader stops there) and are not read.
+// loader stops there), so those not started yet are skipped.
 class RuleLimit {
  public:
   explicit RuleLimit(size_t files) : rules_(files, kUnknown) {}

@@ -262,8 +262,9 @@ bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
   }
   if (!parsed) return false;
   source.descriptor = message->GetDescriptor();
-  // One position per line is the usual layout's most; the unused rest is given
-  // back, as the positions of every file are kept while the bundle is.
+  // Room for one position per line (the usual layout has at most one field on
+  // a line); what is not used is given back, as every file's positions are
+  // kept with the bundle.
   source.positions.reserve(
       1 + std::count(source.text.begin(), source.text.end(), '\n'));
   source.positions.assign(1, SourceFile::FieldPosition());
