@@ -326,8 +326,10 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
           loaded.status().code(),
           absl::StrCat("--bundle=", argument, ": ", loaded.status().message()));
     }
+    // The texts move to the set, which renders the issues (20 MB at 100,000
+    // rules: not copied); the bundle keeps none.
+    set.file_texts.merge(loaded->file_texts);
     auto bundle = std::make_shared<const LoadedBundle>(*std::move(loaded));
-    set.file_texts.insert(bundle->file_texts.begin(), bundle->file_texts.end());
     absl::StatusOr<ResourceCatalog> catalog =
         CatalogForBundle(*bundle, &issues);
     if (!catalog.ok()) return catalog.status();

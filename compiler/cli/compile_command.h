@@ -108,7 +108,8 @@ struct CompilationSet {
   std::vector<Compilation> compilations;
   // Mistakes in the input, and lint findings reported as `options.lint` says.
   IssueList issues;
-  // The text of every policy file read, for rendering issues.
+  // The text of every policy file read, for rendering issues (moved from the
+  // bundles, whose file_texts are left empty).
   std::map<std::string, std::string> file_texts;
 };
 

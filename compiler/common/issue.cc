@@ -1,6 +1,7 @@
 #include "compiler/common/issue.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
 #include <tuple>
@@ -59,6 +60,16 @@ void IssueList::Append(const IssueList& other) {
   // A copy first: `other` may be this list.
   const std::vector<Issue> added = other.issues_;
   issues_.insert(issues_.end(), added.begin(), added.end());
+}
+
+void IssueList::Append(IssueList&& other) {
+  if (&other == this) {
+    Append(static_cast<const IssueList&>(other));
+    return;
+  }
+  issues_.insert(issues_.end(), std::make_move_iterator(other.issues_.begin()),
+                 std::make_move_iterator(other.issues_.end()));
+  other.issues_.clear();
 }
 
 bool IssueList::has_errors() const {

@@ -49,6 +49,8 @@ class IssueList {
   void AddNote(SourceLocation location, std::string message);
   // Appends every issue of `other`.
   void Append(const IssueList& other);
+  // Appends every issue of `other` by moving them, leaving `other` empty.
+  void Append(IssueList&& other);
 
   // True when at least one error was recorded.
   bool has_errors() const;

@@ -221,6 +221,26 @@ TEST(IssueListTest, AppendKeepsOrder) {
   EXPECT_EQ(second.issues().size(), 2u);
 }
 
+TEST(IssueListTest, AppendMovedKeepsOrderAndEmptiesTheOther) {
+  IssueList first;
+  first.AddError(At("a"), "1");
+  IssueList second;
+  second.AddWarning(At("b"), "2");
+  second.AddError(At("b"), "3");
+
+  first.Append(std::move(second));
+
+  std::vector<std::string> messages;
+  for (const Issue& issue : first.issues()) messages.push_back(issue.message);
+  EXPECT_EQ(messages, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(first.issues()[1].severity, Severity::kWarning);
+  EXPECT_EQ(first.issues()[1].location.file, "b");
+  EXPECT_TRUE(second.issues().empty());  // NOLINT(bugprone-use-after-move)
+  // A list appended to itself doubles.
+  first.Append(std::move(first));  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(first.issues().size(), 6u);
+}
+
 TEST(IssueListTest, AppendingErrorsSetsHasErrors) {
   IssueList warnings;
   warnings.AddWarning(At("a"), "w");

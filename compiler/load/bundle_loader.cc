@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -14,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "compiler/common/parallel.h"
 #include "compiler/load/text_format_reader.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -43,25 +46,63 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
-// Reads and parses one file into `message`. Returns false (with issues) when
-// the file has errors; a non-OK status when it cannot be read.
+// Reads and parses one file into `message` and `source`, leaving its text in
+// `text` and its mistakes in `issues` (which holds only this file's). Returns
+// false when the file has errors; a non-OK status when it cannot be read.
+absl::StatusOr<bool> ParseFile(const std::filesystem::path& path,
+                               const std::string& display_path,
+                               google::protobuf::Message* message,
+                               SourceFile* source, std::string* text,
+                               IssueList* issues) {
+  absl::StatusOr<SourceFile> read =
+      ReadSourceFile(path.string(), display_path, issues);
+  if (!read.ok()) return read.status();
+  *source = *std::move(read);
+  const bool ok =
+      !issues->has_errors() && ParseTextFormat(*source, message, issues);
+  *text = std::move(source->text);
+  source->text.clear();
+  return ok;
+}
+
+// Reads and parses one file as ParseFile does, keeping its text in
+// `bundle->file_texts` and adding its mistakes to `issues`.
 absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
                               const std::string& display_path,
                               google::protobuf::Message* message,
                               SourceFile* source, LoadedBundle* bundle,
                               IssueList* issues) {
   IssueList file_issues;
-  absl::StatusOr<SourceFile> read =
-      ReadSourceFile(path.string(), display_path, &file_issues);
-  if (!read.ok()) return read.status();
-  *source = *std::move(read);
-  const bool ok = !file_issues.has_errors() &&
-                  ParseTextFormat(*source, message, &file_issues);
-  // The bundle keeps one copy of each text, for rendering issues.
-  bundle->file_texts[display_path] = std::move(source->text);
-  source->text.clear();
-  issues->Append(file_issues);
+  std::string text;
+  absl::StatusOr<bool> ok =
+      ParseFile(path, display_path, message, source, &text, &file_issues);
+  if (!ok.ok()) return ok.status();
+  bundle->file_texts[display_path] = std::move(text);
+  issues->Append(std::move(file_issues));
   return ok;
+}
+
+// LoadedBundle::digest of `bundle`. The features are serialized on every core,
+// a batch at a time so that only a batch's bytes are held at once.
+std::string Digest(const LoadedBundle& bundle) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  HashBytes(DeterministicBytes(bundle.proto), hash);
+  std::vector<const std::pair<const std::string, LoadedFeature>*> features;
+  features.reserve(bundle.features.size());
+  for (const auto& entry : bundle.features) features.push_back(&entry);
+  constexpr size_t kBatch = 64;
+  std::vector<std::string> bytes(kBatch);
+  for (size_t start = 0; start < features.size(); start += kBatch) {
+    const size_t count = std::min(kBatch, features.size() - start);
+    ParallelFor(count, [&](size_t i) {
+      bytes[i] = DeterministicBytes(features[start + i]->second.proto);
+    });
+    for (size_t i = 0; i < count; ++i) {
+      HashBytes(features[start + i]->first, hash);
+      HashBytes(bytes[i], hash);
+    }
+  }
+  return absl::StrFormat("%016x", hash);
 }
 
 // The rules `feature` declares, in every scope.
@@ -72,6 +113,76 @@ int CountRules(const rbacc::v1::Feature& feature) {
     rules += grant.rules_size();
   }
   return rules;
+}
+
+// A feature file read and parsed on its own, possibly on another thread.
+struct ParsedFeature {
+  // Whether the file parsed (false with errors in `issues`), or why it could
+  // not be read.
+  absl::StatusOr<bool> parsed = false;
+  LoadedFeature feature;
+  std::string text;
+  IssueList issues;
+};
+
+// Tells the threads parsing feature files, in list order, when to stop: once
+// the files up to some point are parsed and declare more than
+// kMaxRulesPerBundle rules together, the files after it are not needed (the
+// loader stops there), so those not started yet are skipped.
+class RuleLimit {
+ public:
+  explicit RuleLimit(size_t files) : rules_(files, kUnknown) {}
+
+  // True when the limit is crossed before the first file not yet parsed, so
+  // no file that is not being parsed yet is needed.
+  bool Reached() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return reached_;
+  }
+
+  // Records that file `index` declares `rules` (0 when it did not parse).
+  void Parsed(size_t index, int rules) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rules_[index] = rules;
+    for (; parsed_prefix_ < rules_.size() && rules_[parsed_prefix_] != kUnknown;
+         ++parsed_prefix_) {
+      prefix_rules_ += rules_[parsed_prefix_];
+    }
+    reached_ = prefix_rules_ > kMaxRulesPerBundle;
+  }
+
+ private:
+  static constexpr int kUnknown = -1;
+  std::mutex mutex_;
+  // The rules of each file, kUnknown until it is parsed.
+  std::vector<int> rules_;
+  // Files [0, parsed_prefix_) are parsed and declare prefix_rules_ together.
+  size_t parsed_prefix_ = 0;
+  int64_t prefix_rules_ = 0;
+  bool reached_ = false;
+};
+
+// Reads and parses the feature files `names` (distinct, in the order the bundle
+// lists them) from `root`, on every core. A file after the point where the
+// files before it declare more than kMaxRulesPerBundle rules may be left
+// unread.
+std::vector<ParsedFeature> ParseFeatures(
+    const std::filesystem::path& root, const std::vector<std::string>& names,
+    const std::function<std::string(const std::string&)>& display) {
+  std::vector<ParsedFeature> parsed(names.size());
+  RuleLimit limit(names.size());
+  ParallelFor(names.size(), [&](size_t i) {
+    if (limit.Reached()) return;
+    const std::string file = absl::StrCat(names[i], kPolicyExtension);
+    ParsedFeature& result = parsed[i];
+    result.parsed =
+        ParseFile(root / file, display(file), &result.feature.proto,
+                  &result.feature.source, &result.text, &result.issues);
+    limit.Parsed(i, result.parsed.ok() && *result.parsed
+                        ? CountRules(result.feature.proto)
+                        : 0);
+  });
+  return parsed;
 }
 
 }  // namespace
@@ -129,25 +240,44 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                &bundle.source, &bundle, issues);
   if (!parsed.ok()) return parsed.status();
 
+  // Which listed features have a file: each is parsed once, all at a time,
+  // then taken in list order as if read one after the other.
+  std::vector<bool> has_file(bundle.proto.features_size());
+  std::vector<std::string> files;
+  std::map<std::string, size_t> file_index;
+  for (int i = 0; i < bundle.proto.features_size(); ++i) {
+    const std::string& name = bundle.proto.features(i);
+    has_file[i] =
+        !name.empty() && !absl::StrContains(name, '/') && name[0] != '.' &&
+        fs::is_regular_file(root / absl::StrCat(name, kPolicyExtension), error);
+    if (has_file[i] && file_index.emplace(name, files.size()).second) {
+      files.push_back(name);
+    }
+  }
+  std::vector<ParsedFeature> parsed_features =
+      ParseFeatures(root, files, display);
+
   int total_rules = 0;
   for (int i = 0; i < bundle.proto.features_size(); ++i) {
     const std::string& name = bundle.proto.features(i);
     if (bundle.features.count(name) > 0) continue;
     const std::string file = absl::StrCat(name, kPolicyExtension);
-    if (name.empty() || absl::StrContains(name, '/') || name[0] == '.' ||
-        !fs::is_regular_file(root / file, error)) {
+    if (!has_file[i]) {
       issues->AddError(
           bundle.source.Locate(absl::StrCat("features[", i, "]")),
           absl::StrCat("feature \"", name, "\" is listed but ", display(file),
                        " does not exist; create it or remove the feature"));
       continue;
     }
-    LoadedFeature feature;
-    parsed = LoadFile(root / file, display(file), &feature.proto,
-                      &feature.source, &bundle, issues);
-    if (!parsed.ok()) return parsed.status();
-    if (!*parsed) continue;
-    total_rules += CountRules(feature.proto);
+    // A feature listed twice whose file has errors is reported twice, as
+    // when each listing read the file.
+    ParsedFeature& parsed_feature = parsed_features[file_index.at(name)];
+    if (!parsed_feature.parsed.ok()) return parsed_feature.parsed.status();
+    bundle.file_texts.try_emplace(display(file),
+                                  std::move(parsed_feature.text));
+    issues->Append(parsed_feature.issues);
+    if (!*parsed_feature.parsed) continue;
+    total_rules += CountRules(parsed_feature.feature.proto);
     if (total_rules > kMaxRulesPerBundle) {
       issues->AddError(
           bundle.source.Locate(absl::StrCat("features[", i, "]")),
@@ -158,7 +288,7 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                        "read. Merge overlapping rules or split the bundle"));
       break;
     }
-    bundle.features.emplace(name, std::move(feature));
+    bundle.features.emplace(name, std::move(parsed_feature.feature));
   }
 
   const fs::path profiles = root / kProfilesFolder;
@@ -186,13 +316,7 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
     }
   }
 
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  HashBytes(DeterministicBytes(bundle.proto), hash);
-  for (const auto& [name, feature] : bundle.features) {
-    HashBytes(name, hash);
-    HashBytes(DeterministicBytes(feature.proto), hash);
-  }
-  bundle.digest = absl::StrFormat("%016x", hash);
+  bundle.digest = Digest(bundle);
   return bundle;
 }
 

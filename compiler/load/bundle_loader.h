@@ -85,8 +85,11 @@ std::vector<std::string> ListBundles(const std::string& workspace_root);
 // Input mistakes (syntax errors, unknown fields, a listed feature without a
 // file, a file larger than kMaxPolicyFileBytes, features declaring more than
 // kMaxRulesPerBundle rules together) are added to `issues`; past the rule limit
-// no further feature is read. Returns NotFoundError when the folder has no
-// bundle.textproto, or another error when a file cannot be read.
+// no further feature is used (and only those already being parsed on other
+// cores are read). The feature files are parsed on every core, with the result
+// and the order of issues of reading them one after the other. Returns
+// NotFoundError when the folder has no bundle.textproto, or another error when
+// a file cannot be read.
 absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                                         const std::string& display_directory,
                                         IssueList* issues);

@@ -78,6 +78,56 @@ TEST(BundleLoaderTest, MillionRulesStopAtTheBundleLimit) {
   EXPECT_EQ(bundle->features.size(), 8);
 }
 
+// Feature files are parsed on every core, but the result is as if they were
+// read one after the other in the order the bundle lists them: issues in that
+// order (twice for a broken feature listed twice), a missing file reported
+// where it is listed.
+TEST(BundleLoaderTest, FeaturesParsedInParallelKeepTheListOrder) {
+  constexpr int kFeatures = 40;
+  const fs::path folder = fs::path(::testing::TempDir()) / "list_order";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  std::ofstream bundle(folder / "bundle.textproto");
+  bundle << "name: \"list_order\"\n";
+  // Listed from the last to the first, with f7 twice and f3 missing.
+  std::string expected;
+  int line = 1;
+  for (int i = kFeatures - 1; i >= 0; --i) {
+    bundle << "features: \"f" << i << "\"\n";
+    ++line;
+    if (i == 3) {
+      absl::StrAppend(&expected, "bundle.textproto:", line, "\n");
+      continue;
+    }
+    // Every third feature has an unknown field.
+    std::ofstream(folder / absl::StrCat("f", i, ".textproto"))
+        << "name: \"f" << i << "\"\n"
+        << (i % 3 == 0 ? "colour: \"red\"\n" : "");
+    if (i % 3 == 0) absl::StrAppend(&expected, "f", i, ".textproto:2\n");
+    if (i == 9) {
+      bundle << "features: \"f9\"\n";
+      ++line;
+      absl::StrAppend(&expected, "f9.textproto:2\n");
+    }
+  }
+  bundle.close();
+  IssueList issues;
+  const absl::StatusOr<LoadedBundle> loaded =
+      LoadBundle(folder.string(), "", &issues);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  std::string order;
+  for (const Issue& issue : issues.issues()) {
+    absl::StrAppend(&order, issue.location.file, ":", issue.location.line + 1,
+                    "\n");
+  }
+  EXPECT_EQ(order, expected);
+  // f3 is missing and every third feature is broken.
+  EXPECT_EQ(loaded->features.size(), kFeatures - 1 - (kFeatures - 1) / 3);
+  EXPECT_EQ(loaded->file_texts.size(), kFeatures);
+  EXPECT_EQ(loaded->file_texts.at("f9.textproto"),
+            "name: \"f9\"\ncolour: \"red\"\n");
+}
+
 // The schema nests three messages deep and unknown fields are errors, so
 // nesting ends at the first field the schema does not have, at any depth.
 TEST(BundleLoaderTest, DeepNestingIsAnError) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -17,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/names.h"
+#include "compiler/common/parallel.h"
 #include "compiler/lint/checks.h"
 #include "compiler/validate/catalog_checks.h"
 
@@ -55,14 +57,16 @@ struct RuleListPlace {
   const ResourceCatalog* catalog;
 };
 
+// Checks the strings of the field `field` of the rule at `rule_path`.
 void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
-                  const std::string& path, const char* what, bool allow_empty,
-                  const SourceFile& source, IssueList* issues) {
+                  const std::string& rule_path, const char* field,
+                  const char* what, bool allow_empty, const SourceFile& source,
+                  IssueList* issues) {
   for (int i = 0; i < values.size(); ++i) {
     const std::string& value = values[i];
     // Located only when reported: most strings are fine.
     const auto location = [&] {
-      return source.Locate(absl::StrCat(path, "[", i, "]"));
+      return source.Locate(absl::StrCat(rule_path, ".", field, "[", i, "]"));
     };
     if (value.empty() && !allow_empty) {
       issues->AddError(location(), absl::StrCat("empty ", what, "; remove it"));
@@ -81,31 +85,32 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
 // Each `allow` must name a lint check and say why.
 void CheckAllowances(const Rule& rule, const SourceFile& source,
                      const std::string& path, IssueList* issues) {
-  std::vector<std::string> ids;
-  for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
   for (int i = 0; i < rule.allow_size(); ++i) {
     const v1::LintAllowance& allowance = rule.allow(i);
-    const SourceLocation location =
-        source.Locate(absl::StrCat(path, ".allow[", i, "]"));
+    const auto location = [&] {
+      return source.Locate(absl::StrCat(path, ".allow[", i, "]"));
+    };
     if (FindLintCheck(allowance.id()) == nullptr) {
+      std::vector<std::string> ids;
+      for (const LintCheck& check : LintChecks()) ids.push_back(check.id);
       issues->AddError(
-          location,
+          location(),
           absl::StrCat("allow names unknown lint check \"", allowance.id(),
                        "\"", DidYouMean(allowance.id(), ids),
                        "; `rbacc lint` prints the IDs"));
     }
     if (allowance.reason().empty() || HasControlCharacter(allowance.reason())) {
       issues->AddError(
-          location,
+          location(),
           "allow needs a one-line reason saying why the application "
           "needs what the check warns about");
     }
   }
 }
 
-void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
-               IssueList* issues) {
-  const std::string path = absl::StrCat(place.path, "[", index, "]");
+// Checks the rule at `path` ("cluster_rules[3]") of `place`.
+void CheckRule(const Rule& rule, const RuleListPlace& place,
+               const std::string& path, IssueList* issues) {
   const SourceFile& source = *place.source;
   // Located only when reported: most rules are fine.
   const auto location = [&] { return source.Locate(path); };
@@ -169,18 +174,16 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
                        "\" must start with \"/\" and may only end in \"*\""));
     }
   }
-  CheckStrings(rule.api_groups(), absl::StrCat(path, ".api_groups"),
-               "API group",
+  CheckStrings(rule.api_groups(), path, "api_groups", "API group",
                /*allow_empty=*/true, source, issues);
-  CheckStrings(rule.resources(), absl::StrCat(path, ".resources"), "resource",
+  CheckStrings(rule.resources(), path, "resources", "resource",
                /*allow_empty=*/false, source, issues);
-  CheckStrings(rule.verbs(), absl::StrCat(path, ".verbs"), "verb",
+  CheckStrings(rule.verbs(), path, "verbs", "verb",
                /*allow_empty=*/false, source, issues);
-  CheckStrings(rule.resource_names(), absl::StrCat(path, ".resource_names"),
-               "resource name", /*allow_empty=*/false, source, issues);
-  CheckStrings(rule.non_resource_urls(),
-               absl::StrCat(path, ".non_resource_urls"), "non-resource URL",
+  CheckStrings(rule.resource_names(), path, "resource_names", "resource name",
                /*allow_empty=*/false, source, issues);
+  CheckStrings(rule.non_resource_urls(), path, "non_resource_urls",
+               "non-resource URL", /*allow_empty=*/false, source, issues);
   CheckRuleAgainstCatalog(rule, place.cluster_scope, *place.catalog, source,
                           path, issues);
   CheckAllowances(rule, source, path, issues);
@@ -188,7 +191,13 @@ void CheckRule(const Rule& rule, const RuleListPlace& place, int index,
 
 void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
                 const RuleListPlace& place, IssueList* issues) {
-  for (int i = 0; i < rules.size(); ++i) CheckRule(rules[i], place, i, issues);
+  // One path buffer for the list: its capacity is reused for every rule.
+  std::string path;
+  for (int i = 0; i < rules.size(); ++i) {
+    path.assign(place.path);
+    absl::StrAppend(&path, "[", i, "]");
+    CheckRule(rules[i], place, path, issues);
+  }
 }
 
 void CheckConfigValues(
@@ -274,6 +283,74 @@ void CheckRequiresCycles(const LoadedBundle& bundle, IssueList* issues) {
   for (const auto& [name, feature] : bundle.features) {
     if (marks[name] == Mark::kUnvisited) visit(name);
   }
+}
+
+// What one feature's checks need besides the feature.
+struct FeatureContext {
+  // The features the bundle lists.
+  const std::set<std::string>* listed;
+  // The same, for suggestions.
+  const std::vector<std::string>* feature_names;
+  // The bundle's fixed namespaces.
+  const std::set<std::string>* fixed_namespaces;
+  const ResourceCatalog* catalog;
+};
+
+// Checks the feature `name` (its name, summary, requires, rules and config).
+void CheckFeature(const std::string& name, const LoadedFeature& feature,
+                  const FeatureContext& context, IssueList* issues) {
+  const std::set<std::string>& listed = *context.listed;
+  const std::set<std::string>& fixed_namespaces = *context.fixed_namespaces;
+  const ResourceCatalog& catalog = *context.catalog;
+  const v1::Feature& f = feature.proto;
+  const SourceFile& fsource = feature.source;
+  if (f.name() != name) {
+    issues->AddError(fsource.Locate("name"),
+                     absl::StrCat("feature name \"", f.name(),
+                                  "\" differs from its file name \"", name,
+                                  "\"; rename one so they match"));
+  } else if (!IsPolicyName(name)) {
+    issues->AddError(fsource.Locate("name"),
+                     absl::StrCat("feature name \"", name,
+                                  "\" must be lower case letters, digits and "
+                                  "\"-\""));
+  }
+  if (f.summary().empty() || HasControlCharacter(f.summary())) {
+    issues->AddError(fsource.Locate(f.summary().empty() ? "name" : "summary"),
+                     "feature needs a one-line summary (`summary: \"...\"`)");
+  }
+  for (int i = 0; i < f.requires_size(); ++i) {
+    if (listed.count(f.requires(i)) == 0) {
+      issues->AddError(
+          fsource.Locate(absl::StrCat("requires[", i, "]")),
+          absl::StrCat("requires unknown feature \"", f.requires(i), "\"",
+                       DidYouMean(f.requires(i), *context.feature_names)));
+    }
+  }
+  CheckRules(f.namespace_rules(),
+             {&fsource, "namespace_rules", false, &catalog}, issues);
+  CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true, &catalog},
+             issues);
+  for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
+    const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
+    const std::string path = absl::StrCat("fixed_namespace_rules[", i, "]");
+    if (fixed_namespaces.count(grant.namespace_()) == 0) {
+      issues->AddError(
+          fsource.Locate(absl::StrCat(path, ".namespace")),
+          absl::StrCat(
+              "namespace \"", grant.namespace_(),
+              "\" is not a fixed namespace of the bundle",
+              DidYouMean(grant.namespace_(),
+                         std::vector<std::string>(fixed_namespaces.begin(),
+                                                  fixed_namespaces.end())),
+              "; declare it in bundle.textproto's fixed_namespaces"));
+    }
+    CheckRules(grant.rules(),
+               {&fsource, absl::StrCat(path, ".rules"), false, &catalog},
+               issues);
+  }
+  CheckConfigValues(f.app_config(), "app_config", fsource, issues);
+  CheckConfigValues(f.helm_values(), "helm_values", fsource, issues);
 }
 
 }  // namespace
@@ -406,57 +483,19 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
     }
   }
   const std::vector<std::string> feature_names(listed.begin(), listed.end());
-  for (const auto& [name, feature] : bundle.features) {
-    const v1::Feature& f = feature.proto;
-    const SourceFile& fsource = feature.source;
-    if (f.name() != name) {
-      issues->AddError(fsource.Locate("name"),
-                       absl::StrCat("feature name \"", f.name(),
-                                    "\" differs from its file name \"", name,
-                                    "\"; rename one so they match"));
-    } else if (!IsPolicyName(name)) {
-      issues->AddError(fsource.Locate("name"),
-                       absl::StrCat("feature name \"", name,
-                                    "\" must be lower case letters, digits and "
-                                    "\"-\""));
-    }
-    if (f.summary().empty() || HasControlCharacter(f.summary())) {
-      issues->AddError(fsource.Locate(f.summary().empty() ? "name" : "summary"),
-                       "feature needs a one-line summary (`summary: \"...\"`)");
-    }
-    for (int i = 0; i < f.requires_size(); ++i) {
-      if (listed.count(f.requires(i)) == 0) {
-        issues->AddError(
-            fsource.Locate(absl::StrCat("requires[", i, "]")),
-            absl::StrCat("requires unknown feature \"", f.requires(i), "\"",
-                         DidYouMean(f.requires(i), feature_names)));
-      }
-    }
-    CheckRules(f.namespace_rules(),
-               {&fsource, "namespace_rules", false, &catalog}, issues);
-    CheckRules(f.cluster_rules(), {&fsource, "cluster_rules", true, &catalog},
-               issues);
-    for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
-      const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
-      const std::string path = absl::StrCat("fixed_namespace_rules[", i, "]");
-      if (fixed_namespaces.count(grant.namespace_()) == 0) {
-        issues->AddError(
-            fsource.Locate(absl::StrCat(path, ".namespace")),
-            absl::StrCat(
-                "namespace \"", grant.namespace_(),
-                "\" is not a fixed namespace of the bundle",
-                DidYouMean(grant.namespace_(),
-                           std::vector<std::string>(fixed_namespaces.begin(),
-                                                    fixed_namespaces.end())),
-                "; declare it in bundle.textproto's fixed_namespaces"));
-      }
-      CheckRules(grant.rules(),
-                 {&fsource, absl::StrCat(path, ".rules"), false, &catalog},
-                 issues);
-    }
-    CheckConfigValues(f.app_config(), "app_config", fsource, issues);
-    CheckConfigValues(f.helm_values(), "helm_values", fsource, issues);
-  }
+  // Features are checked on every core, each into its own list, and their
+  // issues appended in name order as if checked one after the other.
+  std::vector<const std::pair<const std::string, LoadedFeature>*> features;
+  features.reserve(bundle.features.size());
+  for (const auto& entry : bundle.features) features.push_back(&entry);
+  std::vector<IssueList> feature_issues(features.size());
+  const FeatureContext context{&listed, &feature_names, &fixed_namespaces,
+                               &catalog};
+  ParallelFor(features.size(), [&](size_t i) {
+    CheckFeature(features[i]->first, features[i]->second, context,
+                 &feature_issues[i]);
+  });
+  for (IssueList& found : feature_issues) issues->Append(std::move(found));
   CheckRequiresCycles(bundle, issues);
 
   for (const auto& [name, profile] : bundle.profiles) {

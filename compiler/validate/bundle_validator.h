@@ -30,6 +30,8 @@ namespace rbacc {
 //  - every rule against `catalog` (see CheckRuleAgainstCatalog), and lint
 //  acknowledgements
 //    naming a known finding ID with a reason.
+// The features are checked on every core; the issues come in the order of
+// checking them one after the other, by name.
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues);
 

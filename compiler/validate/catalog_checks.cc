@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -48,7 +49,8 @@ std::vector<std::string> AllResourceNames(const ResourceCatalog& catalog) {
 // ["daemonsets"]`. Returns true (after one error) when a verb is a resource
 // name and a resource is an API group name.
 bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
-                         const SourceLocation& location, IssueList* issues) {
+                         const SourceFile& source, const std::string& path,
+                         IssueList* issues) {
   std::string verb_as_resource;
   for (const std::string& verb : rule.verbs()) {
     if (!catalog.IsKnownVerb(verb) && verb != kAll &&
@@ -56,6 +58,8 @@ bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
       verb_as_resource = verb;
     }
   }
+  // Most rules have only known verbs: their resources need no look-up.
+  if (verb_as_resource.empty()) return false;
   std::string resource_as_group;
   for (const std::string& resource : rule.resources()) {
     if (!resource.empty() && catalog.HasGroup(resource) &&
@@ -63,12 +67,12 @@ bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
       resource_as_group = resource;
     }
   }
-  if (verb_as_resource.empty() || resource_as_group.empty()) return false;
+  if (resource_as_group.empty()) return false;
   const std::vector<std::string> groups = catalog.GroupsWith(verb_as_resource);
   const bool group_matches = std::find(groups.begin(), groups.end(),
                                        resource_as_group) != groups.end();
   issues->AddError(
-      location,
+      source.Locate(path),
       absl::StrCat(
           "fields look swapped: \"", resource_as_group,
           "\" in resources is an API group and \"", verb_as_resource,
@@ -81,14 +85,14 @@ bool ReportSwappedFields(const v1::Rule& rule, const ResourceCatalog& catalog,
 void CheckVerbs(const v1::Rule& rule, const ResourceCatalog& catalog,
                 const SourceFile& source, const std::string& path,
                 IssueList* issues) {
-  std::vector<std::string> known = catalog.verbs();
-  known.push_back(kAll);
   for (int i = 0; i < rule.verbs_size(); ++i) {
     const std::string& verb = rule.verbs(i);
     if (verb.empty() || verb == kAll || catalog.IsKnownVerb(verb) ||
         Contains(rule.custom_verbs(), verb)) {
       continue;
     }
+    std::vector<std::string> known = catalog.verbs();
+    known.push_back(kAll);
     issues->AddError(
         source.Locate(absl::StrCat(path, ".verbs[", i, "]")),
         absl::StrCat("unknown verb \"", verb, "\"", DidYouMean(verb, known),
@@ -97,15 +101,16 @@ void CheckVerbs(const v1::Rule& rule, const ResourceCatalog& catalog,
   }
   for (int i = 0; i < rule.custom_verbs_size(); ++i) {
     const std::string& verb = rule.custom_verbs(i);
-    const SourceLocation location =
-        source.Locate(absl::StrCat(path, ".custom_verbs[", i, "]"));
+    const auto location = [&] {
+      return source.Locate(absl::StrCat(path, ".custom_verbs[", i, "]"));
+    };
     if (!Contains(rule.verbs(), verb)) {
-      issues->AddError(location,
+      issues->AddError(location(),
                        absl::StrCat("custom verb \"", verb,
                                     "\" is not in the rule's verbs; add it "
                                     "there or remove it"));
     } else if (catalog.IsKnownVerb(verb)) {
-      issues->AddError(location,
+      issues->AddError(location(),
                        absl::StrCat("\"", verb,
                                     "\" is a Kubernetes verb, not a custom "
                                     "one; remove it from custom_verbs"));
@@ -113,15 +118,19 @@ void CheckVerbs(const v1::Rule& rule, const ResourceCatalog& catalog,
   }
 }
 
-// Checks one (group, resource) pair. Returns false when it reported an error.
+// Checks one (group, resource) pair; an issue is at `location()`. Returns false
+// when it reported an error.
 bool CheckPair(const std::string& group, const std::string& resource,
                bool cluster_scope, const ResourceCatalog& catalog,
-               const SourceLocation& location, IssueList* issues) {
+               absl::FunctionRef<SourceLocation()> location,
+               IssueList* issues) {
   if (resource == kAll || resource.empty()) return true;
   const size_t slash = resource.find('/');
-  const std::string base = resource.substr(0, slash);
-  const std::string sub =
-      slash == std::string::npos ? "" : resource.substr(slash + 1);
+  const absl::string_view base = absl::string_view(resource).substr(0, slash);
+  const absl::string_view sub =
+      slash == std::string::npos
+          ? ""
+          : absl::string_view(resource).substr(slash + 1);
   if (base == kAll) {
     const std::vector<std::string> groups =
         group == kAll ? catalog.GroupNames() : std::vector<std::string>{group};
@@ -131,10 +140,11 @@ bool CheckPair(const std::string& group, const std::string& resource,
         });
     if (!exists) {
       issues->AddError(
-          location, absl::StrCat("no resource of ",
-                                 group == kAll ? "any group" : GroupText(group),
-                                 " has a subresource \"", sub, "\", so \"",
-                                 resource, "\" grants nothing"));
+          location(),
+          absl::StrCat("no resource of ",
+                       group == kAll ? "any group" : GroupText(group),
+                       " has a subresource \"", sub, "\", so \"", resource,
+                       "\" grants nothing"));
       return false;
     }
     return true;
@@ -146,10 +156,10 @@ bool CheckPair(const std::string& group, const std::string& resource,
     }
     if (matches.empty()) {
       issues->AddError(
-          location, absl::StrCat("no API group has a resource \"", base, "\"",
-                                 DidYouMean(base, AllResourceNames(catalog)),
-                                 "; if a CRD provides it, declare it in "
-                                 "bundle.textproto's custom_resources"));
+          location(), absl::StrCat("no API group has a resource \"", base, "\"",
+                                   DidYouMean(base, AllResourceNames(catalog)),
+                                   "; if a CRD provides it, declare it in "
+                                   "bundle.textproto's custom_resources"));
       return false;
     }
   } else {
@@ -158,13 +168,13 @@ bool CheckPair(const std::string& group, const std::string& resource,
       const std::vector<std::string> elsewhere = catalog.GroupsWith(base);
       if (!elsewhere.empty()) {
         issues->AddError(
-            location,
+            location(),
             absl::StrCat("\"", base, "\" is in group ", QuotedList(elsewhere),
                          ", not \"", group, "\"; set api_groups to ",
                          QuotedList(elsewhere)));
       } else {
         issues->AddError(
-            location,
+            location(),
             absl::StrCat("unknown resource \"", base, "\" in ",
                          GroupText(group),
                          DidYouMean(base, catalog.ResourceNames(group)),
@@ -185,7 +195,7 @@ bool CheckPair(const std::string& group, const std::string& resource,
       for (const v1::ApiSubresource& s : matches.front()->subresources()) {
         names.push_back(s.name());
       }
-      issues->AddError(location,
+      issues->AddError(location(),
                        absl::StrCat("\"", base, "\" has no subresource \"", sub,
                                     "\"", DidYouMean(sub, names),
                                     names.empty() ? "" : "; it has: ",
@@ -200,7 +210,7 @@ bool CheckPair(const std::string& group, const std::string& resource,
       [](const v1::ApiResource* candidate) { return candidate->namespaced(); });
   if (!cluster_scope && !any_namespaced && base != "namespaces") {
     issues->AddError(
-        location,
+        location(),
         absl::StrCat("\"", base,
                      "\" is cluster-scoped: a Role cannot grant it, so this "
                      "rule would grant nothing; move it to cluster_rules"));
@@ -244,7 +254,7 @@ void CheckRuleAgainstCatalog(const v1::Rule& rule, bool cluster_scope,
                              const ResourceCatalog& catalog,
                              const SourceFile& source, const std::string& path,
                              IssueList* issues) {
-  if (ReportSwappedFields(rule, catalog, source.Locate(path), issues)) return;
+  if (ReportSwappedFields(rule, catalog, source, path, issues)) return;
   CheckVerbs(rule, catalog, source, path, issues);
 
   std::set<std::string> reported_groups;
@@ -266,8 +276,10 @@ void CheckRuleAgainstCatalog(const v1::Rule& rule, bool cluster_scope,
     }
   }
   for (int r = 0; r < rule.resources_size(); ++r) {
-    const SourceLocation location =
-        source.Locate(absl::StrCat(path, ".resources[", r, "]"));
+    // Located only when reported: most resources are fine.
+    const auto location = [&] {
+      return source.Locate(absl::StrCat(path, ".resources[", r, "]"));
+    };
     for (const std::string& group : rule.api_groups()) {
       if (group != kAll && !catalog.HasGroup(group)) continue;
       if (!CheckPair(group, rule.resources(r), cluster_scope, catalog, location,
@@ -280,17 +292,18 @@ void CheckRuleAgainstCatalog(const v1::Rule& rule, bool cluster_scope,
   if (rule.resource_names().empty()) return;
   for (int i = 0; i < rule.verbs_size(); ++i) {
     const std::string& verb = rule.verbs(i);
-    const SourceLocation location =
-        source.Locate(absl::StrCat(path, ".verbs[", i, "]"));
+    const auto location = [&] {
+      return source.Locate(absl::StrCat(path, ".verbs[", i, "]"));
+    };
     if (verb == "create" || verb == "deletecollection") {
       issues->AddWarning(
-          location,
+          location(),
           absl::StrCat("\"", verb,
                        "\" never matches a rule with resource_names (the "
                        "request names no object); move it to a rule "
                        "without resource_names"));
     } else if (verb == "list" || verb == "watch") {
-      issues->AddWarning(location,
+      issues->AddWarning(location(),
                          absl::StrCat("with resource_names, \"", verb,
                                       "\" matches only requests with a "
                                       "metadata.name field selector"));
