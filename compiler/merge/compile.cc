@@ -21,15 +21,26 @@ namespace {
 
 using ::rbacc::v1::ConfigValue;
 
-void AddDeclared(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
-                 const std::string& path, const LoadedFeature& feature,
-                 std::vector<DeclaredRule>* declared) {
-  for (int i = 0; i < rules.size(); ++i) {
-    RuleSource source;
-    source.feature = feature.proto.name();
-    source.reason = rules[i].reason();
-    source.location = feature.source.Locate(absl::StrCat(path, "[", i, "]"));
-    declared->push_back({ToPolicyRule(rules[i]), std::move(source)});
+// A run of one feature's declared rules, and where in a role's list they go.
+struct DeclaredRange {
+  const google::protobuf::RepeatedPtrField<v1::Rule>* rules;
+  // The rules' field path in the feature file, e.g. "cluster_rules".
+  std::string path;
+  const LoadedFeature* feature;
+  std::vector<DeclaredRule>* list;
+  size_t offset;
+};
+
+// Fills the range's place in its list.
+void FillDeclared(const DeclaredRange& range) {
+  for (int i = 0; i < range.rules->size(); ++i) {
+    const v1::Rule& rule = (*range.rules)[i];
+    DeclaredRule& declared = (*range.list)[range.offset + i];
+    declared.rule = ToPolicyRule(rule);
+    declared.source.feature = range.feature->proto.name();
+    declared.source.reason = rule.reason();
+    declared.source.location =
+        range.feature->source.Locate(absl::StrCat(range.path, "[", i, "]"));
   }
 }
 
@@ -54,62 +65,6 @@ void AddDropped(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
     entry.when_denied = rules[i].when_denied();
     dropped->push_back(std::move(entry));
   }
-}
-
-// The declared rules of one feature, by where they are granted.
-struct FeatureRules {
-  std::vector<DeclaredRule> namespace_rules;
-  std::vector<DeclaredRule> cluster_rules;
-  // By fixed namespace, in namespace order (stable).
-  std::vector<std::pair<std::string, std::vector<DeclaredRule>>> fixed_rules;
-  // For a namespace-only selection: cluster rules, then fixed namespaces'.
-  std::vector<DroppedRule> dropped_rules;
-};
-
-FeatureRules GatherRules(const LoadedFeature& feature, bool namespace_only) {
-  const v1::Feature& f = feature.proto;
-  FeatureRules rules;
-  AddDeclared(f.namespace_rules(), "namespace_rules", feature,
-              &rules.namespace_rules);
-  if (namespace_only) {
-    AddDropped(f.cluster_rules(), "cluster_rules", feature, RoleScope::kCluster,
-               "", &rules.dropped_rules);
-  } else {
-    AddDeclared(f.cluster_rules(), "cluster_rules", feature,
-                &rules.cluster_rules);
-  }
-  std::vector<int> fixed_order(f.fixed_namespace_rules_size());
-  for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) fixed_order[i] = i;
-  std::stable_sort(fixed_order.begin(), fixed_order.end(), [&](int a, int b) {
-    return f.fixed_namespace_rules(a).namespace_() <
-           f.fixed_namespace_rules(b).namespace_();
-  });
-  for (const int i : fixed_order) {
-    const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
-    const std::string path =
-        absl::StrCat("fixed_namespace_rules[", i, "].rules");
-    if (namespace_only) {
-      AddDropped(grant.rules(), path, feature, RoleScope::kFixedNamespace,
-                 grant.namespace_(), &rules.dropped_rules);
-    } else {
-      rules.fixed_rules.emplace_back(grant.namespace_(),
-                                     std::vector<DeclaredRule>());
-      AddDeclared(grant.rules(), path, feature,
-                  &rules.fixed_rules.back().second);
-    }
-  }
-  return rules;
-}
-
-// Moves every element of `from` to the end of `to`.
-template <typename T>
-void MoveAppend(std::vector<T>& from, std::vector<T>* to) {
-  if (to->empty()) {
-    *to = std::move(from);
-    return;
-  }
-  to->insert(to->end(), std::make_move_iterator(from.begin()),
-             std::make_move_iterator(from.end()));
 }
 
 // Key and value of a ConfigValue, for comparing values set by different
@@ -278,26 +233,63 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   for (const ConfigValue& value : proto.helm_chart().values()) {
     helm_values.SetBase(value);
   }
-  // Each feature's rules, gathered from every core (each rule's place is
-  // looked up in its file), then appended in feature order.
-  std::vector<FeatureRules> gathered(selection.features.size());
-  ParallelFor(selection.features.size(), [&](size_t i) {
-    gathered[i] = GatherRules(bundle.features.at(selection.features[i]),
-                              selection.namespace_only());
-  });
-  for (size_t feature_index = 0; feature_index < selection.features.size();
-       ++feature_index) {
-    const std::string& name = selection.features[feature_index];
+  // Where each run of declared rules goes: features in order, within one the
+  // namespace rules, the cluster rules, then fixed namespaces by name. The
+  // lists are sized first and filled from every core (each rule's place is
+  // looked up in its file), so no list grows while it is filled.
+  std::vector<DeclaredRange> ranges;
+  const auto add_range =
+      [&](const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
+          std::string path, const LoadedFeature& feature,
+          std::vector<DeclaredRule>* list, size_t* size) {
+        ranges.push_back({&rules, std::move(path), &feature, list, *size});
+        *size += rules.size();
+      };
+  size_t namespace_size = 0;
+  size_t cluster_size = 0;
+  std::map<std::string, size_t> fixed_sizes;
+  for (const std::string& name : selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);
     const v1::Feature& f = feature.proto;
     policy.feature_summaries[name] = f.summary();
-    FeatureRules& rules = gathered[feature_index];
-    MoveAppend(rules.namespace_rules, &namespace_rules);
-    MoveAppend(rules.cluster_rules, &cluster_rules);
-    for (auto& [namespace_name, fixed] : rules.fixed_rules) {
-      MoveAppend(fixed, &fixed_rules[namespace_name]);
+    add_range(f.namespace_rules(), "namespace_rules", feature, &namespace_rules,
+              &namespace_size);
+    if (selection.namespace_only()) {
+      AddDropped(f.cluster_rules(), "cluster_rules", feature,
+                 RoleScope::kCluster, "", &policy.dropped_rules);
+    } else {
+      add_range(f.cluster_rules(), "cluster_rules", feature, &cluster_rules,
+                &cluster_size);
     }
-    MoveAppend(rules.dropped_rules, &policy.dropped_rules);
+    std::vector<int> fixed_order(f.fixed_namespace_rules_size());
+    for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) fixed_order[i] = i;
+    std::stable_sort(fixed_order.begin(), fixed_order.end(), [&](int a, int b) {
+      return f.fixed_namespace_rules(a).namespace_() <
+             f.fixed_namespace_rules(b).namespace_();
+    });
+    for (const int i : fixed_order) {
+      const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
+      std::string path = absl::StrCat("fixed_namespace_rules[", i, "].rules");
+      if (selection.namespace_only()) {
+        AddDropped(grant.rules(), path, feature, RoleScope::kFixedNamespace,
+                   grant.namespace_(), &policy.dropped_rules);
+      } else {
+        add_range(grant.rules(), std::move(path), feature,
+                  &fixed_rules[grant.namespace_()],
+                  &fixed_sizes[grant.namespace_()]);
+      }
+    }
+  }
+  namespace_rules.resize(namespace_size);
+  cluster_rules.resize(cluster_size);
+  for (auto& [namespace_name, rules] : fixed_rules) {
+    rules.resize(fixed_sizes[namespace_name]);
+  }
+  ParallelFor(ranges.size(), [&](size_t i) { FillDeclared(ranges[i]); });
+
+  for (const std::string& name : selection.features) {
+    const LoadedFeature& feature = bundle.features.at(name);
+    const v1::Feature& f = feature.proto;
     for (int i = 0; i < f.app_config_size(); ++i) {
       app_config.SetFromFeature(
           f.app_config(i), name,
@@ -318,9 +310,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   }
   std::vector<CompactedRules> compacted_roles(to_compact.size());
   ParallelFor(to_compact.size(), [&](size_t i) {
-    if (!to_compact[i]->empty()) {
-      compacted_roles[i] = CompactRules(*to_compact[i]);
-    }
+    compacted_roles[i] = CompactRules(*to_compact[i]);
   });
   if (!cluster_rules.empty()) {
     policy.roles.push_back(
