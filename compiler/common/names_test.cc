@@ -263,12 +263,21 @@ INSTANTIATE_TEST_SUITE_P(
                       Utf8Case{"plain ascii", absl::string_view::npos},
                       Utf8Case{"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80",
                                absl::string_view::npos},
-                      Utf8Case{"ab\xff", 2},         // never valid in UTF-8
-                      Utf8Case{"a\xc3", 1},          // truncated
-                      Utf8Case{"a\xc3(", 1},         // bad continuation
-                      Utf8Case{"\xc0\xaf", 0},       // overlong "/"
-                      Utf8Case{"x\xed\xa0\x80", 1},  // a UTF-16 surrogate
-                      Utf8Case{"\xf4\x90\x80\x80", 0}));  // past U+10FFFF
+                      Utf8Case{"ab\xff", 2},            // never valid in UTF-8
+                      Utf8Case{"a\xc3", 1},             // truncated
+                      Utf8Case{"a\xc3(", 1},            // bad continuation
+                      Utf8Case{"\xc0\xaf", 0},          // overlong "/"
+                      Utf8Case{"x\xed\xa0\x80", 1},     // a UTF-16 surrogate
+                      Utf8Case{"\xf4\x90\x80\x80", 0},  // past U+10FFFF
+                      // ASCII is skipped eight bytes at a time: mistakes
+                      // inside, at the end of and after such runs.
+                      Utf8Case{"0123456789abcdef", absl::string_view::npos},
+                      Utf8Case{"0123456\xff89abcdef", 7},
+                      Utf8Case{"01234567\xff", 8},
+                      Utf8Case{"0123456789abcdef\xc3\xa9 ok\xc3", 21},
+                      Utf8Case{"\xc3\xa9"
+                               "0123456789abcdef\xed\xa0\x80",
+                               18}));
 
 }  // namespace
 }  // namespace rbacc
