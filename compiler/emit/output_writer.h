@@ -1,8 +1,10 @@
 // Writes an output folder as a whole: every file is staged beside its final
-// name and flushed to disk; only when all were staged are they renamed into
-// place, under an exclusive lock on the folder, keeping a link to each previous
-// file until every rename succeeded. On any failure the previous files are put
-// back and no staging or backup file is left behind.
+// name, its text written as it is made (OutputFile::write, in pieces, so that
+// no output is held in memory whole), then all staged files are flushed to
+// disk; only when all were staged and flushed are they renamed into place,
+// under an exclusive lock on the folder, keeping a link to each previous file
+// until every rename succeeded. On any failure the previous files are put back
+// and no staging or backup file is left behind.
 #ifndef RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 #define RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 

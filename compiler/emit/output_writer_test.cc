@@ -42,10 +42,12 @@ std::map<std::string, std::string> ReadFolder(const fs::path& folder) {
   return files;
 }
 
-const std::vector<OutputFile> kOldFiles = {{"a.yaml", "old a\n"},
-                                           {"b.yaml", "old b\n"}};
-const std::vector<OutputFile> kNewFiles = {{"a.yaml", "new a\n"},
-                                           {"b.yaml", "new b\n"}};
+const std::vector<OutputFile> kOldFiles = {
+    OutputFile::FromText("a.yaml", "old a\n"),
+    OutputFile::FromText("b.yaml", "old b\n")};
+const std::vector<OutputFile> kNewFiles = {
+    OutputFile::FromText("a.yaml", "new a\n"),
+    OutputFile::FromText("b.yaml", "new b\n")};
 
 TEST(OutputWriterTest, CreatesFolderAndWritesEveryFile) {
   const fs::path folder = FreshFolder("creates") / "nested" / "out";
@@ -68,7 +70,9 @@ TEST(OutputWriterTest, ReplacesPreviousFilesAndKeepsOthers) {
 
 TEST(OutputWriterTest, FolderInPlaceOfAFileChangesNothing) {
   const fs::path folder = FreshFolder("folder_in_place");
-  ASSERT_TRUE(WriteOutputFiles(folder.string(), {{"a.yaml", "old a\n"}}).ok());
+  ASSERT_TRUE(WriteOutputFiles(folder.string(),
+                               {OutputFile::FromText("a.yaml", "old a\n")})
+                  .ok());
   fs::create_directory(folder / "b.yaml");
   const absl::Status status = WriteOutputFiles(folder.string(), kNewFiles);
   EXPECT_FALSE(status.ok());
@@ -128,7 +132,7 @@ class FailingFileOperations : public FileOperations {
 TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   // c.yaml is new: it must not stay either.
   std::vector<OutputFile> new_files = kNewFiles;
-  new_files.push_back({"c.yaml", "new c\n"});
+  new_files.push_back(OutputFile::FromText("c.yaml", "new c\n"));
   const fs::path counting_folder = FreshFolder("fault_count");
   ASSERT_TRUE(WriteOutputFiles(counting_folder.string(), kOldFiles).ok());
   FailingFileOperations counting(0);
@@ -192,8 +196,9 @@ TEST(OutputWriterTest, ConcurrentWritersLeaveOneCompleteSet) {
       threads.emplace_back([&folder, writer]() {
         std::vector<OutputFile> files;
         for (int i = 0; i < kFiles; ++i) {
-          files.push_back({absl::StrCat("file", i, ".yaml"),
-                           absl::StrCat("writer ", writer, "\n")});
+          files.push_back(
+              OutputFile::FromText(absl::StrCat("file", i, ".yaml"),
+                                   absl::StrCat("writer ", writer, "\n")));
         }
         EXPECT_TRUE(WriteOutputFiles(folder.string(), files).ok());
       });
