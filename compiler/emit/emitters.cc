@@ -112,12 +112,15 @@ std::string SubjectText(const Subject& subject) {
 // Appends `text` as (part of) a Markdown table cell: pipes escaped, never a
 // line break.
 void AppendCell(absl::string_view text, std::string* out) {
-  while (!text.empty()) {
-    const size_t special = text.find_first_of("|\n\r");
-    out->append(text.data(), std::min(special, text.size()));
-    if (special == absl::string_view::npos) return;
-    out->append(text[special] == '|' ? "\\|" : " ");
-    text.remove_prefix(special + 1);
+  const auto special = [](char c) {
+    return c == '|' || c == '\n' || c == '\r';
+  };
+  while (true) {
+    const auto found = std::find_if(text.begin(), text.end(), special);
+    out->append(text.data(), static_cast<size_t>(found - text.begin()));
+    if (found == text.end()) return;
+    out->append(*found == '|' ? "\\|" : " ");
+    text.remove_prefix(static_cast<size_t>(found - text.begin()) + 1);
   }
 }
 
@@ -194,19 +197,29 @@ std::vector<PolicyRule> RulesOf(const ScopedRole& role) {
 // Appends the one-line text of `rule`: "apps/deployments,pods [get,list]
 // names a,b", or "/healthz [get]".
 void AppendRuleText(const PolicyRule& rule, std::string* out) {
+  const auto append_joined = [out](const std::vector<std::string>& values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      out->append(values[i]);
+    }
+  };
   if (!rule.non_resource_urls.empty()) {
-    absl::StrAppend(out, absl::StrJoin(rule.non_resource_urls, ","));
+    append_joined(rule.non_resource_urls);
   } else {
     if (rule.api_groups.empty() || rule.api_groups[0].empty()) {
       out->append("core");
     } else {
-      absl::StrAppend(out, absl::StrJoin(rule.api_groups, ","));
+      append_joined(rule.api_groups);
     }
-    absl::StrAppend(out, "/", absl::StrJoin(rule.resources, ","));
+    out->push_back('/');
+    append_joined(rule.resources);
   }
-  absl::StrAppend(out, " [", absl::StrJoin(rule.verbs, ","), "]");
+  out->append(" [");
+  append_joined(rule.verbs);
+  out->push_back(']');
   if (!rule.resource_names.empty()) {
-    absl::StrAppend(out, " names ", absl::StrJoin(rule.resource_names, ","));
+    out->append(" names ");
+    append_joined(rule.resource_names);
   }
 }
 
@@ -672,10 +685,12 @@ void EmitPermissionsMarkdown(const CompiledPolicy& policy,
         row.clear();
         row.append("- ");
         AppendCell(rule_text, &row);
-        absl::StrAppend(&row, " (", covered.source->feature, ", ",
-                        covered.source->location.ToString(), ") is covered by ",
-                        covered.covered_by->feature, " at ",
-                        covered.covered_by->location.ToString(), "\n");
+        absl::StrAppend(&row, " (", covered.source->feature, ", ");
+        covered.source->location.AppendTo(&row);
+        absl::StrAppend(&row, ") is covered by ", covered.covered_by->feature,
+                        " at ");
+        covered.covered_by->location.AppendTo(&row);
+        row.push_back('\n');
         out.Append(row);
       }
     }

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +96,7 @@ std::vector<std::string> LeftoverFiles(const fs::path& folder) {
 // Real file operations, except that call number `fail_at` (1-based, counting
 // writes, fsyncs and renames together) fails with EIO. With fail_at = 0 it
 // only counts.
+// The writer calls from several threads at once: the count is atomic.
 class FailingFileOperations : public FileOperations {
  public:
   explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
@@ -125,7 +127,7 @@ class FailingFileOperations : public FileOperations {
   }
 
   int fail_at_;
-  int calls_ = 0;
+  std::atomic<int> calls_{0};
   std::string failed_;
 };
 
