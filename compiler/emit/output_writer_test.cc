@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "compiler/emit/text_output.h"
 #include "gtest/gtest.h"
 
 namespace rbacc {
@@ -169,6 +170,39 @@ TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   }
 }
 
+// A file much larger than TextOutput's pieces: made while it is written, it
+// lands whole, and failing any of its writes leaves the previous file.
+TEST(OutputWriterTest, LargeFileIsWrittenInPiecesAndLandsWhole) {
+  std::string expected;
+  for (int i = 0; i < 200000; ++i) absl::StrAppend(&expected, "line ", i, "\n");
+  const std::vector<OutputFile> files = {
+      {"big.md",
+       [](TextOutput& out) {
+         for (int i = 0; i < 200000; ++i) out.Append("line ", i, "\n");
+       }},
+      OutputFile::FromText("small.yaml", "small\n")};
+  const fs::path folder = FreshFolder("large");
+  FailingFileOperations counting(0);
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), files, counting).ok());
+  // (Compared with EXPECT_TRUE: a failure would print megabytes.)
+  EXPECT_TRUE(ReadFolder(folder) ==
+              (std::map<std::string, std::string>{{"big.md", expected},
+                                                  {"small.yaml", "small\n"}}));
+  // More than one write for the large file, and then its fsync, small.yaml's
+  // write and fsync, two renames and the folder's fsync.
+  EXPECT_GT(counting.calls(), 8);
+
+  const fs::path fault_folder = FreshFolder("large_fault");
+  ASSERT_TRUE(WriteOutputFiles(fault_folder.string(), kOldFiles).ok());
+  FailingFileOperations failing(2);
+  const absl::Status status =
+      WriteOutputFiles(fault_folder.string(), files, failing);
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(ReadFolder(fault_folder) ==
+              (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                  {"b.yaml", "old b\n"}}));
+  EXPECT_TRUE(LeftoverFiles(fault_folder).empty());
+}
 TEST(OutputWriterTest, StagingFailureChangesNothingAndLeavesNoStagingFile) {
   if (geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders";
   const fs::path folder = FreshFolder("staging_failure");
