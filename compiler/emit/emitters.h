@@ -19,9 +19,12 @@ namespace rbacc {
 // The name of the application config snippet, config.yaml.
 inline constexpr char kAppConfigFileName[] = "config.yaml";
 
-// One file of an output folder. Its text is made when it is used (written,
-// compared with the file on disk, printed), in pieces, so that no output is
-// ever held in memory whole.
+// One file of an output folder. Its text is made when it is used (written into
+// its staging file, compared with the file on disk by --check, printed by
+// --out_dir=-), in pieces (TextOutput), so that no output is ever held in
+// memory whole: at 100,000 rules PERMISSIONS.md alone is 50 MB. Making the
+// text cannot fail (every input mistake was reported before emitting), so the
+// writer's all-or-nothing guarantee is unchanged: see output_writer.h.
 struct OutputFile {
   // An OutputFile whose text is `text`.
   static OutputFile FromText(std::string name, std::string text);

@@ -94,6 +94,7 @@ absl::StatusOr<FileDescriptor> Stage(const std::string& path,
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
     status = WriteAll(fd.get(), piece, path, operations);
+    if (!status.ok()) return;
     // Only a hint: fsync is what makes the data durable.
     sync_file_range(fd.get(), written, static_cast<off_t>(piece.size()),
                     SYNC_FILE_RANGE_WRITE);
