@@ -32,7 +32,9 @@ TEST(TextOutputTest, HandsOnPiecesOfAtLeastThePieceSizeInOrder) {
   std::string joined;
   for (size_t i = 0; i < pieces.size(); ++i) {
     EXPECT_FALSE(pieces[i].empty());
-    if (i + 1 < pieces.size()) EXPECT_GE(pieces[i].size(), 8u) << i;
+    if (i + 1 < pieces.size()) {
+      EXPECT_GE(pieces[i].size(), 8u) << i;
+    }
     joined += pieces[i];
   }
   EXPECT_EQ(joined, expected);
