@@ -1,7 +1,7 @@
 // Determinism (DESIGN.md §2): the rbacc binary regenerates byte-identical
 // outputs under another locale (LC_ALL=C, tr_TR.UTF-8), another time zone,
-// another working directory, and with the policy files created in another
-// order.
+// another working directory, with the policy files created in another order,
+// and on one thread or eight (RBACC_THREADS).
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -77,6 +77,8 @@ TEST(DeterminismTest, SameBytesUnderEveryEnvironmentAndInputOrder) {
       {"timezone", "LC_ALL=C TZ=Pacific/Chatham", false, false},
       {"cwd", "LC_ALL=C.UTF-8 TZ=UTC", true, false},
       {"shuffled", "LC_ALL=C TZ=UTC", false, true},
+      {"one-thread", "LC_ALL=C TZ=UTC RBACC_THREADS=1", false, false},
+      {"eight-threads", "LC_ALL=C TZ=UTC RBACC_THREADS=8", false, false},
   };
   for (const Variant& variant : variants) {
     SCOPED_TRACE(variant.name);

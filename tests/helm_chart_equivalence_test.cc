@@ -279,9 +279,9 @@ void ExpectCompiledChartGrantsWhatRbacYamlGrants(
     const Compilation& compilation) {
   std::string rbac_yaml;
   std::string values_yaml;
-  for (const OutputFile& file : compilation.files) {
-    if (file.name == "rbac.yaml") rbac_yaml = file.content;
-    if (file.name == "values.yaml") values_yaml = file.content;
+  for (const OutputFile& file : compilation.Files()) {
+    if (file.name == "rbac.yaml") rbac_yaml = OutputText(file);
+    if (file.name == "values.yaml") values_yaml = OutputText(file);
   }
   ExpectChartGrantsWhatRbacYamlGrants(compilation, rbac_yaml, values_yaml);
 }

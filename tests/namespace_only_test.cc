@@ -75,9 +75,9 @@ Compiled Compile(const std::string& bundle, const std::string& profile,
   if (set->compilations.empty()) return compiled;
   const Compilation& compilation = set->compilations[0];
   compiled.policy = compilation.policy;
-  for (const OutputFile& file : compilation.files) {
-    if (file.name == "rbac.yaml") compiled.rbac_yaml = file.content;
-    if (file.name == "PERMISSIONS.md") compiled.permissions = file.content;
+  for (const OutputFile& file : compilation.Files()) {
+    if (file.name == "rbac.yaml") compiled.rbac_yaml = OutputText(file);
+    if (file.name == "PERMISSIONS.md") compiled.permissions = OutputText(file);
   }
   absl::StatusOr<RbacObjects> objects =
       ReadRbacYaml(compiled.rbac_yaml, "rbac.yaml");

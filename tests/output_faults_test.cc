@@ -3,6 +3,7 @@
 // system's reason, the previous outputs are intact and no temporary file is
 // left; an --out_dir that is a dangling link or cannot be created is refused
 // the same way.
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <map>
@@ -26,6 +27,7 @@ using ::rbacc::testing::ReadTree;
 
 // Real file operations, except that call number `fail_at` (1-based, writes,
 // fsyncs and renames together) fails with ENOSPC; 0 only counts.
+// The writer calls from several threads at once: the count is atomic.
 class FailingFileOperations : public FileOperations {
  public:
   explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
@@ -47,7 +49,7 @@ class FailingFileOperations : public FileOperations {
     return true;
   }
   int fail_at_;
-  int calls_ = 0;
+  std::atomic<int> calls_{0};
 };
 
 // Compiles the full profile of `workspace` into `out_dir`; returns the exit

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -19,11 +21,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/unified_diff.h"
 #include "compiler/emit/emitters.h"
 #include "compiler/emit/output_writer.h"
+#include "compiler/emit/text_output.h"
 #include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
@@ -100,13 +104,40 @@ std::vector<std::unique_ptr<CompilationSet>>& KeptUntilExit() {
   return *kept;
 }
 
+// The content of the file at `path`, or "" when it cannot be read.
+std::string ReadFile(const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// True when the file at `path` holds exactly the text of `file`. The file is
+// read a piece at a time, alongside the text being made, so that neither is
+// held whole.
+bool SameAsOnDisk(const OutputFile& file, const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  bool same = stream.good();
+  std::string on_disk;
+  TextOutput out([&](absl::string_view piece) {
+    if (!same) return;
+    on_disk.resize(piece.size());
+    stream.read(on_disk.data(), static_cast<std::streamsize>(piece.size()));
+    same = static_cast<size_t>(stream.gcount()) == piece.size() &&
+           piece == on_disk;
+  });
+  file.write(out);
+  out.Finish();
+  return same && stream.peek() == std::ifstream::traits_type::eof();
+}
+
 // Compares each result with its folder on disk; see RunCompile.
 int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
                  std::ostream& err) {
   int stale = 0;
   for (const Compilation& result : results) {
     if (result.directory.empty()) continue;
-    std::map<std::string, std::string> on_disk;
+    std::set<std::string> on_disk;
     std::error_code error;
     for (const fs::directory_entry& entry :
          fs::directory_iterator(result.directory, error)) {
@@ -121,28 +152,24 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
             << "run: " << result.policy.regenerate_command << "\n";
         continue;
       }
-      if (!entry.is_regular_file()) continue;
-      std::ifstream stream(entry.path(), std::ios::binary);
-      std::ostringstream text;
-      text << stream.rdbuf();
-      on_disk[entry.path().filename().string()] = text.str();
+      if (entry.is_regular_file()) on_disk.insert(name);
     }
     bool folder_stale = false;
-    for (const OutputFile& file : result.files) {
+    const std::vector<OutputFile> files = result.Files();
+    for (const OutputFile& file : files) {
+      const fs::path path = fs::path(result.directory) / file.name;
       const std::string shown =
           (fs::path(result.shown_directory) / file.name).string();
-      const auto found = on_disk.find(file.name);
-      if (found != on_disk.end() && found->second == file.content) continue;
+      const bool found = on_disk.count(file.name) > 0;
+      if (found && SameAsOnDisk(file, path)) continue;
       folder_stale = true;
       ++stale;
-      out << UnifiedDiff(found == on_disk.end() ? "" : found->second,
-                         file.content,
-                         found == on_disk.end() ? "/dev/null" : shown, shown);
+      out << UnifiedDiff(found ? ReadFile(path) : "", OutputText(file),
+                         found ? shown : "/dev/null", shown);
     }
-    for (const auto& entry : on_disk) {
-      const std::string& name = entry.first;
+    for (const std::string& name : on_disk) {
       const bool generated = std::any_of(
-          result.files.begin(), result.files.end(),
+          files.begin(), files.end(),
           [&](const OutputFile& file) { return file.name == name; });
       if (generated) continue;
       folder_stale = true;
@@ -190,6 +217,13 @@ void ReportLint(const LintResult& lint, LintMode mode,
 }
 
 }  // namespace
+
+std::vector<OutputFile> Compilation::Files() const {
+  if (!context_folders.empty()) {
+    return {OutputFile::FromText(kAppConfigFileName, contexts_app_config)};
+  }
+  return EmitOutputs(policy, bundle->proto, lint);
+}
 
 std::string DefaultOutDir(const LoadedBundle& bundle,
                           const std::string& profile) {
@@ -378,8 +412,6 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
       compilation.lint =
           LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));
       ReportLint(compilation.lint, options.lint, &reported_findings, &issues);
-      compilation.files =
-          EmitOutputs(compilation.policy, bundle.proto, compilation.lint);
       compiled.push_back(std::move(compilation));
     }
     if (issues.has_errors()) continue;
@@ -396,9 +428,9 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
         root.context_folders.push_back(
             compilation.policy.selection.context_folder);
       }
-      root.files.push_back(
-          {kAppConfigFileName,
-           EmitContextsAppConfig(policies, bundle.proto.application())});
+      root.contexts_app_config = CollectText([&](TextOutput& out) {
+        EmitContextsAppConfig(policies, bundle.proto.application(), out);
+      });
       compiled.insert(compiled.begin(), std::move(root));
     }
 
@@ -480,24 +512,27 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
 
   for (const Compilation& compilation : set->compilations) {
     const Selection& selection = compilation.policy.selection;
+    const std::vector<OutputFile> files = compilation.Files();
     if (compilation.directory.empty()) {
-      for (const OutputFile& file : compilation.files) {
-        if (file.name == kRbacFile) out << file.content;
+      for (const OutputFile& file : files) {
+        if (file.name != kRbacFile) continue;
+        TextOutput text([&out](absl::string_view piece) { out << piece; });
+        file.write(text);
+        text.Finish();
       }
     } else {
       FileOperations real_operations;
       const absl::Status status = WriteOutputFiles(
-          compilation.directory, compilation.files,
+          compilation.directory, files,
           options.file_operations != nullptr ? *options.file_operations
                                              : real_operations);
       if (!status.ok()) {
         err << "error: " << status.message() << "\n";
         return kExitError;
       }
-      err << "wrote " << compilation.shown_directory << "/ ("
-          << compilation.files.size()
-          << (compilation.files.size() == 1 ? " file" : " files")
-          << "): bundle " << compilation.policy.bundle_name << ", features "
+      err << "wrote " << compilation.shown_directory << "/ (" << files.size()
+          << (files.size() == 1 ? " file" : " files") << "): bundle "
+          << compilation.policy.bundle_name << ", features "
           << absl::StrJoin(selection.features, ", ") << "\n";
     }
     for (const auto& [feature, by] : selection.required_by) {

@@ -91,7 +91,9 @@ struct Compilation {
   std::shared_ptr<const LoadedBundle> bundle;
   CompiledPolicy policy;
   LintResult lint;
-  std::vector<OutputFile> files;
+  // For the folder above a selection's context folders: the text of its one
+  // file, config.yaml, naming them all. Empty for every other compilation.
+  std::string contexts_app_config;
   // The output folder on disk, or "" for --out_dir=- (standard output).
   std::string directory;
   // The output folder as shown to the user (relative to the workspace when
@@ -101,6 +103,11 @@ struct Compilation {
   // one config.yaml): the context folders, so that `check` reports others.
   // Empty for every other compilation.
   std::vector<std::string> context_folders;
+
+  // The output files, sorted by name. They make their text from this
+  // Compilation when they are written, so they are valid while it is (and
+  // stays where it is).
+  std::vector<OutputFile> Files() const;
 };
 
 // Every compilation one run selects, with what was found on the way.

@@ -7,9 +7,19 @@
 namespace rbacc {
 
 std::string SourceLocation::ToString() const {
-  if (line < 0) return file;
-  if (column < 0) return absl::StrCat(file, ":", line + 1);
-  return absl::StrCat(file, ":", line + 1, ":", column + 1);
+  std::string text;
+  AppendTo(&text);
+  return text;
+}
+
+void SourceLocation::AppendTo(std::string* out) const {
+  if (line < 0) {
+    out->append(file);
+  } else if (column < 0) {
+    absl::StrAppend(out, file, ":", line + 1);
+  } else {
+    absl::StrAppend(out, file, ":", line + 1, ":", column + 1);
+  }
 }
 
 }  // namespace rbacc

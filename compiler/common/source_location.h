@@ -23,6 +23,9 @@ struct SourceLocation {
   // Renders "file:line:col" with 1-based line and column, or just "file" when
   // there is no line.
   std::string ToString() const;
+  // Appends what ToString returns to `out` (for long outputs, without a
+  // string of its own).
+  void AppendTo(std::string* out) const;
 
   friend bool operator<(const SourceLocation& a, const SourceLocation& b) {
     return std::tie(a.file, a.line, a.column) <

@@ -4,14 +4,17 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/common/version.h"
 #include "compiler/emit/graph.h"
+#include "compiler/emit/text_output.h"
 #include "compiler/emit/yaml.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -106,18 +109,57 @@ std::string SubjectText(const Subject& subject) {
   return absl::StrCat(subject.kind, " ", subject.name);
 }
 
-// A Markdown table cell: pipes escaped, never a line break.
-std::string Cell(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
+// Appends `text` as (part of) a Markdown table cell: pipes escaped, never a
+// line break.
+void AppendCell(absl::string_view text, std::string* out) {
+  const auto special = [](char c) {
+    return c == '|' || c == '\n' || c == '\r';
+  };
+  while (true) {
+    const auto found = std::find_if(text.begin(), text.end(), special);
+    out->append(text.data(), static_cast<size_t>(found - text.begin()));
+    if (found == text.end()) return;
+    out->append(*found == '|' ? "\\|" : " ");
+    text.remove_prefix(static_cast<size_t>(found - text.begin()) + 1);
+  }
 }
 
-// Verbs for a Markdown cell; the wildcard as code so that it is not read as
-// emphasis.
-std::string VerbsText(const std::vector<std::string>& verbs) {
-  std::vector<std::string> shown;
-  for (const std::string& verb : verbs)
-    shown.push_back(verb == "*" ? "`*`" : verb);
-  return absl::StrJoin(shown, ", ");
+absl::string_view TextOf(const std::string& text) { return text; }
+absl::string_view TextOf(const std::string* text) { return *text; }
+
+// Sorts the strings `texts` points to and removes repeats.
+void SortUnique(std::vector<const std::string*>& texts) {
+  std::sort(texts.begin(), texts.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  texts.erase(std::unique(texts.begin(), texts.end(),
+                          [](const std::string* a, const std::string* b) {
+                            return *a == *b;
+                          }),
+              texts.end());
+}
+
+// Appends `values` (strings or pointers to them) joined by `separator` as
+// (part of) a Markdown table cell.
+template <typename Values>
+void AppendJoinedCell(const Values& values, absl::string_view separator,
+                      std::string* out) {
+  bool first = true;
+  for (const auto& value : values) {
+    if (!first) out->append(separator.data(), separator.size());
+    first = false;
+    AppendCell(TextOf(value), out);
+  }
+}
+
+// Appends verbs for a Markdown cell; the wildcard as code so that it is not
+// read as emphasis.
+void AppendVerbsCell(const std::vector<std::string>& verbs, std::string* out) {
+  for (size_t i = 0; i < verbs.size(); ++i) {
+    if (i > 0) out->append(", ");
+    AppendCell(verbs[i] == "*" ? absl::string_view("`*`")
+                               : absl::string_view(verbs[i]),
+               out);
+  }
 }
 
 std::string ScopeText(const ScopedRole& role) {
@@ -152,19 +194,38 @@ std::vector<PolicyRule> RulesOf(const ScopedRole& role) {
   return rules;
 }
 
-std::string RuleText(const PolicyRule& rule) {
-  const bool is_url = !rule.non_resource_urls.empty();
-  std::string text =
-      is_url
-          ? absl::StrJoin(rule.non_resource_urls, ",")
-          : absl::StrCat(rule.api_groups.empty() || rule.api_groups[0].empty()
-                             ? "core"
-                             : absl::StrJoin(rule.api_groups, ","),
-                         "/", absl::StrJoin(rule.resources, ","));
-  absl::StrAppend(&text, " [", absl::StrJoin(rule.verbs, ","), "]");
-  if (!rule.resource_names.empty()) {
-    absl::StrAppend(&text, " names ", absl::StrJoin(rule.resource_names, ","));
+// Appends the one-line text of `rule`: "apps/deployments,pods [get,list]
+// names a,b", or "/healthz [get]".
+void AppendRuleText(const PolicyRule& rule, std::string* out) {
+  const auto append_joined = [out](const std::vector<std::string>& values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      out->append(values[i]);
+    }
+  };
+  if (!rule.non_resource_urls.empty()) {
+    append_joined(rule.non_resource_urls);
+  } else {
+    if (rule.api_groups.empty() || rule.api_groups[0].empty()) {
+      out->append("core");
+    } else {
+      append_joined(rule.api_groups);
+    }
+    out->push_back('/');
+    append_joined(rule.resources);
   }
+  out->append(" [");
+  append_joined(rule.verbs);
+  out->push_back(']');
+  if (!rule.resource_names.empty()) {
+    out->append(" names ");
+    append_joined(rule.resource_names);
+  }
+}
+
+std::string RuleText(const PolicyRule& rule) {
+  std::string text;
+  AppendRuleText(rule, &text);
   return text;
 }
 
@@ -177,55 +238,44 @@ std::string DroppedScopeText(const DroppedRule& dropped) {
 
 // The comment lines rbac.yaml opens with for a namespace-only selection: what
 // it leaves out, why each rule was there and what stops working without it.
-std::string DroppedRulesYamlComment(const CompiledPolicy& policy) {
-  if (!policy.selection.namespace_only()) return "";
-  std::string out = YamlComment(
+void WriteDroppedRulesYamlComment(const CompiledPolicy& policy,
+                                  TextOutput& out) {
+  if (!policy.selection.namespace_only()) return;
+  out.Append(YamlComment(
       "cluster_scope none: no ClusterRole, ClusterRoleBinding or Namespace, "
       "and no Role outside the target namespaces. Left out:",
-      0);
+      0));
   for (const std::string& name : policy.dropped_namespaces) {
-    out +=
+    out.Append(
         YamlComment(absl::StrCat("- Namespace ", name,
                                  " (create it, or have an admin create it)."),
-                    0);
+                    0));
   }
+  std::string text;
   for (const DroppedRule& dropped : policy.dropped_rules) {
-    out += YamlComment(
-        absl::StrCat("- ", DroppedScopeText(dropped), " ",
-                     RuleText(dropped.rule), " (", dropped.source.feature, ": ",
-                     dropped.source.reason, " ",
-                     dropped.source.location.ToString(), ")",
-                     dropped.when_denied.empty()
-                         ? ""
-                         : absl::StrCat(" Without it: ", dropped.when_denied)),
-        0);
-  }
-  return out;
-}
-
-// More than the bytes of the lines EmitPermissionsMarkdown writes for
-// `covered`: every string twice (Cell may escape each character), and room for
-// the fixed words and the line numbers.
-size_t CoveredListBound(const std::vector<CoveredGrant>& covered) {
-  constexpr size_t kFixedBytes = 128;
-  size_t bound = 0;
-  for (const CoveredGrant& entry : covered) {
-    size_t strings = entry.source->feature.size() +
-                     entry.source->location.file.size() +
-                     entry.covered_by->feature.size() +
-                     entry.covered_by->location.file.size();
-    for (const std::vector<std::string>* values :
-         {&entry.grant->api_groups, &entry.grant->resources,
-          &entry.grant->verbs, &entry.grant->resource_names,
-          &entry.grant->non_resource_urls}) {
-      for (const std::string& value : *values) strings += value.size() + 2;
+    text.clear();
+    absl::StrAppend(&text, "- ", DroppedScopeText(dropped), " ");
+    AppendRuleText(dropped.rule, &text);
+    absl::StrAppend(&text, " (", dropped.source.feature, ": ",
+                    dropped.source.reason, " ",
+                    dropped.source.location.ToString(), ")");
+    if (!dropped.when_denied.empty()) {
+      absl::StrAppend(&text, " Without it: ", dropped.when_denied);
     }
-    bound += kFixedBytes + 2 * strings;
+    out.Append(YamlComment(text, 0));
   }
-  return bound;
 }
 
 }  // namespace
+
+OutputFile OutputFile::FromText(std::string name, std::string text) {
+  return {std::move(name),
+          [text = std::move(text)](TextOutput& out) { out.Append(text); }};
+}
+
+std::string OutputText(const OutputFile& file) {
+  return CollectText(file.write);
+}
 
 std::string ProvenanceText(const CompiledPolicy& policy) {
   return absl::StrCat(
@@ -235,43 +285,42 @@ std::string ProvenanceText(const CompiledPolicy& policy) {
       ". Do not edit; edit policies/ and re-run: ", policy.regenerate_command);
 }
 
-std::string EmitRbacYaml(const CompiledPolicy& policy) {
+void EmitRbacYaml(const CompiledPolicy& policy, TextOutput& out) {
   const RbacObjects& objects = policy.objects;
-  std::string out = YamlHeader(policy) + DroppedRulesYamlComment(policy);
+  out.Append(YamlHeader(policy));
+  WriteDroppedRulesYamlComment(policy, out);
   for (const ObjectMeta& meta : objects.namespaces) {
-    absl::StrAppend(&out, "---\napiVersion: v1\nkind: Namespace\n",
-                    MetadataYaml(meta));
+    out.Append("---\napiVersion: v1\nkind: Namespace\n", MetadataYaml(meta));
   }
   for (const ObjectMeta& meta : objects.service_accounts) {
-    absl::StrAppend(&out, "---\napiVersion: v1\nkind: ServiceAccount\n",
-                    MetadataYaml(meta));
+    out.Append("---\napiVersion: v1\nkind: ServiceAccount\n",
+               MetadataYaml(meta));
   }
   const auto emit_roles = [&](bool cluster) {
     for (const RoleObject& role : objects.roles) {
       if (role.is_cluster_role() != cluster) continue;
-      absl::StrAppend(&out, "---\napiVersion: ", kRbacApiGroup,
-                      "/v1\nkind: ", cluster ? "ClusterRole" : "Role", "\n",
-                      MetadataYaml(role.metadata), "rules:\n",
-                      YamlRules(role.rules, 2));
+      out.Append("---\napiVersion: ", kRbacApiGroup,
+                 "/v1\nkind: ", cluster ? "ClusterRole" : "Role", "\n",
+                 MetadataYaml(role.metadata), "rules:\n");
+      WriteYamlRules(RulePointers(role.rules), 2, out);
     }
     for (const BindingObject& binding : objects.bindings) {
       if (binding.is_cluster_binding() != cluster) continue;
-      absl::StrAppend(
-          &out, "---\napiVersion: ", kRbacApiGroup,
-          "/v1\nkind: ", cluster ? "ClusterRoleBinding" : "RoleBinding", "\n",
-          MetadataYaml(binding.metadata), SubjectsYaml(binding.subjects),
-          "roleRef:\n  apiGroup: ", kRbacApiGroup,
-          "\n  kind: ", binding.role_kind,
-          "\n  name: ", YamlScalar(binding.role_name), "\n");
+      out.Append("---\napiVersion: ", kRbacApiGroup,
+                 "/v1\nkind: ", cluster ? "ClusterRoleBinding" : "RoleBinding",
+                 "\n", MetadataYaml(binding.metadata),
+                 SubjectsYaml(binding.subjects),
+                 "roleRef:\n  apiGroup: ", kRbacApiGroup,
+                 "\n  kind: ", binding.role_kind,
+                 "\n  name: ", YamlScalar(binding.role_name), "\n");
     }
   };
   emit_roles(/*cluster=*/true);
   emit_roles(/*cluster=*/false);
-  return out;
 }
 
-std::string EmitHelmValues(const CompiledPolicy& policy,
-                           const v1::HelmChart& chart) {
+void EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart,
+                    TextOutput& out) {
   const Selection& selection = policy.selection;
   const std::string& primary_namespace = selection.primary_namespace();
   const std::string& release = selection.chart_release;
@@ -366,12 +415,13 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
   }
 
   const ScopedRole* target = FindRole(policy, RoleScope::kTargetNamespace);
-  tree.SetBlock(chart.namespace_rules_key(),
-                target == nullptr ? "" : YamlRules(target->rules.rules, 0));
+  tree.SetRules(chart.namespace_rules_key(),
+                target == nullptr ? std::vector<const CompiledRule*>()
+                                  : RulePointers(target->rules.rules));
 
   const std::vector<PolicyRule> builtin =
       ToPolicyRules(chart.builtin_cluster_rules());
-  std::vector<CompiledRule> cluster_rules;
+  std::vector<const CompiledRule*> cluster_rules;
   if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
     const RuleCoverage builtin_coverage(builtin);
     for (const CompiledRule& rule : cluster->rules.rules) {
@@ -380,7 +430,7 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
             "Left out of ", chart.cluster_rules_key(),
             " because the chart always grants it: ", RuleText(rule.rule), "."));
       } else {
-        cluster_rules.push_back(rule);
+        cluster_rules.push_back(&rule);
       }
     }
     const RuleCoverage cluster_coverage(RulesOf(*cluster));
@@ -398,7 +448,7 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
                                    ", which the selected features do not."));
     }
   }
-  tree.SetBlock(chart.cluster_rules_key(), YamlRules(cluster_rules, 0));
+  tree.SetRules(chart.cluster_rules_key(), std::move(cluster_rules));
 
   for (const ScopedRole& role : policy.roles) {
     if (role.scope != RoleScope::kFixedNamespace) continue;
@@ -443,30 +493,29 @@ std::string EmitHelmValues(const CompiledPolicy& policy,
                      "rbac.yaml for them."));
   }
 
-  std::string out = YamlHeader(policy);
-  for (const std::string& note : notes) out += YamlComment(note, 0);
-  out += tree.Render();
-  return out;
+  out.Append(YamlHeader(policy));
+  for (const std::string& note : notes) out.Append(YamlComment(note, 0));
+  tree.Render(out);
 }
 
-std::string EmitAppConfig(const CompiledPolicy& policy) {
+void EmitAppConfig(const CompiledPolicy& policy, TextOutput& out) {
   YamlTree tree;
   for (const v1::ConfigValue& value : policy.app_config) {
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
-  std::string out = YamlHeader(policy);
+  out.Append(YamlHeader(policy));
   if (!policy.application_config_file.empty()) {
-    out += YamlComment(
+    out.Append(YamlComment(
         absl::StrCat("Merge these keys into ", policy.application_name, "'s ",
                      policy.application_config_file, "."),
-        0);
+        0));
   }
-  out += tree.Render();
-  return out;
+  tree.Render(out);
 }
 
-std::string EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
-                                  const v1::Application& application) {
+void EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
+                           const v1::Application& application,
+                           TextOutput& out) {
   const CompiledPolicy& first = contexts.front();
   YamlTree tree;
   for (const v1::ConfigValue& value : first.app_config) {
@@ -486,78 +535,82 @@ std::string EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
   }
   tree.SetBlock(application.identity_config_key(), identities);
   tree.SetBlock(application.contexts_config_key(), names);
-  std::string out = ProvenanceHeader(first);
-  out += YamlComment(
+  out.Append(ProvenanceHeader(first));
+  out.Append(YamlComment(
       absl::StrCat("Merge these keys into ", application.name(), "'s ",
                    application.config_file(),
                    ". Each context's RBAC is in its own folder, applied to "
                    "that context's cluster: ",
                    absl::StrJoin(folders, ", "), "."),
-      0);
-  out += tree.Render();
-  return out;
+      0));
+  tree.Render(out);
 }
 
-std::string EmitKustomization(const CompiledPolicy& policy) {
-  return absl::StrCat(YamlHeader(policy),
-                      "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-                      "kind: Kustomization\n"
-                      "resources:\n"
-                      "  - ",
-                      kRbacFile, "\n");
+void EmitKustomization(const CompiledPolicy& policy, TextOutput& out) {
+  out.Append(YamlHeader(policy),
+             "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+             "kind: Kustomization\n"
+             "resources:\n"
+             "  - ",
+             kRbacFile, "\n");
 }
 
-std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
-                                    const LintResult& lint) {
+void EmitPermissionsMarkdown(const CompiledPolicy& policy,
+                             const LintResult& lint, TextOutput& out) {
   const Selection& selection = policy.selection;
-  std::string out = absl::StrCat("<!-- ", ProvenanceText(policy), " -->\n\n");
-  absl::StrAppend(
-      &out, "# Permissions: bundle `", policy.bundle_name, "`",
-      selection.profile_name.empty()
-          ? ""
-          : absl::StrCat(", profile `", selection.profile_name, "`"),
-      selection.context.empty()
-          ? ""
-          : absl::StrCat(", context `", selection.context, "`"),
-      "\n\n");
-  absl::StrAppend(&out, "```mermaid\n",
-                  RenderGraph(policy.objects, GraphFormat::kMermaid),
-                  "```\n\n");
+  out.Append("<!-- ", ProvenanceText(policy), " -->\n\n");
+  out.Append("# Permissions: bundle `", policy.bundle_name, "`");
+  if (!selection.profile_name.empty()) {
+    out.Append(", profile `", selection.profile_name, "`");
+  }
+  if (!selection.context.empty()) {
+    out.Append(", context `", selection.context, "`");
+  }
+  out.Append("\n\n```mermaid\n",
+             RenderGraph(policy.objects, GraphFormat::kMermaid), "```\n\n");
   std::vector<std::string> subjects;
   for (const Subject& subject : policy.subjects) {
     subjects.push_back(SubjectText(subject));
   }
   if (!selection.context.empty()) {
-    absl::StrAppend(&out, "Kubeconfig context `", selection.context,
-                    "` (apply these outputs to its cluster). ");
+    out.Append("Kubeconfig context `", selection.context,
+               "` (apply these outputs to its cluster). ");
   }
-  absl::StrAppend(&out, "Target namespace",
-                  selection.namespaces.size() > 1 ? "s" : "", " `",
-                  absl::StrJoin(selection.namespaces, "`, `"), "`; identity `",
-                  selection.remote_identity, "`; the roles are bound to ",
-                  absl::StrJoin(subjects, ", "), ".\n\n");
-  absl::StrAppend(&out, "| Feature | Summary |\n| --- | --- |\n");
+  out.Append("Target namespace", selection.namespaces.size() > 1 ? "s" : "",
+             " `", absl::StrJoin(selection.namespaces, "`, `"), "`; identity `",
+             selection.remote_identity, "`; the roles are bound to ",
+             absl::StrJoin(subjects, ", "), ".\n\n");
+  out.Append("| Feature | Summary |\n| --- | --- |\n");
+  // Each table row or list line is made in `row` (reused), then written.
+  std::string row;
   for (const std::string& name : selection.features) {
     const auto summary = policy.feature_summaries.find(name);
     const auto required = selection.required_by.find(name);
-    absl::StrAppend(
-        &out, "| ", name, " | ",
-        Cell(summary == policy.feature_summaries.end() ? "" : summary->second),
-        required == selection.required_by.end()
-            ? ""
-            : absl::StrCat(" (required by ", required->second, ")"),
-        " |\n");
+    row.clear();
+    absl::StrAppend(&row, "| ", name, " | ");
+    if (summary != policy.feature_summaries.end()) {
+      AppendCell(summary->second, &row);
+    }
+    if (required != selection.required_by.end()) {
+      absl::StrAppend(&row, " (required by ", required->second, ")");
+    }
+    row.append(" |\n");
+    out.Append(row);
   }
+  std::vector<const std::string*> features;
+  std::vector<const std::string*> reasons;
+  std::string rule_text;
   for (const ScopedRole& role : policy.roles) {
     const bool cluster = role.scope == RoleScope::kCluster;
-    absl::StrAppend(
-        &out, "\n## ", cluster ? "ClusterRole" : "Role", " `", role.role_name,
-        "`",
-        cluster ? ""
-                : absl::StrCat(" in namespace `", role.namespace_name, "`"),
-        "\n\n");
+    out.Append("\n## ", cluster ? "ClusterRole" : "Role", " `", role.role_name,
+               "`");
+    if (!cluster) out.Append(" in namespace `", role.namespace_name, "`");
+    out.Append("\n\n");
     if (!role.fixed_namespace.description().empty()) {
-      absl::StrAppend(&out, Cell(role.fixed_namespace.description()), "\n\n");
+      row.clear();
+      AppendCell(role.fixed_namespace.description(), &row);
+      row.append("\n\n");
+      out.Append(row);
     }
     std::vector<std::string> bound;
     for (const BindingObject& binding : policy.objects.bindings) {
@@ -569,66 +622,81 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
         bound.push_back(SubjectText(subject));
       }
     }
-    absl::StrAppend(
-        &out, "Bound by ", cluster ? "ClusterRoleBinding" : "RoleBinding", " `",
-        role.binding_name, "` to ", absl::StrJoin(bound, ", "), ".\n\n");
-    absl::StrAppend(
-        &out,
-        "| API group | Resource | Verbs | Scope | Features | Reason |\n"
-        "| --- | --- | --- | --- | --- | --- |\n");
+    out.Append("Bound by ", cluster ? "ClusterRoleBinding" : "RoleBinding",
+               " `", role.binding_name, "` to ", absl::StrJoin(bound, ", "),
+               ".\n\n",
+               "| API group | Resource | Verbs | Scope | Features | Reason |\n"
+               "| --- | --- | --- | --- | --- | --- |\n");
+    const std::string scope = ScopeText(role);
     for (const CompiledRule& rule : role.rules.rules) {
       const PolicyRule& r = rule.rule;
       const bool is_url = !r.non_resource_urls.empty();
       const std::vector<std::string>& targets =
           is_url ? r.non_resource_urls : r.resources;
+      const absl::string_view group =
+          is_url ? "(URL)"
+                 : (r.api_groups[0].empty() ? absl::string_view("core")
+                                            : r.api_groups[0]);
       for (const std::string& target : targets) {
-        std::set<std::string> features;
-        std::vector<std::string> reasons;
+        // The features (sorted, once each) and reasons (in source order, once
+        // each) of the sources that hold `target`.
+        features.clear();
+        reasons.clear();
         for (const RuleSource& source : rule.sources) {
           if (std::find(source.resources.begin(), source.resources.end(),
                         target) == source.resources.end()) {
             continue;
           }
-          features.insert(source.feature);
-          if (std::find(reasons.begin(), reasons.end(), source.reason) ==
-              reasons.end()) {
-            reasons.push_back(source.reason);
+          features.push_back(&source.feature);
+          if (std::none_of(reasons.begin(), reasons.end(),
+                           [&](const std::string* reason) {
+                             return *reason == source.reason;
+                           })) {
+            reasons.push_back(&source.reason);
           }
         }
-        const std::string group =
-            is_url ? "(URL)"
-                   : (r.api_groups[0].empty() ? "core" : r.api_groups[0]);
-        std::string resource = absl::StrCat("`", target, "`");
+        SortUnique(features);
+        row.clear();
+        row.append("| ");
+        AppendCell(group, &row);
+        row.append(" | `");
+        AppendCell(target, &row);
+        row.append("`");
         if (!r.resource_names.empty()) {
-          absl::StrAppend(&resource, " named ",
-                          absl::StrJoin(r.resource_names, ", "));
+          row.append(" named ");
+          AppendJoinedCell(r.resource_names, ", ", &row);
         }
-        absl::StrAppend(&out, "| ", Cell(group), " | ", Cell(resource), " | ",
-                        Cell(VerbsText(r.verbs)), " | ", ScopeText(role), " | ",
-                        Cell(absl::StrJoin(features, ", ")), " | ",
-                        Cell(absl::StrJoin(reasons, " ")), " |\n");
+        row.append(" | ");
+        AppendVerbsCell(r.verbs, &row);
+        absl::StrAppend(&row, " | ", scope, " | ");
+        AppendJoinedCell(features, ", ", &row);
+        row.append(" | ");
+        AppendJoinedCell(reasons, " ", &row);
+        row.append(" |\n");
+        out.Append(row);
       }
     }
     if (!role.rules.covered.empty()) {
-      absl::StrAppend(
-          &out,
+      out.Append(
           "\nLeft out because another rule of this role grants them:\n\n");
-      // The list can be most of the file: room for all of it at once, so that
-      // the text is not copied as it grows (room never written is never
-      // resident).
-      out.reserve(out.size() + CoveredListBound(role.rules.covered));
       for (const CoveredGrant& covered : role.rules.covered) {
-        absl::StrAppend(&out, "- ", Cell(RuleText(*covered.grant)), " (",
-                        covered.source->feature, ", ",
-                        covered.source->location.ToString(), ") is covered by ",
-                        covered.covered_by->feature, " at ",
-                        covered.covered_by->location.ToString(), "\n");
+        rule_text.clear();
+        AppendRuleText(*covered.grant, &rule_text);
+        row.clear();
+        row.append("- ");
+        AppendCell(rule_text, &row);
+        absl::StrAppend(&row, " (", covered.source->feature, ", ");
+        covered.source->location.AppendTo(&row);
+        absl::StrAppend(&row, ") is covered by ", covered.covered_by->feature,
+                        " at ");
+        covered.covered_by->location.AppendTo(&row);
+        row.push_back('\n');
+        out.Append(row);
       }
     }
   }
   if (selection.namespace_only()) {
-    absl::StrAppend(
-        &out,
+    out.Append(
         "\n## Left out by cluster_scope none\n\n"
         "This selection creates objects only in its target namespace",
         selection.namespaces.size() > 1 ? "s" : "",
@@ -637,39 +705,50 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
         "These permissions of the selected features are therefore not "
         "granted:\n\n");
     for (const std::string& name : policy.dropped_namespaces) {
-      absl::StrAppend(&out, "- Namespace `", name, "` is not created.\n");
+      out.Append("- Namespace `", name, "` is not created.\n");
     }
-    if (!policy.dropped_namespaces.empty()) absl::StrAppend(&out, "\n");
-    absl::StrAppend(&out,
-                    "| Scope | API group | Resource | Verbs | Feature | Reason "
-                    "| What stops working |\n"
-                    "| --- | --- | --- | --- | --- | --- | --- |\n");
+    if (!policy.dropped_namespaces.empty()) out.Append("\n");
+    out.Append(
+        "| Scope | API group | Resource | Verbs | Feature | Reason "
+        "| What stops working |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (const DroppedRule& dropped : policy.dropped_rules) {
       const PolicyRule& r = dropped.rule;
       const bool is_url = !r.non_resource_urls.empty();
-      std::vector<std::string> targets;
-      for (const std::string& target :
-           is_url ? r.non_resource_urls : r.resources) {
-        targets.push_back(absl::StrCat("`", target, "`"));
+      row.clear();
+      absl::StrAppend(&row, "| ", DroppedScopeText(dropped), " | ");
+      if (is_url) {
+        row.append("(URL)");
+      } else {
+        for (size_t i = 0; i < r.api_groups.size(); ++i) {
+          if (i > 0) row.append(", ");
+          AppendCell(r.api_groups[i].empty() ? absl::string_view("core")
+                                             : r.api_groups[i],
+                     &row);
+        }
       }
-      std::string resource = absl::StrJoin(targets, ", ");
+      row.append(" | ");
+      const std::vector<std::string>& targets =
+          is_url ? r.non_resource_urls : r.resources;
+      for (size_t i = 0; i < targets.size(); ++i) {
+        row.append(i > 0 ? ", `" : "`");
+        AppendCell(targets[i], &row);
+        row.append("`");
+      }
       if (!r.resource_names.empty()) {
-        absl::StrAppend(&resource, " named ",
-                        absl::StrJoin(r.resource_names, ", "));
+        row.append(" named ");
+        AppendJoinedCell(r.resource_names, ", ", &row);
       }
-      const std::string group =
-          is_url ? "(URL)"
-                 : absl::StrJoin(r.api_groups, ", ",
-                                 [](std::string* text, const std::string& g) {
-                                   text->append(g.empty() ? "core" : g);
-                                 });
-      absl::StrAppend(
-          &out, "| ", DroppedScopeText(dropped), " | ", Cell(group), " | ",
-          Cell(resource), " | ", Cell(VerbsText(r.verbs)), " | ",
-          dropped.source.feature, " | ",
-          Cell(absl::StrCat(dropped.source.reason, " (",
-                            dropped.source.location.ToString(), ")")),
-          " | ", Cell(dropped.when_denied), " |\n");
+      row.append(" | ");
+      AppendVerbsCell(r.verbs, &row);
+      absl::StrAppend(&row, " | ", dropped.source.feature, " | ");
+      AppendCell(dropped.source.reason, &row);
+      row.append(" (");
+      AppendCell(dropped.source.location.ToString(), &row);
+      row.append(") | ");
+      AppendCell(dropped.when_denied, &row);
+      row.append(" |\n");
+      out.Append(row);
     }
   }
   std::vector<const LintFinding*> acknowledged;
@@ -677,23 +756,25 @@ std::string EmitPermissionsMarkdown(const CompiledPolicy& policy,
     if (finding.acknowledged) acknowledged.push_back(&finding);
   }
   if (!acknowledged.empty()) {
-    absl::StrAppend(
-        &out,
+    out.Append(
         "\n## Acknowledged lint findings\n\n"
         "Risky grants the policy keeps on purpose (`rbacc lint` reports them "
-        "as "
-        "notes).\n\n"
+        "as notes).\n\n"
         "| Check | Severity | Rule | Feature | Finding | Why it is needed |\n"
         "| --- | --- | --- | --- | --- | --- |\n");
     for (const LintFinding* finding : acknowledged) {
-      absl::StrAppend(&out, "| `", finding->check->id, "` | ",
-                      LintSeverityName(finding->check->severity), " | ",
-                      Cell(finding->location.ToString()), " | ",
-                      finding->feature, " | ", Cell(finding->message), " | ",
-                      Cell(finding->acknowledgement), " |\n");
+      row.clear();
+      absl::StrAppend(&row, "| `", finding->check->id, "` | ",
+                      LintSeverityName(finding->check->severity), " | ");
+      AppendCell(finding->location.ToString(), &row);
+      absl::StrAppend(&row, " | ", finding->feature, " | ");
+      AppendCell(finding->message, &row);
+      row.append(" | ");
+      AppendCell(finding->acknowledgement, &row);
+      row.append(" |\n");
+      out.Append(row);
     }
   }
-  return out;
 }
 
 std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
@@ -703,21 +784,35 @@ std::vector<OutputFile> EmitOutputs(const CompiledPolicy& policy,
   const auto wanted = [&](v1::OutputKind kind) {
     return kinds.empty() || kinds.count(kind) > 0;
   };
+  // The files read these when written.
+  const CompiledPolicy* const compiled = &policy;
+  const LintResult* const findings = &lint;
   std::vector<OutputFile> files;
   if (wanted(v1::OUTPUT_KIND_PERMISSIONS)) {
-    files.push_back({kPermissionsFile, EmitPermissionsMarkdown(policy, lint)});
+    files.push_back({kPermissionsFile, [compiled, findings](TextOutput& out) {
+                       EmitPermissionsMarkdown(*compiled, *findings, out);
+                     }});
   }
   if (wanted(v1::OUTPUT_KIND_APP_CONFIG) && policy.selection.context.empty()) {
-    files.push_back({kAppConfigFileName, EmitAppConfig(policy)});
+    files.push_back({kAppConfigFileName, [compiled](TextOutput& out) {
+                       EmitAppConfig(*compiled, out);
+                     }});
   }
   if (wanted(v1::OUTPUT_KIND_KUSTOMIZATION)) {
-    files.push_back({kKustomizationFile, EmitKustomization(policy)});
+    files.push_back({kKustomizationFile, [compiled](TextOutput& out) {
+                       EmitKustomization(*compiled, out);
+                     }});
   }
-  if (wanted(v1::OUTPUT_KIND_RBAC))
-    files.push_back({kRbacFile, EmitRbacYaml(policy)});
+  if (wanted(v1::OUTPUT_KIND_RBAC)) {
+    files.push_back({kRbacFile, [compiled](TextOutput& out) {
+                       EmitRbacYaml(*compiled, out);
+                     }});
+  }
   if (wanted(v1::OUTPUT_KIND_HELM_VALUES) && bundle.has_helm_chart()) {
-    files.push_back(
-        {kHelmValuesFile, EmitHelmValues(policy, bundle.helm_chart())});
+    const v1::HelmChart* const chart = &bundle.helm_chart();
+    files.push_back({kHelmValuesFile, [compiled, chart](TextOutput& out) {
+                       EmitHelmValues(*compiled, *chart, out);
+                     }});
   }
   return files;
 }

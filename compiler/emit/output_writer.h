@@ -1,8 +1,11 @@
 // Writes an output folder as a whole: every file is staged beside its final
-// name and flushed to disk; only when all were staged are they renamed into
-// place, under an exclusive lock on the folder, keeping a link to each previous
-// file until every rename succeeded. On any failure the previous files are put
-// back and no staging or backup file is left behind.
+// name, its text written as it is made (OutputFile::write, in pieces, so that
+// no output is held in memory whole), then all staged files are flushed to
+// disk (files side by side on the machine's cores, see ParallelFor); only when
+// all were staged and flushed are they renamed into place, under an exclusive
+// lock on the folder, keeping a link to each previous file until every rename
+// succeeded. On any failure the previous files are put back and no staging or
+// backup file is left behind.
 #ifndef RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 #define RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 
@@ -20,6 +23,7 @@ namespace rbacc {
 // The file-system calls whose failure WriteOutputFiles must survive. The base
 // class makes the real POSIX calls; tests derive from it to make any one of
 // them fail. Each returns what the POSIX call returns and sets errno likewise.
+// WriteOutputFiles makes them from several threads at once.
 class FileOperations {
  public:
   virtual ~FileOperations() = default;

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "compiler/emit/text_output.h"
 #include "gtest/gtest.h"
 
 namespace rbacc {
@@ -42,10 +44,12 @@ std::map<std::string, std::string> ReadFolder(const fs::path& folder) {
   return files;
 }
 
-const std::vector<OutputFile> kOldFiles = {{"a.yaml", "old a\n"},
-                                           {"b.yaml", "old b\n"}};
-const std::vector<OutputFile> kNewFiles = {{"a.yaml", "new a\n"},
-                                           {"b.yaml", "new b\n"}};
+const std::vector<OutputFile> kOldFiles = {
+    OutputFile::FromText("a.yaml", "old a\n"),
+    OutputFile::FromText("b.yaml", "old b\n")};
+const std::vector<OutputFile> kNewFiles = {
+    OutputFile::FromText("a.yaml", "new a\n"),
+    OutputFile::FromText("b.yaml", "new b\n")};
 
 TEST(OutputWriterTest, CreatesFolderAndWritesEveryFile) {
   const fs::path folder = FreshFolder("creates") / "nested" / "out";
@@ -68,7 +72,9 @@ TEST(OutputWriterTest, ReplacesPreviousFilesAndKeepsOthers) {
 
 TEST(OutputWriterTest, FolderInPlaceOfAFileChangesNothing) {
   const fs::path folder = FreshFolder("folder_in_place");
-  ASSERT_TRUE(WriteOutputFiles(folder.string(), {{"a.yaml", "old a\n"}}).ok());
+  ASSERT_TRUE(WriteOutputFiles(folder.string(),
+                               {OutputFile::FromText("a.yaml", "old a\n")})
+                  .ok());
   fs::create_directory(folder / "b.yaml");
   const absl::Status status = WriteOutputFiles(folder.string(), kNewFiles);
   EXPECT_FALSE(status.ok());
@@ -91,6 +97,7 @@ std::vector<std::string> LeftoverFiles(const fs::path& folder) {
 // Real file operations, except that call number `fail_at` (1-based, counting
 // writes, fsyncs and renames together) fails with EIO. With fail_at = 0 it
 // only counts.
+// The writer calls from several threads at once: the count is atomic.
 class FailingFileOperations : public FileOperations {
  public:
   explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
@@ -121,14 +128,14 @@ class FailingFileOperations : public FileOperations {
   }
 
   int fail_at_;
-  int calls_ = 0;
+  std::atomic<int> calls_{0};
   std::string failed_;
 };
 
 TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   // c.yaml is new: it must not stay either.
   std::vector<OutputFile> new_files = kNewFiles;
-  new_files.push_back({"c.yaml", "new c\n"});
+  new_files.push_back(OutputFile::FromText("c.yaml", "new c\n"));
   const fs::path counting_folder = FreshFolder("fault_count");
   ASSERT_TRUE(WriteOutputFiles(counting_folder.string(), kOldFiles).ok());
   FailingFileOperations counting(0);
@@ -163,6 +170,39 @@ TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   }
 }
 
+// A file much larger than TextOutput's pieces: made while it is written, it
+// lands whole, and failing any of its writes leaves the previous file.
+TEST(OutputWriterTest, LargeFileIsWrittenInPiecesAndLandsWhole) {
+  std::string expected;
+  for (int i = 0; i < 200000; ++i) absl::StrAppend(&expected, "line ", i, "\n");
+  const std::vector<OutputFile> files = {
+      {"big.md",
+       [](TextOutput& out) {
+         for (int i = 0; i < 200000; ++i) out.Append("line ", i, "\n");
+       }},
+      OutputFile::FromText("small.yaml", "small\n")};
+  const fs::path folder = FreshFolder("large");
+  FailingFileOperations counting(0);
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), files, counting).ok());
+  // (Compared with EXPECT_TRUE: a failure would print megabytes.)
+  EXPECT_TRUE(ReadFolder(folder) ==
+              (std::map<std::string, std::string>{{"big.md", expected},
+                                                  {"small.yaml", "small\n"}}));
+  // More than one write for the large file, and then its fsync, small.yaml's
+  // write and fsync, two renames and the folder's fsync.
+  EXPECT_GT(counting.calls(), 8);
+
+  const fs::path fault_folder = FreshFolder("large_fault");
+  ASSERT_TRUE(WriteOutputFiles(fault_folder.string(), kOldFiles).ok());
+  FailingFileOperations failing(2);
+  const absl::Status status =
+      WriteOutputFiles(fault_folder.string(), files, failing);
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(ReadFolder(fault_folder) ==
+              (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                  {"b.yaml", "old b\n"}}));
+  EXPECT_TRUE(LeftoverFiles(fault_folder).empty());
+}
 TEST(OutputWriterTest, StagingFailureChangesNothingAndLeavesNoStagingFile) {
   if (geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders";
   const fs::path folder = FreshFolder("staging_failure");
@@ -192,8 +232,9 @@ TEST(OutputWriterTest, ConcurrentWritersLeaveOneCompleteSet) {
       threads.emplace_back([&folder, writer]() {
         std::vector<OutputFile> files;
         for (int i = 0; i < kFiles; ++i) {
-          files.push_back({absl::StrCat("file", i, ".yaml"),
-                           absl::StrCat("writer ", writer, "\n")});
+          files.push_back(
+              OutputFile::FromText(absl::StrCat("file", i, ".yaml"),
+                                   absl::StrCat("writer ", writer, "\n")));
         }
         EXPECT_TRUE(WriteOutputFiles(folder.string(), files).ok());
       });

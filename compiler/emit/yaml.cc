@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -10,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "compiler/emit/text_output.h"
 
 namespace rbacc {
 namespace {
@@ -22,19 +23,21 @@ bool IsReservedWord(absl::string_view value) {
   static const char* const kWords[] = {"y",    "yes",   "n",  "no",
                                        "true", "false", "on", "off",
                                        "null", "nan",   "inf"};
-  const std::string lower = absl::AsciiStrToLower(value);
-  return std::any_of(std::begin(kWords), std::end(kWords),
-                     [&](const char* word) { return lower == word; });
+  return std::any_of(
+      std::begin(kWords), std::end(kWords),
+      [&](const char* word) { return absl::EqualsIgnoreCase(value, word); });
 }
 
 bool IsPlainSafe(absl::string_view value) {
-  if (value.empty() || IsReservedWord(value)) return false;
+  if (value.empty()) return false;
   const char first = value.front();
   if (!absl::ascii_isalpha(first) && first != '/') return false;
-  return std::all_of(value.begin(), value.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-           c == '/';
-  });
+  return std::all_of(value.begin(), value.end(),
+                     [](char c) {
+                       return absl::ascii_isalnum(c) || c == '-' || c == '.' ||
+                              c == '_' || c == '/';
+                     }) &&
+         !IsReservedWord(value);
 }
 
 // YAML 1.1 readers (PyYAML, go-yaml behind kubectl) also break lines at NEL
@@ -43,28 +46,35 @@ constexpr absl::string_view kNextLine = "\xc2\x85";
 constexpr absl::string_view kLineSeparator = "\xe2\x80\xa8";
 constexpr absl::string_view kParagraphSeparator = "\xe2\x80\xa9";
 
-std::string JoinRuleTargets(const CompiledRule& rule) {
-  return absl::StrJoin(rule.rule.non_resource_urls.empty()
-                           ? rule.rule.resources
-                           : rule.rule.non_resource_urls,
-                       ", ");
+// The length of the line break `rest` starts with (CR, LF, NEL, LS or PS), or
+// 0 when it starts with none.
+size_t LineBreakLength(absl::string_view rest) {
+  const char c = rest.front();
+  if (c == '\n' || c == '\r') return 1;
+  if (absl::StartsWith(rest, kNextLine)) return kNextLine.size();
+  if (absl::StartsWith(rest, kLineSeparator)) return kLineSeparator.size();
+  if (absl::StartsWith(rest, kParagraphSeparator)) {
+    return kParagraphSeparator.size();
+  }
+  return 0;
 }
 
-}  // namespace
-
-std::string YamlScalar(absl::string_view value) {
-  if (IsPlainSafe(value)) return std::string(value);
-  std::string quoted = "\"";
+void AppendYamlScalar(absl::string_view value, std::string* out) {
+  if (IsPlainSafe(value)) {
+    out->append(value.data(), value.size());
+    return;
+  }
+  out->push_back('"');
   for (size_t i = 0; i < value.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
     const absl::string_view rest = value.substr(i);
     if (absl::StartsWith(rest, kLineSeparator)) {
-      quoted += "\\L";
+      out->append("\\L");
       i += kLineSeparator.size() - 1;
       continue;
     }
     if (absl::StartsWith(rest, kParagraphSeparator)) {
-      quoted += "\\P";
+      out->append("\\P");
       i += kParagraphSeparator.size() - 1;
       continue;
     }
@@ -73,44 +83,125 @@ std::string YamlScalar(absl::string_view value) {
     if (c == 0xc2 && i + 1 < value.size() &&
         static_cast<unsigned char>(value[i + 1]) >= 0x80 &&
         static_cast<unsigned char>(value[i + 1]) <= 0x9f) {
-      absl::StrAppendFormat(&quoted, "\\x%02x",
+      absl::StrAppendFormat(out, "\\x%02x",
                             static_cast<unsigned char>(value[i + 1]));
       ++i;
       continue;
     }
     switch (c) {
       case '"':
-        quoted += "\\\"";
+        out->append("\\\"");
         break;
       case '\\':
-        quoted += "\\\\";
+        out->append("\\\\");
         break;
       case '\n':
-        quoted += "\\n";
+        out->append("\\n");
         break;
       case '\t':
-        quoted += "\\t";
+        out->append("\\t");
         break;
       case '\r':
-        quoted += "\\r";
+        out->append("\\r");
         break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          absl::StrAppendFormat(&quoted, "\\x%02x", c);
+          absl::StrAppendFormat(out, "\\x%02x", c);
         } else {
-          quoted += static_cast<char>(c);
+          out->push_back(static_cast<char>(c));
         }
     }
   }
-  quoted += "\"";
-  return quoted;
+  out->push_back('"');
+}
+
+void AppendYamlFlowSequence(const std::vector<std::string>& values,
+                            std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out->append(", ");
+    AppendYamlScalar(values[i], out);
+  }
+  out->push_back(']');
+}
+
+// Appends "<indent>#" and " line" for each line of `text`.
+void AppendYamlComment(absl::string_view text, int indent, std::string* out) {
+  size_t line_start = 0;
+  size_t i = 0;
+  while (true) {
+    const size_t line_break =
+        i < text.size() ? LineBreakLength(text.substr(i)) : 0;
+    if (i < text.size() && line_break == 0) {
+      ++i;
+      continue;
+    }
+    out->append(indent, ' ');
+    out->push_back('#');
+    if (i > line_start) {
+      out->push_back(' ');
+      out->append(text.data() + line_start, i - line_start);
+    }
+    out->push_back('\n');
+    if (i >= text.size()) return;
+    i += line_break;
+    line_start = i;
+  }
+}
+
+const std::vector<std::string>& RuleTargets(const PolicyRule& rule) {
+  return rule.non_resource_urls.empty() ? rule.resources
+                                        : rule.non_resource_urls;
+}
+
+// Appends the comment and item lines of one rule (see WriteYamlRules); uses
+// `comment` for the text of each comment.
+void AppendYamlRule(const CompiledRule& rule, int indent, std::string* comment,
+                    std::string* out) {
+  const std::vector<std::string>& all_targets = RuleTargets(rule.rule);
+  for (const RuleSource& source : rule.sources) {
+    comment->clear();
+    absl::StrAppend(comment, source.feature, ": ", source.reason);
+    // Compared as joined text, as shown; equal lists are equal text.
+    if (source.resources != all_targets) {
+      const std::string targets = absl::StrJoin(source.resources, ", ");
+      if (targets != absl::StrJoin(all_targets, ", ")) {
+        absl::StrAppend(comment, " (", targets, ")");
+      }
+    }
+    AppendYamlComment(*comment, indent, out);
+  }
+  const PolicyRule& r = rule.rule;
+  // One "<indent><key><flow sequence>" line.
+  const auto line = [&](absl::string_view key,
+                        const std::vector<std::string>& values) {
+    out->append(indent, ' ');
+    out->append(key.data(), key.size());
+    AppendYamlFlowSequence(values, out);
+    out->push_back('\n');
+  };
+  if (r.non_resource_urls.empty()) {
+    line("- apiGroups: ", r.api_groups);
+    line("  resources: ", r.resources);
+    if (!r.resource_names.empty()) line("  resourceNames: ", r.resource_names);
+  } else {
+    line("- nonResourceURLs: ", r.non_resource_urls);
+  }
+  line("  verbs: ", r.verbs);
+}
+
+}  // namespace
+
+std::string YamlScalar(absl::string_view value) {
+  std::string scalar;
+  AppendYamlScalar(value, &scalar);
+  return scalar;
 }
 
 std::string YamlFlowSequence(const std::vector<std::string>& values) {
-  std::vector<std::string> scalars;
-  scalars.reserve(values.size());
-  for (const std::string& value : values) scalars.push_back(YamlScalar(value));
-  return absl::StrCat("[", absl::StrJoin(scalars, ", "), "]");
+  std::string sequence;
+  AppendYamlFlowSequence(values, &sequence);
+  return sequence;
 }
 
 std::string ConfigValueYaml(const v1::ConfigValue& value) {
@@ -128,49 +219,29 @@ std::string ConfigValueYaml(const v1::ConfigValue& value) {
 }
 
 std::string YamlComment(absl::string_view text, int indent) {
-  std::string out;
-  const std::string lines = absl::StrReplaceAll(
-      text,
-      {{kNextLine, "\n"}, {kLineSeparator, "\n"}, {kParagraphSeparator, "\n"}});
-  for (absl::string_view line :
-       absl::StrSplit(lines, absl::ByAnyChar("\r\n"))) {
-    absl::StrAppend(&out, std::string(indent, ' '), "#",
-                    line.empty() ? "" : " ", line, "\n");
-  }
-  return out;
+  std::string comment;
+  AppendYamlComment(text, indent, &comment);
+  return comment;
 }
 
-std::string YamlRules(const std::vector<CompiledRule>& rules, int indent) {
-  const std::string pad(indent, ' ');
-  std::string out;
-  for (const CompiledRule& rule : rules) {
-    const std::string all_targets = JoinRuleTargets(rule);
-    for (const RuleSource& source : rule.sources) {
-      const std::string targets = absl::StrJoin(source.resources, ", ");
-      out += YamlComment(
-          absl::StrCat(
-              source.feature, ": ", source.reason,
-              targets == all_targets ? "" : absl::StrCat(" (", targets, ")")),
-          indent);
-    }
-    const PolicyRule& r = rule.rule;
-    if (r.non_resource_urls.empty()) {
-      absl::StrAppend(&out, pad,
-                      "- apiGroups: ", YamlFlowSequence(r.api_groups), "\n");
-      absl::StrAppend(&out, pad, "  resources: ", YamlFlowSequence(r.resources),
-                      "\n");
-      if (!r.resource_names.empty()) {
-        absl::StrAppend(&out, pad,
-                        "  resourceNames: ", YamlFlowSequence(r.resource_names),
-                        "\n");
-      }
-    } else {
-      absl::StrAppend(&out, pad, "- nonResourceURLs: ",
-                      YamlFlowSequence(r.non_resource_urls), "\n");
-    }
-    absl::StrAppend(&out, pad, "  verbs: ", YamlFlowSequence(r.verbs), "\n");
+void WriteYamlRules(const std::vector<const CompiledRule*>& rules, int indent,
+                    TextOutput& out) {
+  // One rule's text at a time, in buffers reused from rule to rule.
+  std::string comment;
+  std::string text;
+  for (const CompiledRule* rule : rules) {
+    text.clear();
+    AppendYamlRule(*rule, indent, &comment, &text);
+    out.Append(text);
   }
-  return out;
+}
+
+std::vector<const CompiledRule*> RulePointers(
+    const std::vector<CompiledRule>& rules) {
+  std::vector<const CompiledRule*> pointers;
+  pointers.reserve(rules.size());
+  for (const CompiledRule& rule : rules) pointers.push_back(&rule);
+  return pointers;
 }
 
 YamlTree::Node& YamlTree::NodeAt(absl::string_view dotted_key) {
@@ -184,41 +255,50 @@ YamlTree::Node& YamlTree::NodeAt(absl::string_view dotted_key) {
 void YamlTree::SetScalar(absl::string_view dotted_key,
                          std::string yaml_scalar) {
   Node& node = NodeAt(dotted_key);
-  node.scalar = std::move(yaml_scalar);
-  node.is_block = false;
+  node.kind = Node::Kind::kScalar;
+  node.text = std::move(yaml_scalar);
 }
 
 void YamlTree::SetBlock(absl::string_view dotted_key, std::string block) {
   Node& node = NodeAt(dotted_key);
-  node.block = std::move(block);
-  node.is_block = true;
+  node.kind = Node::Kind::kBlock;
+  node.text = std::move(block);
 }
 
-void YamlTree::RenderNode(const Node& node, int indent, std::string* out) {
+void YamlTree::SetRules(absl::string_view dotted_key,
+                        std::vector<const CompiledRule*> rules) {
+  Node& node = NodeAt(dotted_key);
+  node.kind = Node::Kind::kRules;
+  node.rules = std::move(rules);
+}
+
+void YamlTree::RenderNode(const Node& node, int indent, TextOutput& out) {
   const std::string pad(indent, ' ');
   for (const auto& [key, child] : node.children) {
-    absl::StrAppend(out, pad, YamlScalar(key), ":");
+    out.Append(pad, YamlScalar(key), ":");
+    const bool empty_sequence =
+        (child.kind == Node::Kind::kBlock && child.text.empty()) ||
+        (child.kind == Node::Kind::kRules && child.rules.empty());
     if (!child.children.empty()) {
-      absl::StrAppend(out, "\n");
+      out.Append("\n");
       RenderNode(child, indent + 2, out);
-    } else if (child.is_block && child.block.empty()) {
-      absl::StrAppend(out, " []\n");
-    } else if (child.is_block) {
-      absl::StrAppend(out, "\n");
+    } else if (empty_sequence) {
+      out.Append(" []\n");
+    } else if (child.kind == Node::Kind::kBlock) {
+      out.Append("\n");
       for (absl::string_view line :
-           absl::StrSplit(child.block, '\n', absl::SkipEmpty())) {
-        absl::StrAppend(out, pad, "  ", line, "\n");
+           absl::StrSplit(child.text, '\n', absl::SkipEmpty())) {
+        out.Append(pad, "  ", line, "\n");
       }
+    } else if (child.kind == Node::Kind::kRules) {
+      out.Append("\n");
+      WriteYamlRules(child.rules, indent + 2, out);
     } else {
-      absl::StrAppend(out, " ", child.scalar, "\n");
+      out.Append(" ", child.text, "\n");
     }
   }
 }
 
-std::string YamlTree::Render() const {
-  std::string out;
-  RenderNode(root_, 0, &out);
-  return out;
-}
+void YamlTree::Render(TextOutput& out) const { RenderNode(root_, 0, out); }
 
 }  // namespace rbacc

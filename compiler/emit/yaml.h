@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/emit/text_output.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {
@@ -32,10 +33,16 @@ std::string ConfigValueYaml(const v1::ConfigValue& value);
 // new comment line, so text can never leave the comment.
 std::string YamlComment(absl::string_view text, int indent);
 
-// Renders `rules` as a block sequence whose "-" stands `indent` spaces in. Each
-// rule is preceded by one comment line per source: "# feature: reason",
-// followed by the resources it contributes when that is not all of the rule's.
-std::string YamlRules(const std::vector<CompiledRule>& rules, int indent);
+// Writes `rules` to `out` as a block sequence whose "-" stands `indent` spaces
+// in. Each rule is preceded by one comment line per source: "# feature:
+// reason", followed by the resources it contributes when that is not all of
+// the rule's.
+void WriteYamlRules(const std::vector<const CompiledRule*>& rules, int indent,
+                    TextOutput& out);
+
+// The addresses of `rules`, in order, for WriteYamlRules.
+std::vector<const CompiledRule*> RulePointers(
+    const std::vector<CompiledRule>& rules);
 
 // A YAML mapping built from dotted keys ("rbac.create"), rendered with keys
 // sorted.
@@ -44,21 +51,27 @@ class YamlTree {
   // Sets `dotted_key` to a scalar already in YAML form (see YamlScalar,
   // ConfigValueYaml).
   void SetScalar(absl::string_view dotted_key, std::string yaml_scalar);
-  // Sets `dotted_key` to a block rendered by YamlRules at indent 0; an empty
-  // block is written as [].
+  // Sets `dotted_key` to a block of lines without indentation (each ending in a
+  // newline); an empty block is written as [].
   void SetBlock(absl::string_view dotted_key, std::string block);
-  // Renders the mapping with two-space indentation.
-  std::string Render() const;
+  // Sets `dotted_key` to the sequence WriteYamlRules writes for `rules`, which
+  // must outlive the tree; no rules are written as [].
+  void SetRules(absl::string_view dotted_key,
+                std::vector<const CompiledRule*> rules);
+  // Writes the mapping to `out` with two-space indentation.
+  void Render(TextOutput& out) const;
 
  private:
   struct Node {
-    std::string scalar;
-    std::string block;
-    bool is_block = false;
+    enum class Kind { kMapping, kScalar, kBlock, kRules };
+    Kind kind = Kind::kMapping;
+    // The scalar of kScalar, the block of kBlock.
+    std::string text;
+    std::vector<const CompiledRule*> rules;
     std::map<std::string, Node> children;
   };
   Node& NodeAt(absl::string_view dotted_key);
-  static void RenderNode(const Node& node, int indent, std::string* out);
+  static void RenderNode(const Node& node, int indent, TextOutput& out);
 
   Node root_;
 };

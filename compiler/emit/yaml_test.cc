@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/emit/text_output.h"
 #include "gtest/gtest.h"
 #include "proto/rbacc/v1/policy.pb.h"
 #include "yaml-cpp/yaml.h"
@@ -45,6 +46,18 @@ std::vector<std::string> Keys(const YAML::Node& map) {
 std::set<std::string> KeySet(const YAML::Node& map) {
   const std::vector<std::string> keys = Keys(map);
   return std::set<std::string>(keys.begin(), keys.end());
+}
+
+// The text WriteYamlRules writes for `rules`.
+std::string YamlRules(const std::vector<CompiledRule>& rules, int indent) {
+  return CollectText([&](TextOutput& out) {
+    WriteYamlRules(RulePointers(rules), indent, out);
+  });
+}
+
+// The text `tree` renders.
+std::string Rendered(const YamlTree& tree) {
+  return CollectText([&](TextOutput& out) { tree.Render(out); });
 }
 
 // Line breaks YAML 1.1 (and so libyaml, go-yaml and PyYAML) recognises besides
@@ -406,7 +419,7 @@ TEST(YamlTreeTest, RendersSortedKeysWithTwoSpaceIndent) {
   tree.SetScalar("rbac.create", "true");
   tree.SetScalar("rbac.a", "x");
   tree.SetScalar("kubernetes.ports", "ingress");
-  EXPECT_EQ(tree.Render(),
+  EXPECT_EQ(Rendered(tree),
             "kubernetes:\n"
             "  ports: ingress\n"
             "rbac:\n"
@@ -418,27 +431,40 @@ TEST(YamlTreeTest, LaterValueReplacesEarlier) {
   YamlTree tree;
   tree.SetScalar("a.b", "1");
   tree.SetScalar("a.b", "2");
-  EXPECT_EQ(tree.Render(), "a:\n  b: 2\n");
+  EXPECT_EQ(Rendered(tree), "a:\n  b: 2\n");
 }
 
 TEST(YamlTreeTest, EmptyBlockIsEmptySequence) {
   YamlTree tree;
   tree.SetBlock("rules", "");
-  EXPECT_EQ(tree.Render(), "rules: []\n");
+  EXPECT_EQ(Rendered(tree), "rules: []\n");
 
   YamlTree nested;
   nested.SetBlock("rbac.rules", "");
   nested.SetScalar("rbac.create", "true");
-  EXPECT_EQ(nested.Render(), "rbac:\n  create: true\n  rules: []\n");
-  const YAML::Node doc = YAML::Load(nested.Render());
+  EXPECT_EQ(Rendered(nested), "rbac:\n  create: true\n  rules: []\n");
+  const YAML::Node doc = YAML::Load(Rendered(nested));
   ASSERT_TRUE(doc["rbac"]["rules"].IsSequence());
   EXPECT_EQ(doc["rbac"]["rules"].size(), 0u);
+}
+
+TEST(YamlTreeTest, NoRulesIsEmptySequence) {
+  YamlTree tree;
+  tree.SetRules("rbac.rules", {});
+  EXPECT_EQ(Rendered(tree), "rbac:\n  rules: []\n");
+}
+
+TEST(YamlTreeTest, BlockLinesAreIndentedUnderTheirKey) {
+  YamlTree tree;
+  tree.SetBlock("a.b", "x: 1\ny: 2\n");
+  tree.SetScalar("a.c", "3");
+  EXPECT_EQ(Rendered(tree), "a:\n  b:\n    x: 1\n    y: 2\n  c: 3\n");
 }
 
 TEST(YamlTreeTest, KeysCannotAddStructure) {
   YamlTree tree;
   tree.SetScalar("a: b.yes", "v");
-  const YAML::Node doc = YAML::Load(tree.Render());
+  const YAML::Node doc = YAML::Load(Rendered(tree));
   EXPECT_EQ(Keys(doc), std::vector<std::string>{"a: b"});
   EXPECT_EQ(Keys(doc["a: b"]), std::vector<std::string>{"yes"});
   EXPECT_EQ(doc["a: b"]["yes"].as<std::string>(), "v");
@@ -562,11 +588,12 @@ TEST(YamlRulesTest, SourceTextCannotAddStructure) {
 
 TEST(YamlRulesTest, EmptyListIsEmpty) { EXPECT_EQ(YamlRules({}, 0), ""); }
 
-TEST(YamlTreeTest, BlockOfRulesIsIndentedUnderItsKey) {
+TEST(YamlTreeTest, RulesAreIndentedUnderTheirKey) {
+  const std::vector<CompiledRule> compiled = {PodsRule(), HealthRule()};
   YamlTree tree;
   tree.SetScalar("rbac.create", "true");
-  tree.SetBlock("rbac.rules", YamlRules({PodsRule(), HealthRule()}, 0));
-  const std::string rendered = tree.Render();
+  tree.SetRules("rbac.rules", RulePointers(compiled));
+  const std::string rendered = Rendered(tree);
   const std::string expected_start = "rbac:\n  create: true\n  rules:\n    ";
   EXPECT_EQ(rendered.substr(0, expected_start.size()), expected_start)
       << rendered;
