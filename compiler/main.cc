@@ -1,8 +1,6 @@
 // rbacc: compiles Kubernetes RBAC policies declared as data into manifests,
 // Helm values and application config. Flags live here only; the work is done by
 // the libraries in compiler/.
-#include <malloc.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -497,10 +495,6 @@ bool IsRbaccFlagFile(absl::string_view path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Threads allocate from one heap: with glibc's default of a heap per
-  // thread, memory one thread frees is not reused by the others (50 MB more
-  // at 100,000 rules).
-  mallopt(M_ARENA_MAX, 1);
   absl::SetProgramUsageMessage(kUsage);
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = IsRbaccFlagFile;

@@ -1,5 +1,7 @@
 #include "compiler/cli/compile_command.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -408,6 +410,10 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
                         RegenerateCommand(job.bundle_argument, job.profile,
                                           selection, options),
                         &issues);
+      // Compiling freed the declared rules and the compaction's working data;
+      // their pages go back to the system rather than add to the peak while
+      // lint and emit allocate (about 5 MB at 100,000 rules).
+      malloc_trim(0);
       if (issues.has_errors()) break;
       compilation.lint =
           LintPolicy(bundle, compilation.policy, catalogs.at(&bundle));

@@ -482,6 +482,14 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
     uint32_t rule;
   };
   std::vector<Held> held;
+  size_t held_count = 0;
+  for (const DeclaredRule& declared_rule : declared) {
+    const PolicyRule& rule = declared_rule.rule;
+    held_count +=
+        rule.verbs.size() * (rule.non_resource_urls.size() +
+                             rule.api_groups.size() * rule.resources.size());
+  }
+  held.reserve(held_count);
   for (uint32_t i = 0; i < declared.size(); ++i) {
     ForEachAtom(declared[i].rule, strings, name_sets.Id(rule_names[i]),
                 no_names, [&](const Atom& atom, absl::string_view) {

@@ -303,16 +303,21 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   }
 
   // Each role's rules are compacted on their own, so all at once.
-  std::vector<const std::vector<DeclaredRule>*> to_compact = {&cluster_rules,
-                                                              &namespace_rules};
-  for (const auto& [namespace_name, rules] : fixed_rules) {
+  // A list is freed as soon as it is compacted, while the others may still be
+  // compacting.
+  const bool has_cluster_rules = !cluster_rules.empty();
+  const bool has_namespace_rules = !namespace_rules.empty();
+  std::vector<std::vector<DeclaredRule>*> to_compact = {&cluster_rules,
+                                                        &namespace_rules};
+  for (auto& [namespace_name, rules] : fixed_rules) {
     to_compact.push_back(&rules);
   }
   std::vector<CompactedRules> compacted_roles(to_compact.size());
   ParallelFor(to_compact.size(), [&](size_t i) {
     compacted_roles[i] = CompactRules(*to_compact[i]);
+    std::vector<DeclaredRule>().swap(*to_compact[i]);
   });
-  if (!cluster_rules.empty()) {
+  if (has_cluster_rules) {
     policy.roles.push_back(
         {RoleScope::kCluster,
          "",
@@ -321,7 +326,7 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
          std::move(compacted_roles[0]),
          {}});
   }
-  if (!namespace_rules.empty()) {
+  if (has_namespace_rules) {
     CompactedRules compacted = std::move(compacted_roles[1]);
     for (size_t i = 0; i < selection.namespaces.size(); ++i) {
       const std::string& namespace_name = selection.namespaces[i];
