@@ -77,33 +77,67 @@ absl::Status WriteAll(int fd, absl::string_view data, const std::string& path,
   return absl::OkStatus();
 }
 
-// Creates `path` and writes the text of `file` into it as it is made, asking
-// the kernel to start writing each piece to disk without waiting for it (so
-// that FlushAndClose later finds little left to do). Returns the open file.
-absl::StatusOr<FileDescriptor> Stage(const std::string& path,
-                                     const OutputFile& file,
-                                     FileOperations& operations) {
-  FileDescriptor fd(
+// A staged file, and whether its text is what the file it would replace
+// already holds.
+struct StagedFile {
+  FileDescriptor fd{-1};
+  bool unchanged = false;
+};
+
+// Reads up to `size` bytes from `fd` into `buffer`; returns how many (fewer
+// only at the end of the file or on an error).
+size_t ReadUpTo(int fd, size_t size, std::string& buffer) {
+  buffer.resize(size);
+  size_t filled = 0;
+  while (filled < size) {
+    const ssize_t n = read(fd, buffer.data() + filled, size - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    filled += static_cast<size_t>(n);
+  }
+  return filled;
+}
+
+// Creates `path` and writes the text of `file` into it as it is made, comparing
+// it with the file at `final_path` on the way. Once the texts differ, asks the
+// kernel to start writing each piece to disk without waiting for it (so that
+// FlushAndClose later finds little left to do). Returns the open file.
+absl::StatusOr<StagedFile> Stage(const std::string& path,
+                                 const std::string& final_path,
+                                 const OutputFile& file,
+                                 FileOperations& operations) {
+  StagedFile staged;
+  staged.fd = FileDescriptor(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (fd.get() < 0) {
+  if (staged.fd.get() < 0) {
     return absl::UnavailableError(
         absl::StrCat(path, ": cannot create: ", ErrnoText()));
   }
+  const FileDescriptor previous(open(final_path.c_str(), O_RDONLY | O_CLOEXEC));
+  bool same = previous.get() >= 0;
+  std::string previous_piece;
   absl::Status status;
   off_t written = 0;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
-    status = WriteAll(fd.get(), piece, path, operations);
+    status = WriteAll(staged.fd.get(), piece, path, operations);
     if (!status.ok()) return;
+    same = same &&
+           ReadUpTo(previous.get(), piece.size(), previous_piece) ==
+               piece.size() &&
+           previous_piece == piece;
     // Only a hint: fsync is what makes the data durable.
-    sync_file_range(fd.get(), written, static_cast<off_t>(piece.size()),
-                    SYNC_FILE_RANGE_WRITE);
+    if (!same) {
+      sync_file_range(staged.fd.get(), written,
+                      static_cast<off_t>(piece.size()), SYNC_FILE_RANGE_WRITE);
+    }
     written += static_cast<off_t>(piece.size());
   });
   file.write(out);
   out.Finish();
   if (!status.ok()) return status;
-  return fd;
+  staged.unchanged = same && ReadUpTo(previous.get(), 1, previous_piece) == 0;
+  return staged;
 }
 
 // Waits until the staged file `fd` is on disk, then closes it.
@@ -239,40 +273,61 @@ absl::Status WriteOutputFiles(const std::string& directory,
             .string();
     replacements.push_back(replacement);
   }
+  // Under the folder's lock from here on (it is released when `folder`
+  // closes, on every path out), so that what is compared below is what gets
+  // replaced.
+  if (flock(folder.get(), LOCK_EX) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
+  }
   // Every file is staged before any is flushed, and the files are staged (their
   // texts made) and flushed at the same time on the machine's cores: the disk
   // then takes them together, and one journal commit and one cache flush can
   // cover them all, instead of one wait per file after another.
-  std::vector<FileDescriptor> staged(files.size());
+  std::vector<StagedFile> staged(files.size());
   std::vector<absl::Status> statuses(files.size());
   ParallelFor(files.size(), [&](size_t i) {
-    absl::StatusOr<FileDescriptor> fd =
-        Stage(replacements[i].staging_path, files[i], operations);
-    if (fd.ok()) {
-      staged[i] = *std::move(fd);
+    absl::StatusOr<StagedFile> file =
+        Stage(replacements[i].staging_path, replacements[i].final_path,
+              files[i], operations);
+    if (file.ok()) {
+      staged[i] = *std::move(file);
     } else {
-      statuses[i] = fd.status();
+      statuses[i] = file.status();
     }
   });
   if (const absl::Status status = FirstError(statuses); !status.ok()) {
     RollBack(replacements, 0, operations);
     return status;
   }
-  ParallelFor(files.size(), [&](size_t i) {
+  // A file that already holds its text is left as it is, with its time: a run
+  // that changes nothing writes nothing.
+  size_t kept = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (staged[i].unchanged) {
+      staged[i].fd.Close();
+      unlink(replacements[i].staging_path.c_str());
+      continue;
+    }
+    if (kept != i) {
+      replacements[kept] = std::move(replacements[i]);
+      staged[kept] = std::move(staged[i]);
+    }
+    ++kept;
+  }
+  replacements.resize(kept);
+  staged.resize(kept);
+  statuses.resize(kept);
+  ParallelFor(replacements.size(), [&](size_t i) {
     statuses[i] =
-        FlushAndClose(replacements[i].staging_path, staged[i], operations);
+        FlushAndClose(replacements[i].staging_path, staged[i].fd, operations);
   });
   if (const absl::Status status = FirstError(statuses); !status.ok()) {
     RollBack(replacements, 0, operations);
     return status;
   }
+  if (replacements.empty()) return absl::OkStatus();
 
-  if (flock(folder.get(), LOCK_EX) != 0) {
-    RollBack(replacements, 0, operations);
-    return absl::UnavailableError(
-        absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
-  }
-  // The lock is released when `folder` closes, on every path out.
   for (Replacement& file : replacements) {
     const fs::path final_path(file.final_path);
     const std::string backup =

@@ -1,11 +1,13 @@
-// Writes an output folder as a whole: every file is staged beside its final
-// name, its text written as it is made (OutputFile::write, in pieces, so that
-// no output is held in memory whole), then all staged files are flushed to
-// disk (files side by side on the machine's cores, see ParallelFor); only when
-// all were staged and flushed are they renamed into place, under an exclusive
-// lock on the folder, keeping a link to each previous file until every rename
-// succeeded. On any failure the previous files are put back and no staging or
-// backup file is left behind.
+// Writes an output folder as a whole, under an exclusive lock on the folder:
+// every file is staged beside its final name, its text written as it is made
+// (OutputFile::write, in pieces, so that no output is held in memory whole) and
+// compared with the file it would replace; a file whose text is already in
+// place is left as it is (with its modification time), so a run that changes
+// nothing writes nothing. The other staged files are flushed to disk (side by
+// side on the machine's cores, see ParallelFor); only when all were staged and
+// flushed are they renamed into place, keeping a link to each previous file
+// until every rename succeeded. On any failure the previous files are put back
+// and no staging or backup file is left behind.
 #ifndef RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 #define RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 

@@ -3,12 +3,14 @@
 // behind.
 #include "compiler/emit/output_writer.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -131,6 +133,52 @@ class FailingFileOperations : public FileOperations {
   std::atomic<int> calls_{0};
   std::string failed_;
 };
+
+// The inode number of the file at `path`: a replaced file gets a new one.
+ino_t Inode(const fs::path& path) {
+  struct stat status {};
+  EXPECT_EQ(stat(path.c_str(), &status), 0) << path;
+  return status.st_ino;
+}
+
+TEST(OutputWriterTest, UnchangedFilesAreLeftAsTheyAre) {
+  const fs::path folder = FreshFolder("unchanged");
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), kOldFiles).ok());
+  const ino_t a = Inode(folder / "a.yaml");
+  const ino_t b = Inode(folder / "b.yaml");
+
+  // Nothing changed: nothing is flushed or renamed, the files stay.
+  FailingFileOperations unchanged(0);
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), kOldFiles, unchanged).ok());
+  EXPECT_EQ(Inode(folder / "a.yaml"), a);
+  EXPECT_EQ(Inode(folder / "b.yaml"), b);
+  // One write per staged file, to compare its text; no fsync, no rename.
+  EXPECT_EQ(unchanged.calls(), 2);
+  EXPECT_EQ(ReadFolder(folder),
+            (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                {"b.yaml", "old b\n"}}));
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(folder), fs::directory_iterator()),
+      2)
+      << "a staging file was left behind";
+
+  // A text one byte longer than the file, then one byte shorter: only that
+  // file is replaced.
+  const std::vector<OutputFile> changed = {
+      OutputFile::FromText("a.yaml", "old a\n"),
+      OutputFile::FromText("b.yaml", "old b\n!")};
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), changed).ok());
+  EXPECT_EQ(Inode(folder / "a.yaml"), a);
+  EXPECT_NE(Inode(folder / "b.yaml"), b);
+  const std::vector<OutputFile> shorter = {
+      OutputFile::FromText("a.yaml", "old a"),
+      OutputFile::FromText("b.yaml", "old b\n!")};
+  ASSERT_TRUE(WriteOutputFiles(folder.string(), shorter).ok());
+  EXPECT_NE(Inode(folder / "a.yaml"), a);
+  EXPECT_EQ(ReadFolder(folder),
+            (std::map<std::string, std::string>{{"a.yaml", "old a"},
+                                                {"b.yaml", "old b\n!"}}));
+}
 
 TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   // c.yaml is new: it must not stay either.
