@@ -1,13 +1,13 @@
 // The performance benchmark of DESIGN.md §8. For the SkyPilot bundle's `full`
-// profile and for synthetic bundles of 1k to 1M rules it prints: the wall
-// time of each stage run in this process (load, validate, merge, emit, write;
-// best of --repetitions; stages spread their work over the cores), the wall
-// time, CPU time (user + system) and peak RSS of
-// the compiler binary run as a child process, the same for `kubectl kustomize`
-// on an equivalent kustomize layout, and their ratios; then the exponent of a
-// power law fitted to the compiler's CPU time from 10k rules up. CPU times are
-// what this shared 2-core machine measures steadily; wall times include
-// waiting for the disk (the compiler fsyncs its outputs) and for other work.
+// profile (written into a new folder, rerun into the folder it wrote, and
+// printed to standard output) and for synthetic bundles of 1k to 1M rules it
+// prints: the wall time of each stage run in this process (load, validate,
+// merge, emit, write; best of --repetitions; stages spread their work over the
+// cores), the wall time, CPU time (user + system) and peak RSS of the compiler
+// binary run as a child process, the same for `kubectl kustomize` on an
+// equivalent kustomize layout, and their ratios; then the exponents of power
+// laws fitted to the compiler's CPU and wall time from 10k rules up. Wall
+// times include waiting for the disk (the compiler fsyncs its outputs).
 //
 //   bazel run -c opt //tests/bench
 //   bazel run -c opt //tests/bench -- --cases=skypilot,1k,10k
@@ -45,9 +45,13 @@
 #include "tests/bench/process.h"
 #include "tests/bench/synthetic_bundle.h"
 
-ABSL_FLAG(std::string, cases, "skypilot,1k,10k,100k,1m",
-          "Comma-separated cases: skypilot (its full profile) and synthetic "
-          "sizes 1k, 10k, 100k, 1m.");
+ABSL_FLAG(std::string, cases,
+          "skypilot,skypilot-rerun,skypilot-stdout,1k,10k,100k,1m",
+          "Comma-separated cases: skypilot (its full profile into a new "
+          "folder each run), skypilot-rerun (into the folder it wrote: files "
+          "already in place are left), skypilot-stdout (rbac.yaml printed, as "
+          "kubectl kustomize prints), and synthetic sizes 1k, 10k, 100k, 1m "
+          "(each into a new folder).");
 ABSL_FLAG(int, repetitions, 5,
           "Runs per measurement for cases up to 10k rules (the best counts); "
           "larger cases run 3 times, 1m once; kubectl kustomize runs at most 3 "
@@ -63,16 +67,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Where the compiler writes in a case's runs.
+enum class Output {
+  // A new output folder for every run: every file is written and flushed.
+  kNewFolder,
+  // The same folder for every run: after the first, the files already hold
+  // their text and are left as they are (a rerun with nothing changed).
+  kSameFolder,
+  // rbac.yaml to standard output (--out_dir=-), as kubectl kustomize prints
+  // its manifest.
+  kStandardOutput,
+};
+
 // One row of the table.
 struct Case {
   std::string name;
   // 0 for the SkyPilot bundle.
   int features = 0;
   int rules_per_feature = 0;
+  Output output = Output::kNewFolder;
 };
 
 std::optional<Case> ParseCase(const std::string& name) {
-  if (name == "skypilot") return Case{name, 0, 0};
+  if (name == "skypilot") return Case{name, 0, 0, Output::kNewFolder};
+  if (name == "skypilot-rerun") return Case{name, 0, 0, Output::kSameFolder};
+  if (name == "skypilot-stdout") {
+    return Case{name, 0, 0, Output::kStandardOutput};
+  }
   if (name == "1k") return Case{name, 10, 100};
   if (name == "10k") return Case{name, 100, 100};
   if (name == "100k") return Case{name, 1000, 100};
@@ -182,13 +203,16 @@ absl::StatusOr<StageTimes> BestStages(const std::string& bundle_directory,
 }
 
 // The fastest of `repetitions` runs of `argv`, with the least CPU time and the
-// largest peak RSS of them all.
+// largest peak RSS of them all. `removed_before_each` (when not empty) is
+// removed before every run.
 absl::StatusOr<rbacc::bench::ProcessRun> BestRun(
     const std::vector<std::string>& argv,
     const std::vector<std::string>& environment, const std::string& stdout_path,
-    int repetitions, double timeout_seconds) {
+    int repetitions, double timeout_seconds,
+    const std::string& removed_before_each = "") {
   std::optional<rbacc::bench::ProcessRun> best;
   for (int i = 0; i < repetitions; ++i) {
+    if (!removed_before_each.empty()) fs::remove_all(removed_before_each);
     absl::StatusOr<rbacc::bench::ProcessRun> run =
         rbacc::bench::RunProcess(argv, environment, stdout_path,
                                  stdout_path + ".stderr", timeout_seconds);
@@ -265,7 +289,8 @@ int main(int argc, char** argv) {
     const std::optional<Case> parsed = ParseCase(name);
     if (!parsed) {
       std::cerr << "bench: unknown case \"" << name
-                << "\"; cases: skypilot, 1k, 10k, 100k, 1m\n";
+                << "\"; cases: skypilot, skypilot-rerun, skypilot-stdout, 1k, "
+                   "10k, 100k, 1m\n";
       return 2;
     }
     cases.push_back(*parsed);
@@ -273,6 +298,7 @@ int main(int argc, char** argv) {
 
   const std::string runfiles = RunfilesRoot(argv[0]);
   const std::string compiler = absl::StrCat(runfiles, "/compiler/compiler");
+  const std::string generator = absl::StrCat(runfiles, "/tests/bench/generate");
   const std::string kubectl = rbacc::bench::FindInPath("kubectl");
   std::string work_dir = absl::GetFlag(FLAGS_work_dir);
   const bool own_work_dir = work_dir.empty();
@@ -320,12 +346,16 @@ int main(int argc, char** argv) {
   for (const Case& c : cases) {
     const fs::path case_dir = fs::path(work_dir) / c.name;
     fs::remove_all(case_dir);
+    fs::create_directories(case_dir);
     std::string bundle_directory;
     std::string profile;
     std::string kustomize_directory;
     std::vector<std::string> compiler_argv = {compiler};
     int rules = 0;
     int features = c.features;
+    // The SkyPilot bundle is read from the runfiles; a synthetic one from the
+    // case's own workspace.
+    std::vector<std::string> case_environment = compiler_environment;
     int repetitions = absl::GetFlag(FLAGS_repetitions);
     if (c.features == 0) {
       bundle_directory = absl::StrCat(runfiles, "/policies/skypilot");
@@ -347,38 +377,62 @@ int main(int argc, char** argv) {
         }
       }
     } else {
-      rbacc::bench::SyntheticOptions options;
-      options.features = c.features;
-      options.rules_per_feature = c.rules_per_feature;
-      const rbacc::bench::SyntheticBundle bundle =
-          rbacc::bench::GenerateSyntheticBundle(options);
+      // Generated by a child process, so that this one never holds the
+      // bundle (its memory would count in the compiler's peak RSS), into
+      // policies/ of a workspace of its own, where the compiler finds it by
+      // name and shows its files as policies/synthetic/... (as a user's).
+      const fs::path policies = case_dir / "policies";
       bundle_directory =
-          (case_dir / rbacc::bench::kSyntheticBundleName).string();
-      kustomize_directory = (case_dir / "kustomize").string();
-      absl::Status status =
-          rbacc::bench::WriteBundleFolder(bundle, bundle_directory);
-      if (status.ok()) {
-        status =
-            rbacc::bench::WriteKustomizeLayout(bundle, kustomize_directory);
+          (policies / rbacc::bench::kSyntheticBundleName).string();
+      kustomize_directory = (policies / "kustomize").string();
+      const std::string log = (case_dir / "generate.log").string();
+      absl::StatusOr<rbacc::bench::ProcessRun> generated =
+          rbacc::bench::RunProcess(
+              {generator, absl::StrCat("--features=", c.features),
+               absl::StrCat("--rules_per_feature=", c.rules_per_feature),
+               absl::StrCat("--out_dir=", policies.string())},
+              environment, log, log);
+      if (!generated.ok())
+        return Fail("generating " + c.name, generated.status());
+      if (generated->exit_code != 0) {
+        return Fail("generating " + c.name,
+                    absl::InternalError(absl::StrCat("see ", log)));
       }
-      if (!status.ok()) return Fail("generating " + c.name, status);
       profile = rbacc::bench::kSyntheticProfileName;
-      compiler_argv.push_back(absl::StrCat("--bundle=", bundle_directory));
+      compiler_argv.push_back(
+          absl::StrCat("--bundle=", rbacc::bench::kSyntheticBundleName));
       compiler_argv.push_back(absl::StrCat("--profile=", profile));
+      case_environment =
+          rbacc::bench::CurrentEnvironment({"BUILD_WORKSPACE_DIRECTORY"});
+      case_environment.push_back(
+          absl::StrCat("BUILD_WORKSPACE_DIRECTORY=", case_dir.string()));
       rules = c.features * c.rules_per_feature;
       if (rules >= 100000) repetitions = std::min(repetitions, 3);
       if (rules >= 1000000) repetitions = 1;
     }
     const std::string out_dir = (case_dir / "out").string();
-    compiler_argv.push_back(absl::StrCat("--out_dir=", out_dir));
+    compiler_argv.push_back(absl::StrCat(
+        "--out_dir=", c.output == Output::kStandardOutput ? "-" : out_dir));
+    if (c.output == Output::kStandardOutput) {
+      // The folder kustomize reads.
+      absl::StatusOr<rbacc::bench::ProcessRun> written =
+          rbacc::bench::RunProcess(
+              {compiler, "--profile=full", absl::StrCat("--out_dir=", out_dir)},
+              compiler_environment, "/dev/null", "/dev/null");
+      if (!written.ok() || written->exit_code != 0) {
+        return Fail(c.name + " compiler", written.ok()
+                                              ? absl::InternalError("failed")
+                                              : written.status());
+      }
+    }
 
-    absl::StatusOr<StageTimes> stages =
-        BestStages(bundle_directory, profile,
-                   (case_dir / "stages-out").string(), repetitions);
-    if (!stages.ok()) return Fail(c.name + " stages", stages.status());
-    absl::StatusOr<rbacc::bench::ProcessRun> run =
-        BestRun(compiler_argv, compiler_environment,
-                (case_dir / "compiler.log").string(), repetitions, 0);
+    // The compiler runs before the stages are timed here: a child's peak RSS
+    // (wait4) counts what its parent held when it started, so the stages'
+    // memory must not be in this process yet. Cases run in the order given,
+    // small ones first.
+    absl::StatusOr<rbacc::bench::ProcessRun> run = BestRun(
+        compiler_argv, case_environment, (case_dir / "compiler.log").string(),
+        repetitions, 0, c.output == Output::kNewFolder ? out_dir : "");
     if (!run.ok()) return Fail(c.name + " compiler", run.status());
     if (c.features > 0 && rules >= 10000) {
       fit_rules.push_back(rules);
@@ -412,6 +466,10 @@ int main(int argc, char** argv) {
             "%.1f×", kustomize->cpu_seconds / std::max(run->cpu_seconds, 1e-4));
       }
     }
+    absl::StatusOr<StageTimes> stages =
+        BestStages(bundle_directory, profile,
+                   (case_dir / "stages-out").string(), repetitions);
+    if (!stages.ok()) return Fail(c.name + " stages", stages.status());
     std::cout << absl::StrCat("| ", c.name, " | ", rules, " | ", features,
                               " | ", Milliseconds(stages->load), " | ",
                               Milliseconds(stages->validate), " | ",
