@@ -272,7 +272,9 @@ INSTANTIATE_TEST_SUITE_P(
                       // ASCII is skipped eight bytes at a time: mistakes
                       // inside, at the end of and after such runs.
                       Utf8Case{"0123456789abcdef", absl::string_view::npos},
-                      Utf8Case{"0123456\xff89abcdef", 7},
+                      Utf8Case{"0123456\xff"
+                               "89abcdef",
+                               7},
                       Utf8Case{"01234567\xff", 8},
                       Utf8Case{"0123456789abcdef\xc3\xa9 ok\xc3", 21},
                       Utf8Case{"\xc3\xa9"
