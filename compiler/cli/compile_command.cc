@@ -114,25 +114,6 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
-// True when the file at `path` holds exactly the text of `file`. The file is
-// read a piece at a time, alongside the text being made, so that neither is
-// held whole.
-bool SameAsOnDisk(const OutputFile& file, const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  bool same = stream.good();
-  std::string on_disk;
-  TextOutput out([&](absl::string_view piece) {
-    if (!same) return;
-    on_disk.resize(piece.size());
-    stream.read(on_disk.data(), static_cast<std::streamsize>(piece.size()));
-    same = static_cast<size_t>(stream.gcount()) == piece.size() &&
-           piece == on_disk;
-  });
-  file.write(out);
-  out.Finish();
-  return same && stream.peek() == std::ifstream::traits_type::eof();
-}
-
 // Compares each result with its folder on disk; see RunCompile.
 int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
                  std::ostream& err) {
@@ -163,7 +144,7 @@ int CheckResults(const std::vector<Compilation>& results, std::ostream& out,
       const std::string shown =
           (fs::path(result.shown_directory) / file.name).string();
       const bool found = on_disk.count(file.name) > 0;
-      if (found && SameAsOnDisk(file, path)) continue;
+      if (found && HoldsText(path.string(), file)) continue;
       folder_stale = true;
       ++stale;
       out << UnifiedDiff(found ? ReadFile(path) : "", OutputText(file),

@@ -84,20 +84,6 @@ struct StagedFile {
   bool unchanged = false;
 };
 
-// Reads up to `size` bytes from `fd` into `buffer`; returns how many (fewer
-// only at the end of the file or on an error).
-size_t ReadUpTo(int fd, size_t size, std::string& buffer) {
-  buffer.resize(size);
-  size_t filled = 0;
-  while (filled < size) {
-    const ssize_t n = read(fd, buffer.data() + filled, size - filled);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    filled += static_cast<size_t>(n);
-  }
-  return filled;
-}
-
 // Creates `path` and writes the text of `file` into it as it is made, comparing
 // it with the file at `final_path` on the way. Once the texts differ, asks the
 // kernel to start writing each piece to disk without waiting for it (so that
@@ -113,21 +99,15 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
     return absl::UnavailableError(
         absl::StrCat(path, ": cannot create: ", ErrnoText()));
   }
-  const FileDescriptor previous(open(final_path.c_str(), O_RDONLY | O_CLOEXEC));
-  bool same = previous.get() >= 0;
-  std::string previous_piece;
+  FileComparison previous(final_path);
   absl::Status status;
   off_t written = 0;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
     status = WriteAll(staged.fd.get(), piece, path, operations);
     if (!status.ok()) return;
-    same = same &&
-           ReadUpTo(previous.get(), piece.size(), previous_piece) ==
-               piece.size() &&
-           previous_piece == piece;
     // Only a hint: fsync is what makes the data durable.
-    if (!same) {
+    if (!previous.Compare(piece)) {
       sync_file_range(staged.fd.get(), written,
                       static_cast<off_t>(piece.size()), SYNC_FILE_RANGE_WRITE);
     }
@@ -136,7 +116,7 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
   file.write(out);
   out.Finish();
   if (!status.ok()) return status;
-  staged.unchanged = same && ReadUpTo(previous.get(), 1, previous_piece) == 0;
+  staged.unchanged = previous.Same();
   return staged;
 }
 
@@ -195,6 +175,46 @@ std::string RollBack(const std::vector<Replacement>& replacements,
 }
 
 }  // namespace
+
+FileComparison::FileComparison(const std::string& path)
+    : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)), same_(fd_ >= 0) {}
+
+FileComparison::~FileComparison() {
+  if (fd_ >= 0) close(fd_);
+}
+
+bool FileComparison::Compare(absl::string_view piece) {
+  if (!same_) return false;
+  buffer_.resize(piece.size());
+  size_t filled = 0;
+  while (filled < piece.size()) {
+    const ssize_t n = read(fd_, buffer_.data() + filled, piece.size() - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    filled += static_cast<size_t>(n);
+  }
+  same_ = filled == piece.size() && buffer_ == piece;
+  return same_;
+}
+
+bool FileComparison::Same() {
+  if (!same_) return false;
+  char extra = 0;
+  ssize_t n = 0;
+  do {
+    n = read(fd_, &extra, 1);
+  } while (n < 0 && errno == EINTR);
+  same_ = n == 0;
+  return same_;
+}
+
+bool HoldsText(const std::string& path, const OutputFile& file) {
+  FileComparison comparison(path);
+  TextOutput out([&](absl::string_view piece) { comparison.Compare(piece); });
+  file.write(out);
+  out.Finish();
+  return comparison.Same();
+}
 
 ssize_t FileOperations::Write(int fd, const void* data, size_t size) {
   return write(fd, data, size);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "compiler/emit/emitters.h"
 
 namespace rbacc {
@@ -37,6 +38,34 @@ class FileOperations {
   // rename(2): 0, or -1.
   virtual int Rename(const std::string& from, const std::string& to);
 };
+
+// Compares a text, given a piece at a time as it is made, with the file at
+// `path`, reading the file alongside so that neither is held whole.
+//
+//   FileComparison comparison(path);
+//   TextOutput out([&](absl::string_view piece) { comparison.Compare(piece);
+//   }); file.write(out); out.Finish(); if (comparison.Same()) { ... }
+class FileComparison {
+ public:
+  // A file that cannot be opened holds no text.
+  explicit FileComparison(const std::string& path);
+  ~FileComparison();
+  FileComparison(const FileComparison&) = delete;
+  FileComparison& operator=(const FileComparison&) = delete;
+
+  // Compares the next piece; returns whether every piece so far matched.
+  bool Compare(absl::string_view piece);
+  // True when every piece matched and the file holds nothing after them.
+  bool Same();
+
+ private:
+  int fd_;
+  bool same_;
+  std::string buffer_;
+};
+
+// True when the file at `path` holds exactly the text of `file`.
+bool HoldsText(const std::string& path, const OutputFile& file);
 
 // Returns OK when `directory` exists as a folder or can be created (its nearest
 // existing ancestor is a folder); InvalidArgumentError saying which path is in
