@@ -1,9 +1,9 @@
 // libFuzzer target for the policy loader and everything after it: the input
 // replaces one file of a copy of the SkyPilot bundle (its first byte, modulo 6,
 // picks bundle.textproto, one of the four features or profiles/full), and the
-// full profile is compiled to standard output as `rbacc --profile=full
-// --out_dir=-` would. Any crash, leak, sanitizer report or hang is a bug;
-// issues in the input are the expected outcome.
+// full profile is compiled and emitted in memory through the compiler library
+// as `rbacc --profile=full --out_dir=-` would. Any crash, leak, sanitizer
+// report or hang is a bug; issues in the input are the expected outcome.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,7 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/cli/compile_command.h"
+#include "compiler/compiler.h"
+#include "fuzz/compile_in_memory.h"
 #include "fuzz/fuzz_workspace.h"
 
 namespace {
@@ -51,13 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string original = Read(path);
   Replace(path, std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
 
-  rbacc::CompileOptions options;
-  options.workspace_root = *kWorkspace;
-  options.profile = "full";
-  options.out_dir = "-";
-  std::ostringstream out;
-  std::ostringstream err;
-  rbacc::RunCompile(options, out, err);
+  rbacc::CompileRequest request;
+  request.workspace_root = *kWorkspace;
+  request.profile = "full";
+  request.out_dir = "-";
+  rbacc::fuzz::CompileAndEmit(request);
 
   Replace(path, original);
   return 0;

@@ -8,13 +8,13 @@
 // hang is a bug; issues in the flags are the expected outcome.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "compiler/cli/compile_command.h"
-#include "compiler/validate/selection.h"
+#include "compiler/compiler.h"
+#include "compiler/resolve/selection.h"
+#include "fuzz/compile_in_memory.h"
 #include "fuzz/fuzz_workspace.h"
 
 namespace {
@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<std::string> lines = absl::StrSplit(
       std::string(reinterpret_cast<const char*>(data), size), '\n');
 
-  rbacc::CompileOptions options;
+  rbacc::CompileRequest options;
   options.workspace_root = *kRoot;
   options.bundle = rbacc::kDefaultBundle;
   options.out_dir = "-";
@@ -55,9 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (lines.size() > 7)
     overrides.chart_release = {lines[7], {"--chart_release"}};
 
-  std::ostringstream out;
-  std::ostringstream err;
-  rbacc::RunCompile(options, out, err);
+  rbacc::fuzz::CompileAndEmit(options);
 
   // Every line also as a subject on its own.
   for (const std::string& line : lines) {

@@ -26,16 +26,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "compiler/cli/compile_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/compiler.h"
 #include "compiler/emit/emitters.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
 #include "compiler/merge/compiled_policy.h"
+#include "compiler/resolve/selection.h"
 #include "compiler/review/rbac_yaml_reader.h"
-#include "compiler/validate/selection.h"
 #include "gtest/gtest.h"
 #include "proto/rbacc/v1/policy.pb.h"
 #include "tests/testing/skypilot_chart.h"
@@ -288,10 +288,10 @@ void ExpectCompiledChartGrantsWhatRbacYamlGrants(
 
 // The compilation `options` selects whose context folder is `context_folder`
 // ("" for a selection without contexts), prepared in a scratch workspace.
-Compilation Prepare(const std::string& workspace, CompileOptions options,
+Compilation Prepare(const std::string& workspace, CompileRequest options,
                     const std::string& context_folder = "") {
   options.workspace_root = MakeWorkspace(workspace);
-  absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
+  absl::StatusOr<CompilationSet> set = PlanCompilations(options);
   EXPECT_TRUE(set.ok()) << set.status();
   if (!set.ok()) return {};
   EXPECT_FALSE(set->issues.has_errors()) << set->issues.Render();
@@ -364,7 +364,7 @@ class CommittedProfileTest : public ::testing::TestWithParam<CommittedProfile> {
 
 TEST_P(CommittedProfileTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   const CommittedProfile& committed = GetParam();
-  CompileOptions options;
+  CompileRequest options;
   options.bundle = committed.bundle;
   options.profile = committed.profile;
   const Compilation compilation =
@@ -424,7 +424,7 @@ class AdHocSelectionTest : public ::testing::TestWithParam<AdHocCase> {};
 
 TEST_P(AdHocSelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
   const AdHocCase& adhoc = GetParam();
-  CompileOptions options;
+  CompileRequest options;
   options.bundle = adhoc.bundle;
   options.profile = adhoc.profile;
   if (!adhoc.features.empty()) {
@@ -503,7 +503,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Every feature of the bundle, namespace-only (cluster_scope none): the
 // chart's ClusterRole is the one declared exception.
 TEST(NamespaceOnlySelectionTest, ValuesYamlGrantsWhatRbacYamlGrants) {
-  CompileOptions options;
+  CompileRequest options;
   options.bundle = "skypilot";
   options.overrides.features = Located<std::vector<std::string>>{
       {"base", "show-gpus", "object-store", "ingress"}, {"--features"}, {}};

@@ -12,13 +12,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "compiler/cli/compile_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/compiler.h"
 #include "compiler/load/bundle_loader.h"
+#include "compiler/resolve/selection.h"
 #include "compiler/review/rbac_yaml_reader.h"
-#include "compiler/validate/selection.h"
 #include "gtest/gtest.h"
 #include "proto/rbacc/v1/policy.pb.h"
 #include "tests/testing/workspace.h"
@@ -44,7 +44,7 @@ struct Compiled {
 // workspace, with `scope` unless UNSPECIFIED.
 Compiled Compile(const std::string& bundle, const std::string& profile,
                  v1::ClusterScope scope) {
-  CompileOptions options;
+  CompileRequest options;
   options.workspace_root = MakeWorkspace(absl::StrCat(
       "namespace_only_", bundle, "_", profile, "_", static_cast<int>(scope)));
   options.bundle = bundle;
@@ -67,7 +67,7 @@ Compiled Compile(const std::string& bundle, const std::string& profile,
         Located<v1::ClusterScope>{scope, {"--cluster_scope"}, {}};
   }
   Compiled compiled;
-  absl::StatusOr<CompilationSet> set = PrepareCompilations(options);
+  absl::StatusOr<CompilationSet> set = PlanCompilations(options);
   EXPECT_TRUE(set.ok()) << set.status();
   if (!set.ok()) return compiled;
   EXPECT_FALSE(set->issues.has_errors()) << set->issues.Render(set->file_texts);

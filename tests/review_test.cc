@@ -14,6 +14,7 @@
 #include "absl/strings/str_replace.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
+#include "compiler/compiler.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
 #include "compiler/review/diff.h"

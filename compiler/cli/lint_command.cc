@@ -10,8 +10,8 @@
 #include "absl/strings/str_join.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
+#include "compiler/common/lint_checks.h"
 #include "compiler/common/version.h"
-#include "compiler/lint/checks.h"
 
 namespace rbacc {
 namespace {
@@ -124,9 +124,9 @@ std::string LintSarif(const std::vector<LintFinding>& findings) {
 
 int RunLint(const CompileOptions& options, LintFormat format, std::ostream& out,
             std::ostream& err) {
-  CompileOptions lint_options = options;
-  lint_options.lint = LintMode::kOff;
-  absl::StatusOr<CompilationSet> set = PrepareCompilations(lint_options);
+  CompileRequest request = ToCompileRequest(options);
+  request.lint = LintMode::kOff;
+  absl::StatusOr<CompilationSet> set = PlanCompilations(request);
   if (!set.ok()) {
     err << set.status().message() << "\n";
     return kExitError;

@@ -10,6 +10,7 @@
 #include "compiler/cli/compile_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
+#include "compiler/compiler.h"
 #include "compiler/review/policy_input.h"
 #include "compiler/review/request_parser.h"
 

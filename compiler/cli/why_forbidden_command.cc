@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -22,9 +23,11 @@
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/compiler.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
 #include "compiler/merge/compiled_policy.h"
+#include "compiler/resolve/selection.h"
 #include "compiler/review/explain.h"
 #include "compiler/review/forbidden_message.h"
 #include "compiler/review/grants.h"
@@ -72,11 +75,8 @@ struct SelectionFinding {
   std::string check_command;
 };
 
-// One bundle searched, loaded.
-struct SearchedBundle {
-  std::string argument;
-  std::shared_ptr<const LoadedBundle> bundle;
-};
+// One bundle searched: loaded and validated once.
+using SearchedBundle = ValidatedBundle;
 
 // The user's identity as a binding subject.
 Subject UserSubject(const ForbiddenMessage& message) {
@@ -229,52 +229,53 @@ struct SelectionChange {
 // `change`; only the flags that change are added to the profile's.
 std::string ChangedCommand(const PolicySpec& spec, Selection selection,
                            const SelectionChange& change) {
-  CompileOptions options;
-  options.overrides = spec.overrides;
+  SelectionOverrides overrides = spec.overrides;
+  std::optional<std::string> out_dir;
   const bool unchanged =
       change.add_features.empty() && change.add_namespaces.empty() &&
       change.add_subjects.empty() && !change.cluster_scope_full &&
       change.replace_namespaces.empty();
   // One context of a profile is written by the profile's own command, which
   // also writes the config.yaml that names every context.
-  if (unchanged) options.overrides.contexts.reset();
-  if (!change.add_features.empty() || options.overrides.features) {
+  if (unchanged) overrides.contexts.reset();
+  if (!change.add_features.empty() || overrides.features) {
     std::set<std::string> features(selection.requested_features.begin(),
                                    selection.requested_features.end());
     features.insert(change.add_features.begin(), change.add_features.end());
     selection.requested_features.assign(features.begin(), features.end());
-    options.overrides.features = Located<std::vector<std::string>>{
+    overrides.features = Located<std::vector<std::string>>{
         selection.requested_features, {"--features"}, {}};
   }
   if (!change.add_namespaces.empty()) {
     selection.namespaces.insert(selection.namespaces.end(),
                                 change.add_namespaces.begin(),
                                 change.add_namespaces.end());
-    options.overrides.namespaces = Located<std::vector<std::string>>{
+    overrides.namespaces = Located<std::vector<std::string>>{
         selection.namespaces, {"--namespace"}, {}};
   }
   if (!change.replace_namespaces.empty()) {
     selection.namespaces = change.replace_namespaces;
-    options.overrides.namespaces = Located<std::vector<std::string>>{
+    overrides.namespaces = Located<std::vector<std::string>>{
         selection.namespaces, {"--namespace"}, {}};
-    options.overrides.create_service_account =
+    overrides.create_service_account =
         Located<bool>{false, {"--create_service_account"}, {}};
-    options.out_dir = change.out_dir;
+    out_dir = change.out_dir;
   }
   if (!change.add_subjects.empty()) {
     std::set<Subject> subjects(selection.extra_subjects.begin(),
                                selection.extra_subjects.end());
     subjects.insert(change.add_subjects.begin(), change.add_subjects.end());
     selection.extra_subjects.assign(subjects.begin(), subjects.end());
-    options.overrides.subjects =
+    overrides.subjects =
         Located<std::vector<std::string>>{{}, {"--subjects"}, {}};
   }
   if (change.cluster_scope_full) {
     selection.cluster_scope = v1::CLUSTER_SCOPE_FULL;
-    options.overrides.cluster_scope = Located<v1::ClusterScope>{
+    overrides.cluster_scope = Located<v1::ClusterScope>{
         v1::CLUSTER_SCOPE_FULL, {"--cluster_scope"}, {}};
   }
-  return RegenerateCommand(spec.bundle, spec.profile, selection, options);
+  return RegenerateCommand(spec.bundle, spec.profile, selection, overrides,
+                           out_dir);
 }
 
 // True when a binding of `objects` applies to `user`.
@@ -542,8 +543,8 @@ SelectionFinding NewSelection(const FeatureMatch& match,
   const Subject asker = UserSubject(message);
   Selection selection;
   selection.requested_features = {match.feature};
-  CompileOptions options;
-  options.overrides.features = Located<std::vector<std::string>>{
+  SelectionOverrides overrides;
+  overrides.features = Located<std::vector<std::string>>{
       selection.requested_features, {"--features"}, {}};
   const std::string target_namespace =
       match.scope == RoleScope::kTargetNamespace ? request.namespace_name
@@ -551,17 +552,17 @@ SelectionFinding NewSelection(const FeatureMatch& match,
                                                  : "";
   if (!target_namespace.empty()) {
     selection.namespaces = {target_namespace};
-    options.overrides.namespaces = Located<std::vector<std::string>>{
+    overrides.namespaces = Located<std::vector<std::string>>{
         selection.namespaces, {"--namespace"}, {}};
   }
   if (asker.kind == "ServiceAccount" &&
       asker.namespace_name == target_namespace) {
     selection.service_account = asker.name;
-    options.overrides.service_account =
+    overrides.service_account =
         Located<std::string>{asker.name, {"--service_account"}, {}};
   } else {
     selection.extra_subjects = {asker};
-    options.overrides.subjects =
+    overrides.subjects =
         Located<std::vector<std::string>>{{}, {"--subjects"}, {}};
   }
   SelectionFinding finding;
@@ -571,8 +572,8 @@ SelectionFinding NewSelection(const FeatureMatch& match,
   finding.detail = absl::StrCat(
       "No committed profile of bundle ", match.bundle_name, " binds ",
       SubjectText(asker), ". Compile feature ", match.feature, " for it:\n");
-  finding.command =
-      RegenerateCommand(match.bundle_argument, "", selection, options);
+  finding.command = RegenerateCommand(match.bundle_argument, "", selection,
+                                      overrides, std::nullopt);
   finding.check_command = KubectlCanI(request, asker);
   return finding;
 }
@@ -849,25 +850,23 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
         << "; name one with --bundle\n";
     return kExitError;
   }
+  // Each bundle is loaded and validated once, then compiled for each
+  // selection examined.
   std::vector<SearchedBundle> bundles;
+  std::map<std::string, std::string> file_texts;
+  IssueList issues;
   for (const std::string& argument : arguments) {
-    IssueList issues;
-    const std::string shown =
-        IsBundlePath(argument)
-            ? argument
-            : (fs::path(kPoliciesFolder) / argument).string();
-    absl::StatusOr<LoadedBundle> bundle = LoadBundle(
-        BundleDirectory(options.workspace_root, argument), shown, &issues);
+    absl::StatusOr<ValidatedBundle> bundle = LoadValidatedBundle(
+        options.workspace_root, argument, &issues, &file_texts);
     if (!bundle.ok()) {
       err << bundle.status().message() << "\n";
       return kExitError;
     }
-    if (issues.has_errors()) {
-      err << issues.Render(bundle->file_texts);
-      return kExitError;
-    }
-    bundles.push_back(
-        {argument, std::make_shared<const LoadedBundle>(*std::move(bundle))});
+    bundles.push_back(*std::move(bundle));
+  }
+  if (issues.has_errors()) {
+    err << issues.Render(file_texts);
+    return kExitError;
   }
   const std::vector<FeatureMatch> matches =
       MatchFeatures(bundles, message.request);
@@ -916,8 +915,9 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
       }
     }
     for (const PolicySpec& spec : specs) {
-      PolicyInput input;
-      if (!LoadReviewInput(spec, options.workspace_root, err, &input)) {
+      const PolicyInput input = CompileForReview(searched, spec, &issues);
+      if (issues.has_errors()) {
+        err << issues.Render(file_texts);
         return kExitError;
       }
       SelectionFinding finding =
@@ -938,6 +938,7 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
     findings = std::move(other_findings);
     if (findings.empty()) AddNewSelections(matches, message, &findings);
   }
+  if (!issues.issues().empty()) err << issues.Render(file_texts);
   const std::string verdict = Verdict(findings, matches);
   // The smallest rule is for the bundle searched first.
   const std::string suggested_rule =

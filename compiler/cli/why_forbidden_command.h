@@ -12,7 +12,7 @@
 #include <ostream>
 #include <string>
 
-#include "compiler/validate/selection.h"
+#include "compiler/resolve/selection.h"
 
 namespace rbacc {
 

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 
@@ -163,6 +164,14 @@ std::string DidYouMean(absl::string_view input,
   const std::string match = ClosestMatch(input, candidates);
   if (match.empty()) return "";
   return absl::StrCat(" (did you mean \"", match, "\"?)");
+}
+
+std::string ExpandNameTemplate(absl::string_view name_template,
+                               absl::string_view service_account,
+                               absl::string_view namespace_name) {
+  return absl::StrReplaceAll(name_template,
+                             {{"{service_account}", service_account},
+                              {"{namespace}", namespace_name}});
 }
 
 }  // namespace rbacc

@@ -55,6 +55,13 @@ std::string ClosestMatch(absl::string_view input,
 std::string DidYouMean(absl::string_view input,
                        const std::vector<std::string>& candidates);
 
+// Expands the placeholders {service_account} and {namespace} in
+// `name_template` (an object name template of a bundle). Returns the name;
+// unknown placeholders are left as they are (ValidateBundle reports them).
+std::string ExpandNameTemplate(absl::string_view name_template,
+                               absl::string_view service_account,
+                               absl::string_view namespace_name);
+
 }  // namespace rbacc
 
 #endif  // RBACC_COMPILER_COMMON_NAMES_H_

@@ -18,6 +18,7 @@
 #include "compiler/emit/yaml.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
+#include "compiler/merge/helm_plan.h"
 
 namespace rbacc {
 namespace {
@@ -172,26 +173,6 @@ std::string ScopeText(const ScopedRole& role) {
       return absl::StrCat("namespace ", role.namespace_name, " (fixed)");
   }
   return "";
-}
-
-const ScopedRole* FindRole(const CompiledPolicy& policy, RoleScope scope) {
-  for (const ScopedRole& role : policy.roles) {
-    if (role.scope == scope) return &role;
-  }
-  return nullptr;
-}
-
-std::vector<PolicyRule> ToPolicyRules(
-    const google::protobuf::RepeatedPtrField<v1::Rule>& rules) {
-  std::vector<PolicyRule> result;
-  for (const v1::Rule& rule : rules) result.push_back(ToPolicyRule(rule));
-  return result;
-}
-
-std::vector<PolicyRule> RulesOf(const ScopedRole& role) {
-  std::vector<PolicyRule> rules;
-  for (const CompiledRule& rule : role.rules.rules) rules.push_back(rule.rule);
-  return rules;
 }
 
 // Appends the one-line text of `rule`: "apps/deployments,pods [get,list]
@@ -414,71 +395,40 @@ void EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart,
                    YamlScalar(selection.service_account));
   }
 
-  const ScopedRole* target = FindRole(policy, RoleScope::kTargetNamespace);
-  tree.SetRules(chart.namespace_rules_key(),
-                target == nullptr ? std::vector<const CompiledRule*>()
-                                  : RulePointers(target->rules.rules));
-
-  const std::vector<PolicyRule> builtin =
-      ToPolicyRules(chart.builtin_cluster_rules());
-  std::vector<const CompiledRule*> cluster_rules;
-  if (const ScopedRole* cluster = FindRole(policy, RoleScope::kCluster)) {
-    const RuleCoverage builtin_coverage(builtin);
-    for (const CompiledRule& rule : cluster->rules.rules) {
-      if (builtin_coverage.Covers(rule.rule)) {
-        notes.push_back(absl::StrCat(
-            "Left out of ", chart.cluster_rules_key(),
-            " because the chart always grants it: ", RuleText(rule.rule), "."));
-      } else {
-        cluster_rules.push_back(&rule);
-      }
-    }
-    const RuleCoverage cluster_coverage(RulesOf(*cluster));
-    for (const PolicyRule& rule : builtin) {
-      if (!cluster_coverage.Covers(rule)) {
-        notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
-                                     RuleText(rule),
-                                     ", which the selected features do not."));
-      }
-    }
-  } else {
-    for (const PolicyRule& rule : builtin) {
-      notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
-                                   RuleText(rule),
-                                   ", which the selected features do not."));
-    }
+  const HelmPlan plan = PlanHelmValues(policy, chart);
+  tree.SetRules(chart.namespace_rules_key(), plan.namespace_rules);
+  for (const CompiledRule* rule : plan.builtin_covered) {
+    notes.push_back(absl::StrCat(
+        "Left out of ", chart.cluster_rules_key(),
+        " because the chart always grants it: ", RuleText(rule->rule), "."));
   }
-  tree.SetRules(chart.cluster_rules_key(), std::move(cluster_rules));
+  for (const PolicyRule& rule : plan.builtin_extra) {
+    notes.push_back(absl::StrCat("The chart's ClusterRole also grants ",
+                                 RuleText(rule),
+                                 ", which the selected features do not."));
+  }
+  tree.SetRules(chart.cluster_rules_key(), plan.cluster_rules);
 
-  for (const ScopedRole& role : policy.roles) {
-    if (role.scope != RoleScope::kFixedNamespace) continue;
-    const v1::FixedNamespace& fixed = role.fixed_namespace;
-    if (fixed.helm_switch().empty()) {
+  for (const HelmFixedRolePlan& fixed : plan.fixed_roles) {
+    const ScopedRole& role = *fixed.role;
+    if (!fixed.switched) {
       notes.push_back(absl::StrCat(
           "Not expressible in this chart: Role ", role.role_name,
           " in namespace ", role.namespace_name, " (and its RoleBinding ",
           role.binding_name, "). Apply those two objects from rbac.yaml."));
       continue;
     }
-    const std::vector<PolicyRule> chart_rules =
-        ToPolicyRules(fixed.helm_rules());
-    const RuleCoverage chart_coverage(chart_rules);
-    for (const CompiledRule& rule : role.rules.rules) {
-      if (!chart_coverage.Covers(rule.rule)) {
-        notes.push_back(
-            absl::StrCat("Not expressible in this chart: ", RuleText(rule.rule),
-                         " in namespace ", role.namespace_name, ". Apply Role ",
-                         role.role_name, " from rbac.yaml."));
-      }
+    for (const CompiledRule* rule : fixed.not_expressible) {
+      notes.push_back(
+          absl::StrCat("Not expressible in this chart: ", RuleText(rule->rule),
+                       " in namespace ", role.namespace_name, ". Apply Role ",
+                       role.role_name, " from rbac.yaml."));
     }
-    const RuleCoverage role_coverage(RulesOf(role));
-    for (const PolicyRule& rule : chart_rules) {
-      if (!role_coverage.Covers(rule)) {
-        notes.push_back(absl::StrCat("With ", fixed.helm_switch(),
-                                     " the chart also grants ", RuleText(rule),
-                                     " in namespace ", role.namespace_name,
-                                     ", which the selected features do not."));
-      }
+    for (const PolicyRule& rule : fixed.chart_extra) {
+      notes.push_back(absl::StrCat("With ", role.fixed_namespace.helm_switch(),
+                                   " the chart also grants ", RuleText(rule),
+                                   " in namespace ", role.namespace_name,
+                                   ", which the selected features do not."));
     }
   }
   if (!selection.extra_subjects.empty()) {

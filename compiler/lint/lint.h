@@ -14,8 +14,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "compiler/catalog/catalog.h"
+#include "compiler/common/lint_checks.h"
 #include "compiler/common/source_location.h"
-#include "compiler/lint/checks.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
 

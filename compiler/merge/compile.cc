@@ -13,8 +13,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
-#include "compiler/validate/bundle_validator.h"
 
 namespace rbacc {
 namespace {

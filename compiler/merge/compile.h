@@ -10,7 +10,7 @@
 #include "compiler/common/policy_rule.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
-#include "compiler/validate/selection.h"
+#include "compiler/resolve/selection.h"
 
 namespace rbacc {
 

@@ -10,7 +10,7 @@
 
 #include "compiler/common/rbac_objects.h"
 #include "compiler/merge/compact.h"
-#include "compiler/validate/selection.h"
+#include "compiler/resolve/selection.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {

@@ -14,15 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "compiler/common/issue.h"
-#include "compiler/common/policy_rule.h"
-#include "compiler/common/source_location.h"
 #include "compiler/load/bundle_loader.h"
-#include "compiler/merge/compile.h"
 #include "compiler/review/rbac_yaml_reader.h"
-#include "compiler/validate/bundle_validator.h"
-#include "compiler/validate/catalog_checks.h"
-#include "compiler/validate/selection.h"
 
 namespace rbacc {
 namespace {
@@ -44,52 +37,6 @@ bool LooksLikePath(const std::string& reference,
   }
   std::error_code error;
   return fs::exists(Resolve(workspace_root, reference), error);
-}
-
-absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
-                                     const std::string& workspace_root) {
-  fs::path path = Resolve(workspace_root, spec.yaml_path);
-  std::string shown = spec.yaml_path;
-  std::error_code error;
-  if (fs::is_directory(path, error)) {
-    path /= kRbacFile;
-    shown = (fs::path(spec.yaml_path) / kRbacFile).string();
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    return absl::NotFoundError(
-        absl::StrCat(shown,
-                     ": cannot read the file; name an rbac.yaml, "
-                     "an output folder, a profile or features"));
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(text.str(), shown);
-  if (!objects.ok()) return objects.status();
-  PolicyInput input;
-  input.label = spec.label.empty() ? shown : spec.label;
-  input.objects = *std::move(objects);
-  return input;
-}
-
-// Adds every rule `feature` declares to `declared`, by its place.
-void AddDeclaredRules(const LoadedFeature& feature,
-                      std::map<SourceLocation, PolicyRule>* declared) {
-  const auto add =
-      [&](const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
-          const std::string& path) {
-        for (int i = 0; i < rules.size(); ++i) {
-          (*declared)[feature.source.Locate(absl::StrCat(path, "[", i, "]"))] =
-              ToPolicyRule(rules[i]);
-        }
-      };
-  const v1::Feature& proto = feature.proto;
-  add(proto.cluster_rules(), "cluster_rules");
-  add(proto.namespace_rules(), "namespace_rules");
-  for (int i = 0; i < proto.fixed_namespace_rules_size(); ++i) {
-    add(proto.fixed_namespace_rules(i).rules(),
-        absl::StrCat("fixed_namespace_rules[", i, "].rules"));
-  }
 }
 
 }  // namespace
@@ -158,44 +105,29 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
   return spec;
 }
 
-absl::StatusOr<PolicyInput> LoadPolicyInput(
-    const PolicySpec& spec, const std::string& workspace_root,
-    IssueList* issues, std::map<std::string, std::string>* file_texts) {
-  if (!spec.yaml_path.empty()) return LoadYaml(spec, workspace_root);
-
-  const std::string directory = BundleDirectory(workspace_root, spec.bundle);
-  const std::string shown =
-      IsBundlePath(spec.bundle)
-          ? spec.bundle
-          : (fs::path(kPoliciesFolder) / spec.bundle).string();
-  absl::StatusOr<LoadedBundle> bundle = LoadBundle(directory, shown, issues);
-  if (!bundle.ok()) return bundle.status();
-  file_texts->insert(bundle->file_texts.begin(), bundle->file_texts.end());
-  absl::StatusOr<ResourceCatalog> catalog = CatalogForBundle(*bundle, issues);
-  if (!catalog.ok()) return catalog.status();
-  ValidateBundle(*bundle, *catalog, issues);
+absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
+                                           const std::string& workspace_root) {
+  fs::path path = Resolve(workspace_root, spec.yaml_path);
+  std::string shown = spec.yaml_path;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    path /= kRbacFile;
+    shown = (fs::path(spec.yaml_path) / kRbacFile).string();
+  }
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    return absl::NotFoundError(
+        absl::StrCat(shown,
+                     ": cannot read the file; name an rbac.yaml, "
+                     "an output folder, a profile or features"));
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(text.str(), shown);
+  if (!objects.ok()) return objects.status();
   PolicyInput input;
-  input.label = spec.label.empty()
-                    ? absl::StrCat(spec.bundle, ":", spec.profile)
-                    : spec.label;
-  if (issues->has_errors()) return input;
-
-  SelectionOverrides overrides = spec.overrides;
-  if (overrides.features && overrides.features->value.empty()) {
-    overrides.features->value.assign(bundle->proto.features().begin(),
-                                     bundle->proto.features().end());
-  }
-  const Selection selection =
-      ResolveSelection(*bundle, spec.profile, overrides, issues);
-  if (issues->has_errors()) return input;
-  CompiledPolicy compiled =
-      CompilePolicy(*bundle, selection, /*regenerate_command=*/"", issues);
-  if (issues->has_errors()) return input;
-  input.objects = compiled.objects;
-  input.compiled = std::move(compiled);
-  for (const std::string& feature : selection.features) {
-    AddDeclaredRules(bundle->features.at(feature), &input.declared_rules);
-  }
+  input.label = spec.label.empty() ? shown : spec.label;
+  input.objects = *std::move(objects);
   return input;
 }
 

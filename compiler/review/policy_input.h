@@ -2,11 +2,9 @@
 // (nothing is written), or RBAC YAML read back from a file or an output
 // folder, so that review tools also work on files rbacc did not write.
 //
-//   IssueList issues;
 //   absl::StatusOr<PolicySpec> spec =
-//       ParsePolicyReference("skypilot:minimal", "/repo");
-//   absl::StatusOr<PolicyInput> input = LoadPolicyInput(*spec, "/repo",
-//   &issues);
+//       ParsePolicyReference("out/rbac.yaml", "/repo");
+//   absl::StatusOr<PolicyInput> input = ReadPolicyYaml(*spec, "/repo");
 #ifndef RBACC_COMPILER_REVIEW_POLICY_INPUT_H_
 #define RBACC_COMPILER_REVIEW_POLICY_INPUT_H_
 
@@ -15,12 +13,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "compiler/common/issue.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/common/source_location.h"
 #include "compiler/merge/compiled_policy.h"
-#include "compiler/validate/selection.h"
+#include "compiler/resolve/selection.h"
 
 namespace rbacc {
 
@@ -69,15 +66,13 @@ struct PolicyInput {
 absl::StatusOr<PolicySpec> ParsePolicyReference(
     const std::string& reference, const std::string& workspace_root);
 
-// Loads `spec`: reads the YAML, or loads, validates, resolves and compiles the
-// selection. Input mistakes (invalid policies, unknown profile or feature) are
-// added to `issues` (with the file texts added to `file_texts` for rendering),
-// and the result is then meaningless. Returns NotFoundError when the YAML or
-// the bundle folder is missing, InvalidArgumentError for YAML that does not
-// parse (with file:line:col), or another error when a file cannot be read.
-absl::StatusOr<PolicyInput> LoadPolicyInput(
-    const PolicySpec& spec, const std::string& workspace_root,
-    IssueList* issues, std::map<std::string, std::string>* file_texts);
+// Reads the RBAC YAML `spec` names (spec.yaml_path: a file, or an output
+// folder holding rbac.yaml, relative to `workspace_root` unless absolute).
+// Returns NotFoundError when it cannot be read, InvalidArgumentError for YAML
+// that does not parse (with file:line:col). A selection is loaded by
+// LoadPolicyInput (compiler/compiler.h), which compiles it.
+absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
+                                           const std::string& workspace_root);
 
 }  // namespace rbacc
 

@@ -14,12 +14,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/lint_checks.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
-#include "compiler/lint/checks.h"
 #include "compiler/validate/catalog_checks.h"
 
 namespace rbacc {
@@ -27,9 +26,6 @@ namespace {
 
 using ::rbacc::v1::ConfigValue;
 using ::rbacc::v1::Rule;
-
-constexpr absl::string_view kPlaceholderServiceAccount = "{service_account}";
-constexpr absl::string_view kPlaceholderNamespace = "{namespace}";
 
 // The longest string rbacc accepts in a policy.
 constexpr size_t kMaxStringLength = 4096;
@@ -354,14 +350,6 @@ void CheckFeature(const std::string& name, const LoadedFeature& feature,
 }
 
 }  // namespace
-
-std::string ExpandNameTemplate(absl::string_view name_template,
-                               absl::string_view service_account,
-                               absl::string_view namespace_name) {
-  return absl::StrReplaceAll(name_template,
-                             {{kPlaceholderServiceAccount, service_account},
-                              {kPlaceholderNamespace, namespace_name}});
-}
 
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues) {

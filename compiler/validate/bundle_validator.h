@@ -35,13 +35,6 @@ namespace rbacc {
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues);
 
-// Expands the placeholders {service_account} and {namespace} in
-// `name_template`. Returns the name; unknown placeholders are left as they are
-// (ValidateBundle reports them).
-std::string ExpandNameTemplate(absl::string_view name_template,
-                               absl::string_view service_account,
-                               absl::string_view namespace_name);
-
 }  // namespace rbacc
 
 #endif  // RBACC_COMPILER_VALIDATE_BUNDLE_VALIDATOR_H_

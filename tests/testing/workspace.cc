@@ -20,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
+#include "compiler/compiler.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-#include "compiler/validate/selection.h"
+#include "compiler/resolve/selection.h"
 
 #include <algorithm>
 #include <map>

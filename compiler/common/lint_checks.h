@@ -1,7 +1,7 @@
 // The least-privilege checks `rbacc lint` runs: their stable IDs, severities
 // and summaries.
-#ifndef RBACC_COMPILER_LINT_CHECKS_H_
-#define RBACC_COMPILER_LINT_CHECKS_H_
+#ifndef RBACC_COMPILER_COMMON_LINT_CHECKS_H_
+#define RBACC_COMPILER_COMMON_LINT_CHECKS_H_
 
 #include <vector>
 
@@ -39,4 +39,4 @@ const char* LintSeverityName(LintSeverity severity);
 
 }  // namespace rbacc
 
-#endif  // RBACC_COMPILER_LINT_CHECKS_H_
+#endif  // RBACC_COMPILER_COMMON_LINT_CHECKS_H_

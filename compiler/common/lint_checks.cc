@@ -1,4 +1,4 @@
-#include "compiler/lint/checks.h"
+#include "compiler/common/lint_checks.h"
 
 #include <vector>
 

@@ -1,8 +1,8 @@
 // Resolves what one compilation is for: the features (with what they require)
 // and the parameters, layered as bundle defaults < profile < command-line
 // flags, each checked where it was given.
-#ifndef RBACC_COMPILER_VALIDATE_SELECTION_H_
-#define RBACC_COMPILER_VALIDATE_SELECTION_H_
+#ifndef RBACC_COMPILER_RESOLVE_SELECTION_H_
+#define RBACC_COMPILER_RESOLVE_SELECTION_H_
 
 #include <map>
 #include <optional>
@@ -156,4 +156,4 @@ bool ParseSubject(const std::string& text, const SourceLocation& location,
 
 }  // namespace rbacc
 
-#endif  // RBACC_COMPILER_VALIDATE_SELECTION_H_
+#endif  // RBACC_COMPILER_RESOLVE_SELECTION_H_
