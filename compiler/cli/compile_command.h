@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compiler/cli/command.h"
 #include "compiler/common/issue.h"
 #include "compiler/emit/emitters.h"
 #include "compiler/emit/output_writer.h"
@@ -164,6 +165,24 @@ std::string RegenerateCommand(const std::string& bundle_argument,
                               const std::string& profile,
                               const Selection& selection,
                               const CompileOptions& options);
+
+// `rbacc compile` (the command run when none is named) and `rbacc check`
+// (compile --check): the selection flags, --out_dir, --lint and --check turned
+// into CompileOptions for RunCompile.
+class CompileCommand : public Command {
+ public:
+  // `check`: the `check` command, which only compares (and has no --check).
+  explicit CompileCommand(bool check);
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  // Runs RunCompile; kExitUsage for a positional argument or --check with
+  // --out_dir=- (there is no folder to compare).
+  int Execute(const Invocation& call) const override;
+
+ private:
+  bool check_;
+};
 
 }  // namespace rbacc
 
