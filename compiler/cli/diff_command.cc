@@ -66,8 +66,8 @@ int DiffCommand::Execute(const Invocation& call) const {
   if (call.positional.size() != 2) {
     call.err << "rbacc diff: takes two policies: rbacc diff A B (a profile, "
                 "features a,b, BUNDLE:PROFILE, BUNDLE: or an rbac.yaml or "
-                "output folder)\n";
-    return kExitError;
+                "output folder); see rbacc diff --help\n";
+    return kExitUsage;
   }
   DiffOptions options;
   options.workspace_root = call.env.workspace_root;

@@ -83,8 +83,9 @@ void ImportCommand::DeclareFlags(FlagSet* flags) const {
 
 int ImportCommand::Execute(const Invocation& call) const {
   if (call.positional.size() != 1) {
-    call.err << "rbacc import: takes one YAML file: rbacc import FILE.yaml\n";
-    return kExitError;
+    call.err << "rbacc import: takes one YAML file: rbacc import FILE.yaml; "
+                "see rbacc import --help\n";
+    return kExitUsage;
   }
   ImportCommandOptions options;
   options.workspace_root = call.env.workspace_root;
