@@ -175,18 +175,7 @@ CanICommand::CanICommand()
 
 void CanICommand::DeclareFlags(FlagSet* flags) const {
   AddPolicyFlags(TargetNamespaceFlag::kTargetNamespace, flags);
-
-  flags
-      ->AddString("namespace", "NS",
-                  "The request's namespace, as in kubectl. Default: the "
-                  "selection's target namespace (for YAML: default).")
-      .short_name = "n";
-  flags->AddString("as", "USER",
-                   "The identity asking: a user name or "
-                   "system:serviceaccount:NAMESPACE:NAME. Default: the "
-                   "compiled service account.");
-  flags->AddList("as_group", "GROUP,...",
-                 "Groups of the --as identity, comma-separated or repeated.");
+  AddRequestFlags(flags);
   flags->AddBool("list", false,
                  "List what the subject may do in the namespace.");
   flags
@@ -203,13 +192,12 @@ int CanICommand::Execute(const Invocation& call) const {
     return kExitCanIError;
   }
   options.request = call.positional;
-  if (call.flags.Given("namespace")) {
-    options.request_namespace = call.flags.String("namespace");
-  }
+  const RequestFlags request = RequestFlagsFrom(call.flags);
+  options.request_namespace = request.request_namespace;
   options.all_namespaces = call.flags.Bool("all_namespaces");
   options.list = call.flags.Bool("list");
-  options.as = call.flags.String("as");
-  options.as_groups = call.flags.List("as_group");
+  options.as = request.as;
+  options.as_groups = request.as_groups;
   return RunCanI(options, call.out, call.err);
 }
 

@@ -1,7 +1,9 @@
 // The command-line interface: the table of commands and the one entry point
-// main() calls. Adding a command: write its Command class in
-// compiler/cli/<name>_command.{h,cc}, add it to Commands() in commands.cc,
-// and test it with CommandLineTester (testing/command_line_tester.h).
+// main() calls. Adding a command: write its Command class (command.h) in
+// compiler/cli/<name>_command.{h,cc} with a cc_library in
+// compiler/cli/BUILD.bazel, add it to Commands() in commands.cc (and the
+// library to :commands' deps), and test it with CommandLineTester
+// (testing/command_line_tester.h); its --help comes from its declarations.
 //
 //   int main(int argc, char** argv) {
 //     rbacc::Environment env;

@@ -182,6 +182,20 @@ TEST(CommandsTest, KubectlNamespaceSpellings) {
   EXPECT_EQ(short_form.out, "no\n");
 }
 
+TEST(CommandsTest, ExplainRequestNamespaceShortName) {
+  const CommandLineTester tester = Tester("explain_short_namespace");
+  const CommandLineRun short_form = tester.Run(
+      {"explain", "list", "pods", "--profile=minimal", "-n", "kube-system"});
+  EXPECT_EQ(short_form.exit_code, 0) << short_form.err;
+  EXPECT_THAT(short_form.out, StartsWith("no: nothing allows list pods in "
+                                         "namespace kube-system\n"));
+  EXPECT_EQ(short_form.out,
+            tester
+                .Run({"explain", "list", "pods", "--profile=minimal",
+                      "--namespace=kube-system"})
+                .out);
+}
+
 TEST(CommandsTest, KubectlAllNamespacesSpellings) {
   const CommandLineTester tester = Tester("all_namespaces");
   const CommandLineRun dashed = tester.Run(

@@ -1,4 +1,4 @@
-// The `compile` command: from options (what main.cc's flags say) to output
+// The `compile` command: from options (what its flags say) to output
 // folders on disk.
 //
 //   CompileOptions options;

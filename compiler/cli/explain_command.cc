@@ -65,18 +65,7 @@ ExplainCommand::ExplainCommand()
 
 void ExplainCommand::DeclareFlags(FlagSet* flags) const {
   AddPolicyFlags(TargetNamespaceFlag::kTargetNamespace, flags);
-
-  flags
-      ->AddString("namespace", "NS",
-                  "The request's namespace, as in kubectl. Default: the "
-                  "selection's target namespace (for YAML: default).")
-      .short_name = "n";
-  flags->AddString("as", "USER",
-                   "The identity asking: a user name or "
-                   "system:serviceaccount:NAMESPACE:NAME. Default: the "
-                   "compiled service account.");
-  flags->AddList("as_group", "GROUP,...",
-                 "Groups of the --as identity, comma-separated or repeated.");
+  AddRequestFlags(flags);
 }
 
 int ExplainCommand::Execute(const Invocation& call) const {
@@ -87,11 +76,10 @@ int ExplainCommand::Execute(const Invocation& call) const {
     return kExitError;
   }
   options.request = call.positional;
-  if (call.flags.Given("namespace")) {
-    options.request_namespace = call.flags.String("namespace");
-  }
-  options.as = call.flags.String("as");
-  options.as_groups = call.flags.List("as_group");
+  const RequestFlags request = RequestFlagsFrom(call.flags);
+  options.request_namespace = request.request_namespace;
+  options.as = request.as;
+  options.as_groups = request.as_groups;
   return RunExplain(options, call.out, call.err);
 }
 

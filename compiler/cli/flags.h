@@ -66,7 +66,8 @@ using EnumValues = std::vector<std::pair<std::string, E>>;
 class FlagSet {
  public:
   // Declares a flag taking any text. Returns the declaration so that callers
-  // may add a short name or an alias.
+  // may add a short name or an alias (the reference is valid until the next
+  // declaration).
   FlagDeclaration& AddString(const std::string& name,
                              const std::string& value_name,
                              const std::string& help);
@@ -113,7 +114,8 @@ class FlagSet {
   // The words of list flag `name`, in order (every repetition's).
   std::vector<std::string> List(const std::string& name) const;
   // The enum value of enum flag `name`, looked up in `values` (which must be
-  // the table it was declared with).
+  // the table it was declared with): the value given, else the default, else
+  // (a flag without a default, not given) the table's first value.
   template <typename E>
   E Enum(const std::string& name, const EnumValues<E>& values) const {
     const std::string text = String(name);

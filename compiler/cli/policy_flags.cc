@@ -28,4 +28,28 @@ bool PolicyFromFlags(const FlagSet& flags, TargetNamespaceFlag target,
   return true;
 }
 
+void AddRequestFlags(FlagSet* flags) {
+  flags
+      ->AddString("namespace", "NS",
+                  "The request's namespace, as in kubectl. Default: the "
+                  "selection's target namespace (for YAML: default).")
+      .short_name = "n";
+  flags->AddString("as", "USER",
+                   "The identity asking: a user name or "
+                   "system:serviceaccount:NAMESPACE:NAME. Default: the "
+                   "compiled service account.");
+  flags->AddList("as_group", "GROUP,...",
+                 "Groups of the --as identity, comma-separated or repeated.");
+}
+
+RequestFlags RequestFlagsFrom(const FlagSet& flags) {
+  RequestFlags request;
+  if (flags.Given("namespace")) {
+    request.request_namespace = flags.String("namespace");
+  }
+  request.as = flags.String("as");
+  request.as_groups = flags.List("as_group");
+  return request;
+}
+
 }  // namespace rbacc

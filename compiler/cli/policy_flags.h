@@ -1,10 +1,13 @@
 // The policy explain, can-i and graph look at, as flags: --rbac (RBAC YAML or
-// an output folder) or a selection (selection_flags.h).
+// an output folder) or a selection (selection_flags.h); and the request flags
+// explain and can-i share with kubectl (-n, --as, --as-group).
 #ifndef RBACC_COMPILER_CLI_POLICY_FLAGS_H_
 #define RBACC_COMPILER_CLI_POLICY_FLAGS_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "compiler/cli/flags.h"
 #include "compiler/cli/selection_flags.h"
@@ -22,6 +25,22 @@ void AddPolicyFlags(TargetNamespaceFlag target, FlagSet* flags);
 bool PolicyFromFlags(const FlagSet& flags, TargetNamespaceFlag target,
                      const std::string& command, std::ostream& err,
                      PolicySpec* spec);
+
+// Who asks, and in which namespace: the request flags of explain and can-i.
+struct RequestFlags {
+  // --namespace (-n): the request's namespace; unset when not given.
+  std::optional<std::string> request_namespace;
+  // --as: the identity asking; "" for the compiled service account.
+  std::string as;
+  // --as_group (--as-group): the identity's groups.
+  std::vector<std::string> as_groups;
+};
+
+// Declares --namespace (-n, the request's namespace), --as and --as_group.
+void AddRequestFlags(FlagSet* flags);
+
+// Returns the request flags given (declared by AddRequestFlags).
+RequestFlags RequestFlagsFrom(const FlagSet& flags);
 
 }  // namespace rbacc
 
