@@ -1,5 +1,5 @@
 // Bad input never crashes and never writes: each case under
-// testdata/bad_inputs/ is one defect, run through the real rbacc binary on a
+// testdata/bad_inputs/ is one defect, run in-process (CommandLineTester) on a
 // scratch copy of policies/. The test checks the exact error text and exit code
 // (expected.txt) and, when the run failed, that the previous outputs are
 // untouched. A few cases are only warnings (exit 0): they pin the warning's
@@ -16,10 +16,6 @@
 // message, run
 //   RBACC_UPDATE_GOLDENS=1 bazel run //tests:bad_input_test
 // and review the diff.
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -29,6 +25,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "compiler/cli/testing/command_line_tester.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
 
@@ -37,12 +34,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::rbacc::testing::CheckGolden;
+using ::rbacc::testing::CommandLineRun;
+using ::rbacc::testing::CommandLineTester;
 using ::rbacc::testing::MakeWorkspace;
-using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::RunfilePath;
-using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
@@ -52,11 +49,11 @@ std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
-// Runs rbacc in `workspace` with `args`; returns its stderr followed by
-// "exit: N".
+// Runs rbacc in-process in `workspace` with `args`; returns its stderr followed
+// by "exit: N".
 std::string RunAndReport(const std::string& workspace,
                          const std::vector<std::string>& args) {
-  const RbaccRun run = RunRbacc(workspace, args);
+  const CommandLineRun run = CommandLineTester(workspace).Run(args);
   return absl::StrCat(run.err, "exit: ", run.exit_code, "\n");
 }
 

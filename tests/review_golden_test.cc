@@ -1,46 +1,41 @@
-// The review commands' exact output: each case under testdata/review/ runs the
-// real rbacc binary with `args` (one argument per line) in a scratch
-// workspace holding policies/ and the page's example as page.yaml, and
-// compares its stdout, stderr and exit code with `expected.txt`.
+// The review commands' exact output: each case under testdata/review/ runs
+// rbacc in-process (CommandLineTester) with `args` (one argument per line) in
+// a scratch workspace holding policies/ and the page's example as page.yaml,
+// and compares its stdout, stderr and exit code with `expected.txt`.
 //
 // expected.txt is written by the test itself, never by hand: after changing
 // an output, run
 //   RBACC_UPDATE_GOLDENS=1 bazel run //tests:review_golden_test
 // and review the diff.
-#include <sys/wait.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "compiler/cli/testing/command_line_tester.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
 
 namespace rbacc {
 namespace {
 
-namespace fs = std::filesystem;
 using ::rbacc::testing::CheckGolden;
+using ::rbacc::testing::CommandLineRun;
+using ::rbacc::testing::CommandLineTester;
 using ::rbacc::testing::MakeWorkspace;
-using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
-using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/review";
 
-// Runs rbacc in `workspace`; returns "stdout:\n...stderr:\n...exit: N\n".
+// Runs rbacc in-process in `workspace`; returns "stdout:\n...stderr:\n...exit:
+// N\n".
 std::string RunAndReport(const std::string& workspace,
                          const std::vector<std::string>& args) {
-  const RbaccRun run = RunRbacc(workspace, args);
+  const CommandLineRun run = CommandLineTester(workspace).Run(args);
   return absl::StrCat("stdout:\n", run.out, "stderr:\n", run.err,
                       "exit: ", run.exit_code, "\n");
 }

@@ -1,9 +1,9 @@
 // `rbacc why-forbidden`'s exact answers: each case under
-// testdata/forbidden/ runs the real rbacc binary as `rbacc why-forbidden
-// ARGS...` (`args`: one argument per line, the message among them) with the
-// file `message`, when there is one, as standard input, in a scratch workspace
-// holding policies/ and the page's example as page.yaml, and compares its
-// stdout, stderr and exit code with `expected.txt`. The corpus covers every
+// testdata/forbidden/ runs rbacc in-process (CommandLineTester) as `rbacc
+// why-forbidden ARGS...` (`args`: one argument per line, the message among
+// them) with the file `message`, when there is one, as standard input, in a
+// scratch workspace holding policies/ and the page's example as page.yaml, and
+// compares its stdout, stderr and exit code with `expected.txt`. The corpus covers every
 // form the API server writes (namespaced, cluster scope, named resource,
 // subresource, non-resource URL, the RBAC suffix), how clients show it (bare,
 // JSON Status body, log lines) and input that is not a Forbidden message.
@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "compiler/cli/testing/command_line_tester.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
 #include "gtest/gtest.h"
@@ -35,12 +36,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::rbacc::testing::CheckGolden;
+using ::rbacc::testing::CommandLineRun;
+using ::rbacc::testing::CommandLineTester;
 using ::rbacc::testing::MakeWorkspace;
-using ::rbacc::testing::RbaccRun;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::ReadRbacFile;
 using ::rbacc::testing::RunfilePath;
-using ::rbacc::testing::RunRbacc;
 using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
@@ -60,8 +61,8 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
     args.emplace_back(arg);
   }
   const std::string message = case_dir + "/message";
-  const RbaccRun run = RunRbacc(workspace, args, "", "",
-                                fs::exists(message) ? message : "/dev/null");
+  const CommandLineRun run = CommandLineTester(workspace).Run(
+      args, fs::exists(message) ? ReadFileOrDie(message) : "");
   const std::string actual =
       absl::StrCat("stdout:\n", run.out, "stderr:\n", run.err,
                    "exit: ", run.exit_code, "\n");
@@ -124,7 +125,7 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
         can_i.emplace_back(flag);
       }
     }
-    const RbaccRun verified = RunRbacc(workspace, can_i);
+    const CommandLineRun verified = CommandLineTester(workspace).Run(can_i);
     EXPECT_EQ(verified.out, "yes\n") << absl::StrJoin(can_i, " ") << "\n"
                                      << verified.err;
     ++verified_commands;
@@ -162,8 +163,8 @@ class SuggestedRuleTest : public ::testing::TestWithParam<UngrantedCase> {};
 TEST_P(SuggestedRuleTest, GrantsExactlyTheRequest) {
   const UngrantedCase& ungranted = GetParam();
   const std::string workspace = MakeWorkspace("suggested_" + ungranted.name);
-  const RbaccRun answer = RunRbacc(
-      workspace, {"why-forbidden", "--bundle=skypilot", ungranted.message});
+  const CommandLineRun answer = CommandLineTester(workspace).Run(
+      {"why-forbidden", "--bundle=skypilot", ungranted.message});
   ASSERT_EQ(answer.exit_code, 0) << answer.err;
   const size_t start = answer.out.find("# proto-file:");
   ASSERT_NE(start, std::string::npos) << answer.out;
@@ -182,7 +183,7 @@ TEST_P(SuggestedRuleTest, GrantsExactlyTheRequest) {
                                       "--lint=off"};
   compile.insert(compile.end(), ungranted.compile_flags.begin(),
                  ungranted.compile_flags.end());
-  const RbaccRun compiled = RunRbacc(workspace, compile);
+  const CommandLineRun compiled = CommandLineTester(workspace).Run(compile);
   ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
   const RbacObjects objects = ReadRbacFile(workspace + "/out/rbac.yaml");
   const Authorizer authorizer(objects);
@@ -202,8 +203,8 @@ TEST_P(SuggestedRuleTest, GrantsExactlyTheRequest) {
     EXPECT_FALSE(authorizer.Allows(ungranted.user, other));
   }
   // And the answer to the same message is now a feature to compile in.
-  const RbaccRun again = RunRbacc(
-      workspace, {"why-forbidden", "--bundle=skypilot", ungranted.message});
+  const CommandLineRun again = CommandLineTester(workspace).Run(
+      {"why-forbidden", "--bundle=skypilot", ungranted.message});
   EXPECT_NE(again.out.find(absl::StrCat(" ", name, " (")), std::string::npos)
       << again.out;
 }

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/cli/policy_flags.h"
 #include "compiler/cli/review_input.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
@@ -154,6 +155,50 @@ int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err) {
   CanISubject subject;
   if (!LoadCanISubject(options, err, &subject)) return kExitCanIError;
   return AnswerCanI(subject, options, out, err);
+}
+
+CanICommand::CanICommand()
+    : Command({"can-i",
+               "yes/no like kubectl auth can-i (-n, -A, --list, --as)",
+               "can-i VERB RESOURCE[/SUB] [NAME] [flags]  or  can-i --list "
+               "[flags]",
+               "Answers offline as `kubectl auth can-i` for the compiled "
+               "service account or the --as identity. RESOURCE may be "
+               "qualified (deployments.apps/scale) or a /URL.\n\nExit codes "
+               "(kubectl's): 0 yes (or the --list table); 1 no, or invalid "
+               "arguments or input (stderr says which, stdout is then empty). "
+               "Flag errors (an unknown flag, a bad value) exit 2.",
+               {"bazel run //compiler -- can-i create pods/exec --profile=full",
+                "bazel run //compiler -- can-i list nodes -A --profile=minimal",
+                "bazel run //compiler -- can-i --list --profile=minimal "
+                "-n default"}}) {}
+
+void CanICommand::DeclareFlags(FlagSet* flags) const {
+  AddPolicyFlags(TargetNamespaceFlag::kTargetNamespace, flags);
+  AddRequestFlags(flags);
+  flags->AddBool("list", false,
+                 "List what the subject may do in the namespace.");
+  flags
+      ->AddBool("all_namespaces", false,
+                "Ask cluster-wide rather than in one namespace.")
+      .short_name = "A";
+}
+
+int CanICommand::Execute(const Invocation& call) const {
+  CanIOptions options;
+  options.workspace_root = call.env.workspace_root;
+  if (!PolicyFromFlags(call.flags, TargetNamespaceFlag::kTargetNamespace,
+                       "can-i", call.err, &options.policy)) {
+    return kExitCanIError;
+  }
+  options.request = call.positional;
+  const RequestFlags request = RequestFlagsFrom(call.flags);
+  options.request_namespace = request.request_namespace;
+  options.all_namespaces = call.flags.Bool("all_namespaces");
+  options.list = call.flags.Bool("list");
+  options.as = request.as;
+  options.as_groups = request.as_groups;
+  return RunCanI(options, call.out, call.err);
 }
 
 }  // namespace rbacc

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/cli/command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/review/policy_input.h"
 
@@ -70,6 +71,17 @@ int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
 // the arguments, the policy or the request cannot be used (as kubectl: --list
 // takes no arguments and not --all-namespaces).
 int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err);
+
+// `rbacc can-i VERB RESOURCE [NAME]` on the command line: kubectl's flags
+// (-n, -A, --list, --as, --as-group) and the policy flags for RunCanI.
+class CanICommand : public Command {
+ public:
+  CanICommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "compiler/cli/selection_flags.h"
 #include "compiler/common/unified_diff.h"
 #include "compiler/compiler.h"
 #include "compiler/emit/emitters.h"
@@ -175,6 +176,112 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
   const int exit_code = ReportAndWrite(set.get(), options, out, err);
   if (options.keep_until_exit) KeptUntilExit().push_back(std::move(set));
   return exit_code;
+}
+
+namespace {
+
+// --lint's values.
+const EnumValues<LintMode>& LintModes() {
+  static const auto* const kModes =
+      new EnumValues<LintMode>{{"warn", LintMode::kWarn},
+                               {"error", LintMode::kError},
+                               {"off", LintMode::kOff}};
+  return *kModes;
+}
+
+constexpr char kCompileDescription[] =
+    "Compiles Kubernetes RBAC policies into rbac.yaml, values.yaml,\n"
+    "config.yaml, kustomization.yaml and PERMISSIONS.md: every profile of\n"
+    "every bundle without flags, else the selection the flags name (flags\n"
+    "override the profile's fields). `compile` is the command run when none\n"
+    "is named.\n"
+    "\n"
+    "Exit codes: 0 written (check: current); 1 check: stale outputs; 2\n"
+    "invalid input, flags or output folder (nothing written).";
+
+constexpr char kCheckDescription[] =
+    "Writes nothing: compares every selected output folder with what would\n"
+    "be written and prints a unified diff of each stale, missing or extra\n"
+    "file with the command that regenerates it.\n"
+    "\n"
+    "Exit codes: 0 current; 1 stale; 2 invalid input or flags.";
+
+CommandInfo CompileInfo(bool check) {
+  if (check) {
+    return {"check",
+            "like compile --check: exit 1 and print a diff when outputs/ are "
+            "stale",
+            "check [flags]",
+            kCheckDescription,
+            {"bazel run //compiler -- check",
+             "bazel run //compiler -- check --profile=full"}};
+  }
+  return {"compile",
+          "compile policies into outputs/ (the default command)",
+          "[compile] [flags]",
+          kCompileDescription,
+          {"bazel run //compiler                      # every committed "
+           "profile",
+           "bazel run //compiler -- --profile=full    # one profile of the "
+           "skypilot bundle",
+           "bazel run //compiler -- --features=base,show-gpus -n team-a "
+           "--service_account=robot --out_dir=/tmp/x",
+           "bazel run //compiler -- --features=base --out_dir=-   # rbac.yaml "
+           "to stdout",
+           "bazel run //compiler -- --features=base --out_dir=/tmp/x "
+           "--contexts=kind-a=sky-sa,kind-b=SERVICE_ACCOUNT",
+           "bazel run //compiler -- --version         # the version and each "
+           "bundle's digest"}};
+}
+
+}  // namespace
+
+CompileCommand::CompileCommand(bool check)
+    : Command(CompileInfo(check)), check_(check) {}
+
+void CompileCommand::DeclareFlags(FlagSet* flags) const {
+  AddSelectionFlags(TargetNamespaceFlag::kNamespace, flags);
+  flags->AddString("out_dir", "FOLDER",
+                   "Output folder, relative to the workspace; - prints "
+                   "rbac.yaml to stdout. Default: outputs/<bundle>/<profile>, "
+                   "or outputs/<bundle>/custom with --features.");
+  flags->AddEnum("lint", LintModes(), "warn",
+                 "Report least-privilege findings that no rule acknowledges "
+                 "as warnings (warn), as errors that stop the run (error), or "
+                 "not at all (off).");
+  if (!check_) {
+    flags->AddBool("check", false,
+                   "Write nothing; exit 1 and print a unified diff of each "
+                   "stale output with the command that regenerates it.");
+  }
+}
+
+int CompileCommand::Execute(const Invocation& call) const {
+  if (!call.positional.empty()) {
+    return UnexpectedArgument(call.positional[0],
+                              "flags are written --name=value", call.err);
+  }
+  CompileOptions options;
+  options.workspace_root = call.env.workspace_root;
+  options.bundle = call.flags.String("bundle");
+  options.profile = call.flags.String("profile");
+  options.overrides =
+      SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
+  if (call.flags.Given("out_dir")) {
+    options.out_dir = call.flags.String("out_dir");
+  }
+  options.lint = call.flags.Enum("lint", LintModes());
+  options.check = check_ || call.flags.Bool("check");
+  if (options.check && options.out_dir == "-") {
+    call.err << "--out_dir: error: \"-\" prints rbac.yaml, so "
+             << (check_ ? "check" : "--check")
+             << " would compare nothing; give an output folder or none; see "
+                "rbacc "
+             << info().name << " --help\n";
+    return kExitUsage;
+  }
+  options.keep_until_exit = call.env.exits_after_run;
+  return RunCompile(options, call.out, call.err);
 }
 
 }  // namespace rbacc

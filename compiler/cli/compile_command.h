@@ -1,4 +1,4 @@
-// The `compile` command: from options (what main.cc's flags say) to output
+// The `compile` command: from options (what its flags say) to output
 // folders on disk. The compiling is compiler/compiler.h's; this checks or
 // writes what it planned, and prints.
 //
@@ -13,6 +13,7 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
 #include "compiler/compiler.h"
 #include "compiler/emit/output_writer.h"
 #include "compiler/resolve/selection.h"
@@ -82,6 +83,24 @@ int RunCompile(const CompileOptions& options, std::ostream& out,
 // Returns what `options` asks the compiler library to compile (everything but
 // what RunCompile does with the result: check, write, keep until exit).
 CompileRequest ToCompileRequest(const CompileOptions& options);
+
+// `rbacc compile` (the command run when none is named) and `rbacc check`
+// (compile --check): the selection flags, --out_dir, --lint and --check turned
+// into CompileOptions for RunCompile.
+class CompileCommand : public Command {
+ public:
+  // `check`: the `check` command, which only compares (and has no --check).
+  explicit CompileCommand(bool check);
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  // Runs RunCompile; kExitUsage for a positional argument or --check with
+  // --out_dir=- (there is no folder to compare).
+  int Execute(const Invocation& call) const override;
+
+ private:
+  bool check_;
+};
 
 }  // namespace rbacc
 

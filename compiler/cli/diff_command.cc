@@ -30,4 +30,52 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   return options.exit_code && !diff.empty() ? kExitStale : kExitOk;
 }
 
+namespace {
+
+// --format's values.
+const EnumValues<DiffFormat>& DiffFormats() {
+  static const auto* const kFormats =
+      new EnumValues<DiffFormat>{{"text", DiffFormat::kText},
+                                 {"markdown", DiffFormat::kMarkdown},
+                                 {"json", DiffFormat::kJson}};
+  return *kFormats;
+}
+
+}  // namespace
+
+DiffCommand::DiffCommand()
+    : Command({"diff",
+               "semantic permission diff of two policies",
+               "diff A B [flags]",
+               "A and B are each a profile (full), features (base,show-gpus), "
+               "BUNDLE:PROFILE, PROFILE@CONTEXT, BUNDLE: or an rbac.yaml or "
+               "output folder.\n\nExit codes: 0 compared (with --exit_code: "
+               "nothing changed); 1 with --exit_code: something changed; 2 "
+               "invalid input or flags.",
+               {"bazel run //compiler -- diff minimal full --format=markdown",
+                "bazel run //compiler -- diff outputs/skypilot/full full "
+                "--exit-code"}}) {}
+
+void DiffCommand::DeclareFlags(FlagSet* flags) const {
+  flags->AddEnum("format", DiffFormats(), "text",
+                 "text, markdown (for a pull request) or json.");
+  flags->AddBool("exit_code", false, "Exit 1 when anything changed.");
+}
+
+int DiffCommand::Execute(const Invocation& call) const {
+  if (call.positional.size() != 2) {
+    call.err << "rbacc diff: takes two policies: rbacc diff A B (a profile, "
+                "features a,b, BUNDLE:PROFILE, BUNDLE: or an rbac.yaml or "
+                "output folder); see rbacc diff --help\n";
+    return kExitUsage;
+  }
+  DiffOptions options;
+  options.workspace_root = call.env.workspace_root;
+  options.before = call.positional[0];
+  options.after = call.positional[1];
+  options.format = call.flags.Enum("format", DiffFormats());
+  options.exit_code = call.flags.Bool("exit_code");
+  return RunDiff(options, call.out, call.err);
+}
+
 }  // namespace rbacc

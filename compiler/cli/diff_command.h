@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
 #include "compiler/review/diff.h"
 
 namespace rbacc {
@@ -32,6 +33,17 @@ struct DiffOptions {
 // 0, or 1 when options.exit_code is set and something changed, or 2 when a
 // side cannot be loaded.
 int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err);
+
+// `rbacc diff A B` on the command line: two policies, --format and
+// --exit_code for RunDiff.
+class DiffCommand : public Command {
+ public:
+  DiffCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

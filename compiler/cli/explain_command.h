@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/cli/command.h"
 #include "compiler/review/policy_input.h"
 
 namespace rbacc {
@@ -36,6 +37,17 @@ struct ExplainOptions {
 // the request cannot be read.
 int RunExplain(const ExplainOptions& options, std::ostream& out,
                std::ostream& err);
+
+// `rbacc explain [VERB RESOURCE [NAME]]` on the command line: the policy
+// flags, the request and its namespace and identity for RunExplain.
+class ExplainCommand : public Command {
+ public:
+  ExplainCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

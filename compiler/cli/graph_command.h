@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
 #include "compiler/emit/graph.h"
 #include "compiler/review/policy_input.h"
 
@@ -23,6 +24,17 @@ struct GraphOptions {
 // Prints the graph on `out`. Returns 0, or 2 (after printing why on `err`)
 // when the policy cannot be loaded.
 int RunGraph(const GraphOptions& options, std::ostream& out, std::ostream& err);
+
+// `rbacc graph` on the command line: the policy flags and --format for
+// RunGraph.
+class GraphCommand : public Command {
+ public:
+  GraphCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

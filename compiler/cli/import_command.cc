@@ -62,4 +62,37 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
   return kExitOk;
 }
 
+ImportCommand::ImportCommand()
+    : Command({"import",
+               "RBAC YAML to a feature textproto (--name, --out)",
+               "import FILE.yaml [flags]",
+               "Reads Kubernetes RBAC YAML (Roles, ClusterRoles, bindings, "
+               "ServiceAccounts) and prints a feature that grants the same.\n\n"
+               "Exit codes: 0 imported; 2 invalid input or flags.",
+               {"bazel run //compiler -- import "
+                "tests/testdata/create-sky-sa.yaml",
+                "bazel run //compiler -- import role.yaml --name=my-app "
+                "--out=policies/skypilot/my-app.textproto"}}) {}
+
+void ImportCommand::DeclareFlags(FlagSet* flags) const {
+  flags->AddString("name", "NAME",
+                   "The feature's name. Default: from the file name.");
+  flags->AddString("out", "FILE",
+                   "Write the feature to this file instead of stdout.");
+}
+
+int ImportCommand::Execute(const Invocation& call) const {
+  if (call.positional.size() != 1) {
+    call.err << "rbacc import: takes one YAML file: rbacc import FILE.yaml; "
+                "see rbacc import --help\n";
+    return kExitUsage;
+  }
+  ImportCommandOptions options;
+  options.workspace_root = call.env.workspace_root;
+  options.file = call.positional[0];
+  options.feature_name = call.flags.String("name");
+  options.out = call.flags.String("out");
+  return RunImport(options, call.out, call.err);
+}
+
 }  // namespace rbacc

@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
+
 namespace rbacc {
 
 // What to import and where to write it.
@@ -24,6 +26,17 @@ struct ImportCommandOptions {
 // 0, or 2 after printing on `err` why the file cannot be read or imported.
 int RunImport(const ImportCommandOptions& options, std::ostream& out,
               std::ostream& err);
+
+// `rbacc import FILE.yaml` on the command line: the file, --name and --out
+// for RunImport.
+class ImportCommand : public Command {
+ public:
+  ImportCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

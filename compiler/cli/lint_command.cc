@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/cli/selection_flags.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
 #include "compiler/common/lint_checks.h"
@@ -186,6 +187,53 @@ int RunLint(const CompileOptions& options, LintFormat format, std::ostream& out,
     }
   }
   return open > 0 || !unused.empty() ? kExitFindings : kExitOk;
+}
+
+namespace {
+
+// --format's values.
+const EnumValues<LintFormat>& LintFormats() {
+  static const auto* const kFormats =
+      new EnumValues<LintFormat>{{"text", LintFormat::kText},
+                                 {"json", LintFormat::kJson},
+                                 {"sarif", LintFormat::kSarif}};
+  return *kFormats;
+}
+
+}  // namespace
+
+LintCommand::LintCommand()
+    : Command(
+          {"lint",
+           "least-privilege findings (--format=text|json|sarif)",
+           "lint [flags]",
+           "Lints every profile (or the selection the flags name) and "
+           "prints each finding once.\n\nExit codes: 0 every finding is "
+           "acknowledged and every allow matches one; 1 open findings or "
+           "unused allowances; 2 invalid input or flags.",
+           {"bazel run //compiler -- lint",
+            "bazel run //compiler -- lint --profile=full --format=sarif"}}) {}
+
+void LintCommand::DeclareFlags(FlagSet* flags) const {
+  AddSelectionFlags(TargetNamespaceFlag::kNamespace, flags);
+  flags->AddEnum("format", LintFormats(), "text",
+                 "text: compiler-style diagnostics; json: one object; sarif: "
+                 "SARIF 2.1.0 for GitHub code scanning.");
+}
+
+int LintCommand::Execute(const Invocation& call) const {
+  if (!call.positional.empty()) {
+    return UnexpectedArgument(call.positional[0],
+                              "flags are written --name=value", call.err);
+  }
+  CompileOptions options;
+  options.workspace_root = call.env.workspace_root;
+  options.bundle = call.flags.String("bundle");
+  options.profile = call.flags.String("profile");
+  options.overrides =
+      SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
+  return RunLint(options, call.flags.Enum("format", LintFormats()), call.out,
+                 call.err);
 }
 
 }  // namespace rbacc

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/cli/command.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/lint/lint.h"
 
@@ -44,6 +45,17 @@ std::string LintJson(const std::vector<LintFinding>& findings,
 // finding, acknowledged findings with an in-source suppression carrying the
 // reason.
 std::string LintSarif(const std::vector<LintFinding>& findings);
+
+// `rbacc lint` on the command line: the selection flags and --format for
+// RunLint.
+class LintCommand : public Command {
+ public:
+  LintCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

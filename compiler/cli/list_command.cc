@@ -102,4 +102,30 @@ int RunList(const std::string& workspace_root, const std::string& bundle,
   return exit_code;
 }
 
+ListCommand::ListCommand()
+    : Command({"list",
+               "bundles, features, profiles and identity modes",
+               "list [flags]",
+               "Prints every bundle under policies/ (or the one --bundle "
+               "names) with its features, profiles (with their contexts) and "
+               "identity modes.\n\nExit codes: 0 listed; 2 a bundle does not "
+               "load, or invalid flags.",
+               {"bazel run //compiler -- list",
+                "bazel run //compiler -- list --bundle=skypilot"}}) {}
+
+void ListCommand::DeclareFlags(FlagSet* flags) const {
+  flags->AddString("bundle", "NAME_OR_PATH",
+                   "Only this bundle: a folder name under policies/ or a path "
+                   "to a bundle folder. Default: every bundle.");
+}
+
+int ListCommand::Execute(const Invocation& call) const {
+  if (!call.positional.empty()) {
+    return UnexpectedArgument(call.positional[0], "list takes flags only",
+                              call.err);
+  }
+  return RunList(call.env.workspace_root, call.flags.String("bundle"), call.out,
+                 call.err);
+}
+
 }  // namespace rbacc

@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
+
 namespace rbacc {
 
 // Prints every bundle under `workspace_root`/policies (or only `bundle`, a
@@ -13,6 +15,16 @@ namespace rbacc {
 // the reason on `err` when a bundle cannot be loaded.
 int RunList(const std::string& workspace_root, const std::string& bundle,
             std::ostream& out, std::ostream& err);
+
+// `rbacc list` on the command line: --bundle for RunList.
+class ListCommand : public Command {
+ public:
+  ListCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 

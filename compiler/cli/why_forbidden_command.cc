@@ -19,6 +19,7 @@
 #include "absl/strings/str_replace.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/cli/review_input.h"
+#include "compiler/cli/selection_flags.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
@@ -950,6 +951,61 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
               : RenderText(message, verdict, bundles, matches, findings,
                            suggested_rule));
   return kExitOk;
+}
+
+namespace {
+
+// --format's values.
+const EnumValues<WhyForbiddenFormat>& WhyForbiddenFormats() {
+  static const auto* const kFormats = new EnumValues<WhyForbiddenFormat>{
+      {"text", WhyForbiddenFormat::kText}, {"json", WhyForbiddenFormat::kJson}};
+  return *kFormats;
+}
+
+}  // namespace
+
+WhyForbiddenCommand::WhyForbiddenCommand()
+    : Command({"why-forbidden",
+               "what grants a Forbidden message's request",
+               "why-forbidden [MESSAGE | -] [flags]",
+               "MESSAGE is a Kubernetes 403 Forbidden message, a JSON Status "
+               "body or a log line holding one; without it (or with -) it is "
+               "read from standard input.\n\nExit codes: 0 answered; 2 no "
+               "Forbidden message in the input, or invalid input or flags.",
+               {"bazel run //compiler -- why-forbidden --profile=minimal < "
+                "log.txt",
+                "bazel run //compiler -- why-forbidden --format=json "
+                "'pods is forbidden: User \"x\" cannot list resource "
+                "\"pods\" ...'"}}) {}
+
+void WhyForbiddenCommand::DeclareFlags(FlagSet* flags) const {
+  flags->AddString("rbac", "FILE_OR_FOLDER",
+                   "Read this RBAC YAML file or output folder instead of "
+                   "compiling a selection.");
+  AddSelectionFlags(TargetNamespaceFlag::kNamespace, flags);
+  flags->AddEnum("format", WhyForbiddenFormats(), "text",
+                 "text or json (one object).");
+}
+
+int WhyForbiddenCommand::Execute(const Invocation& call) const {
+  WhyForbiddenOptions options;
+  options.workspace_root = call.env.workspace_root;
+  options.bundle = call.flags.String("bundle");
+  options.profile = call.flags.String("profile");
+  options.overrides =
+      SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
+  options.rbac = call.flags.String("rbac");
+  options.format = call.flags.Enum("format", WhyForbiddenFormats());
+  const std::vector<std::string>& message = call.positional;
+  if (message.empty() || (message.size() == 1 && message[0] == "-")) {
+    if (call.env.in != nullptr) {
+      options.input.assign(std::istreambuf_iterator<char>(*call.env.in),
+                           std::istreambuf_iterator<char>());
+    }
+  } else {
+    options.input = absl::StrJoin(message, " ");
+  }
+  return RunWhyForbidden(options, call.out, call.err);
 }
 
 }  // namespace rbacc

@@ -12,6 +12,7 @@
 #include <ostream>
 #include <string>
 
+#include "compiler/cli/command.h"
 #include "compiler/resolve/selection.h"
 
 namespace rbacc {
@@ -56,6 +57,18 @@ struct WhyForbiddenOptions {
 // input is not a Forbidden message or the policies cannot be loaded.
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
                     std::ostream& err);
+
+// `rbacc why-forbidden [MESSAGE]` on the command line: the message (or
+// standard input), the selection flags, --rbac and --format for
+// RunWhyForbidden.
+class WhyForbiddenCommand : public Command {
+ public:
+  WhyForbiddenCommand();
+
+ protected:
+  void DeclareFlags(FlagSet* flags) const override;
+  int Execute(const Invocation& call) const override;
+};
 
 }  // namespace rbacc
 
