@@ -1,10 +1,11 @@
 // rbacc: compiles Kubernetes RBAC policies declared as data into manifests,
 // Helm values and application config. Flags live here only; the work is done by
 // the libraries in compiler/.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/flags/internal/usage.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -30,6 +32,7 @@
 #include "compiler/cli/review_input.h"
 #include "compiler/cli/version_command.h"
 #include "compiler/cli/why_forbidden_command.h"
+#include "compiler/common/input_file.h"
 #include "compiler/common/names.h"
 #include "compiler/emit/graph.h"
 #include "compiler/review/diff.h"
@@ -465,8 +468,13 @@ int RunWhyForbiddenCommand(const CommandLine& line) {
   }
   if (line.arguments.empty() ||
       (line.arguments.size() == 1 && line.arguments[0] == "-")) {
-    options.input.assign(std::istreambuf_iterator<char>(std::cin),
-                         std::istreambuf_iterator<char>());
+    absl::StatusOr<std::string> input = rbacc::ReadInputDescriptor(
+        STDIN_FILENO, "standard input", rbacc::kMessageInputLimit);
+    if (!input.ok()) {
+      std::cerr << "rbacc why-forbidden: " << input.status().message() << "\n";
+      return rbacc::kExitError;
+    }
+    options.input = *std::move(input);
   } else {
     options.input = absl::StrJoin(line.arguments, " ");
   }
