@@ -377,6 +377,9 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
 
   // Compile, lint and emit every job in memory.
   ReportedFindings reported_findings;
+  // Each output folder of the run, by its canonical path, with the profile
+  // (and context) that writes it.
+  std::map<std::string, std::string> written_by;
   for (const Job& job : jobs) {
     const LoadedBundle& bundle = *job.bundle;
     const std::vector<Selection> selections =
@@ -477,6 +480,24 @@ absl::StatusOr<CompilationSet> PrepareCompilations(
       }
       compilation.directory = folder.string();
       compilation.shown_directory = DisplayPath(folder, root);
+      std::error_code error;
+      const std::string writer = absl::StrCat(
+          compilation.policy.bundle_name, ":",
+          job.profile.empty() ? "features" : job.profile,
+          context_folder.empty() || !compilation.context_folders.empty()
+              ? ""
+              : absl::StrCat("@", context_folder));
+      const auto [other, first] = written_by.emplace(
+          fs::weakly_canonical(folder, error).string(), writer);
+      if (!first) {
+        issues.AddError(
+            {shown_as},
+            absl::StrCat(other->second, " and ", writer, " both write ",
+                         compilation.shown_directory,
+                         "; give each profile its own out_dir"));
+        usable = false;
+        break;
+      }
     }
     if (!usable) continue;
     for (Compilation& compilation : compiled) {
@@ -497,6 +518,21 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
 
   if (options.check) return CheckResults(set->compilations, out, err);
 
+  // Every folder is staged before any is replaced: a run writes all of its
+  // folders or none.
+  std::vector<OutputFolder> folders;
+  for (const Compilation& compilation : set->compilations) {
+    if (compilation.directory.empty()) continue;
+    folders.push_back({compilation.directory, compilation.Files()});
+  }
+  FileOperations real_operations;
+  const absl::Status status = WriteOutputFolders(
+      folders, options.file_operations != nullptr ? *options.file_operations
+                                                  : real_operations);
+  if (!status.ok()) {
+    err << "error: " << status.message() << "\n";
+    return kExitError;
+  }
   for (const Compilation& compilation : set->compilations) {
     const Selection& selection = compilation.policy.selection;
     const std::vector<OutputFile> files = compilation.Files();
@@ -508,15 +544,6 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
         text.Finish();
       }
     } else {
-      FileOperations real_operations;
-      const absl::Status status = WriteOutputFiles(
-          compilation.directory, files,
-          options.file_operations != nullptr ? *options.file_operations
-                                             : real_operations);
-      if (!status.ok()) {
-        err << "error: " << status.message() << "\n";
-        return kExitError;
-      }
       err << "wrote " << compilation.shown_directory << "/ (" << files.size()
           << (files.size() == 1 ? " file" : " files") << "): bundle "
           << compilation.policy.bundle_name << ", features "
