@@ -59,6 +59,12 @@ enum class Setup {
   kFolder,
   // `path` a symbolic link to itself.
   kSymlinkLoop,
+  // `text` added to the end of the file at `path`.
+  kAppend,
+  // The file at `path` with `text` in front.
+  kPrepend,
+  // The first `replaced` of the file at `path` replaced by `text`.
+  kReplace,
 };
 
 struct HostileCase {
@@ -73,6 +79,10 @@ struct HostileCase {
   std::string stdin_path;
   // What the error must say.
   std::string message;
+  // For kAppend, kPrepend and kReplace: the text added or put in place.
+  std::string text;
+  // For kReplace: the text replaced.
+  std::string replaced;
 };
 
 // The runfile or the path an argument stands for.
@@ -116,7 +126,8 @@ ChildRun RunLimited(const std::string& workspace,
     const int in = open(input.c_str(), O_RDONLY);
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int out = open("/dev/null", O_WRONLY);
-    if (in < 0 || err < 0 || out < 0 || chdir(workspace.c_str()) != 0) _exit(99);
+    if (in < 0 || err < 0 || out < 0 || chdir(workspace.c_str()) != 0)
+      _exit(99);
     dup2(in, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
@@ -155,49 +166,188 @@ void Prepare(const HostileCase& c, const std::string& workspace) {
       fs::remove(path);
       fs::create_symlink(path.filename(), path);
       return;
+    case Setup::kAppend:
+      WriteFile(path.string(), ReadFileOrDie(path.string()) + c.text);
+      return;
+    case Setup::kPrepend:
+      WriteFile(path.string(), c.text + ReadFileOrDie(path.string()));
+      return;
+    case Setup::kReplace: {
+      std::string text = ReadFileOrDie(path.string());
+      const size_t at = text.find(c.replaced);
+      ASSERT_NE(at, std::string::npos) << c.replaced;
+      WriteFile(path.string(), text.replace(at, c.replaced.size(), c.text));
+      return;
+    }
   }
 }
 
 const char kFeature[] = "policies/skypilot/base.textproto";
+const char kBundle[] = "policies/skypilot/bundle.textproto";
+const char kMinimal[] = "policies/skypilot/profiles/minimal.textproto";
 
 std::vector<HostileCase> Cases() {
   return {
       // Inputs that are not regular files.
-      {"ImportDevZero", Setup::kNone, "", {"import", "/dev/zero"}, "",
+      {"ImportDevZero",
+       Setup::kNone,
+       "",
+       {"import", "/dev/zero"},
+       "",
        "/dev/zero: is a character device; rbacc reads regular files only"},
-      {"ImportFifo", Setup::kFifo, "in.yaml", {"import", "in.yaml"}, "",
+      {"ImportFifo",
+       Setup::kFifo,
+       "in.yaml",
+       {"import", "in.yaml"},
+       "",
        "in.yaml: is a FIFO (named pipe); rbacc reads regular files only"},
-      {"ImportFolder", Setup::kFolder, "in.yaml", {"import", "in.yaml"}, "",
+      {"ImportFolder",
+       Setup::kFolder,
+       "in.yaml",
+       {"import", "in.yaml"},
+       "",
        "in.yaml: is a folder; rbacc reads regular files only"},
-      {"DiffFifo", Setup::kFifo, "rbac.yaml",
-       {"diff", "rbac.yaml", "outputs/skypilot/minimal"}, "",
+      {"DiffFifo",
+       Setup::kFifo,
+       "rbac.yaml",
+       {"diff", "rbac.yaml", "outputs/skypilot/minimal"},
+       "",
        "rbac.yaml: is a FIFO (named pipe); rbacc reads regular files only"},
-      {"FeatureFolder", Setup::kFolder, kFeature, {"--features=base"}, "",
+      {"FeatureFolder",
+       Setup::kFolder,
+       kFeature,
+       {"--features=base"},
+       "",
        "policies/skypilot/base.textproto is a folder; make it a regular file "
        "or remove the feature"},
-      {"FeatureFifo", Setup::kFifo, kFeature, {"--features=base"}, "",
+      {"FeatureFifo",
+       Setup::kFifo,
+       kFeature,
+       {"--features=base"},
+       "",
        "policies/skypilot/base.textproto is a FIFO (named pipe); make it a "
        "regular file or remove the feature"},
-      {"FeatureSymlinkLoop", Setup::kSymlinkLoop, kFeature,
-       {"--features=base"}, "",
+      {"FeatureSymlinkLoop",
+       Setup::kSymlinkLoop,
+       kFeature,
+       {"--features=base"},
+       "",
        "policies/skypilot/base.textproto is a symbolic link loop; make it a "
        "regular file or remove the feature"},
       // Resource bombs.
-      {"WhyForbiddenDevZero", Setup::kNone, "", {"why-forbidden"}, "/dev/zero",
+      {"WhyForbiddenDevZero",
+       Setup::kNone,
+       "",
+       {"why-forbidden"},
+       "/dev/zero",
        "standard input: more than 1048576 bytes, the most a 403 message may "
        "have"},
-      {"WhyForbiddenDeepJson", Setup::kNone, "", {"why-forbidden"},
-       "@deep_status.json", "the JSON in the input nests more than 64"},
-      {"ImportAliasBomb", Setup::kNone, "", {"import", "@alias_bomb.yaml"}, "",
+      {"WhyForbiddenDeepJson",
+       Setup::kNone,
+       "",
+       {"why-forbidden"},
+       "@deep_status.json",
+       "the JSON in the input nests more than 64"},
+      {"ImportAliasBomb",
+       Setup::kNone,
+       "",
+       {"import", "@alias_bomb.yaml"},
+       "",
        "holds more than 1000000 nodes once its aliases are expanded"},
-      {"ImportNestedAliasBomb", Setup::kNone, "",
-       {"import", "@nested_alias_bomb.yaml"}, "",
+      {"ImportNestedAliasBomb",
+       Setup::kNone,
+       "",
+       {"import", "@nested_alias_bomb.yaml"},
+       "",
        "holds more than 1000000 nodes once its aliases are expanded"},
-      {"DiffAliasBomb", Setup::kNone, "",
-       {"diff", "@alias_bomb.yaml", "outputs/skypilot/minimal"}, "",
+      {"DiffAliasBomb",
+       Setup::kNone,
+       "",
+       {"diff", "@alias_bomb.yaml", "outputs/skypilot/minimal"},
+       "",
        "holds more than 1000000 nodes once its aliases are expanded"},
-      {"ImportDeepYaml", Setup::kNone, "", {"import", "@deep.yaml"}, "",
+      {"ImportDeepYaml",
+       Setup::kNone,
+       "",
+       {"import", "@deep.yaml"},
+       "",
        "maps and lists nest more than 64 deep here"},
+      // Bundle fields trusted without a check.
+      {"ClusterScopeOutOfRange",
+       Setup::kAppend,
+       kMinimal,
+       {"--profile=minimal"},
+       "",
+       "minimal.textproto:7:1: error: cluster_scope: 99 is not a cluster "
+       "scope; use CLUSTER_SCOPE_FULL or CLUSTER_SCOPE_NONE",
+       "cluster_scope: 99\n"},
+      {"OutputKindOutOfRange",
+       Setup::kAppend,
+       kBundle,
+       {"--profile=minimal"},
+       "",
+       "outputs: 99 is not an output kind",
+       "outputs: 99\n"},
+      {"OutputKindUnspecified",
+       Setup::kAppend,
+       kBundle,
+       {"--profile=minimal"},
+       "",
+       "outputs: OUTPUT_KIND_UNSPECIFIED is not an output kind",
+       "outputs: OUTPUT_KIND_UNSPECIFIED\n"},
+      {"IdentityModeTwice",
+       Setup::kReplace,
+       kBundle,
+       {"--profile=minimal"},
+       "",
+       "identity mode \"LOCAL_CREDENTIALS\" is declared twice; the second "
+       "would decide which account its roles are bound to",
+       "identity_modes { name: \"LOCAL_CREDENTIALS\" "
+       "service_account: \"evil\" }\n  identity_modes {",
+       "identity_modes {"},
+      {"IdentityModeLowerCase",
+       Setup::kReplace,
+       kBundle,
+       {"--profile=minimal"},
+       "",
+       "identity mode name \"no-upload\" must be upper case letters and "
+       "\"_\"",
+       "identity_modes { name: \"no-upload\" }\n  identity_modes {",
+       "identity_modes {"},
+      {"BomInPolicyFile",
+       Setup::kPrepend,
+       kFeature,
+       {"--features=base"},
+       "",
+       "base.textproto:1:1: error: the file starts with a UTF-8 byte order "
+       "mark (BOM); save it as UTF-8 without a BOM",
+       "\xEF\xBB\xBF"},
+      // Granted without a word.
+      {"FeatureSetsIdentity",
+       Setup::kAppend,
+       kFeature,
+       {"--features=base"},
+       "",
+       "app_config key \"kubernetes.remote_identity\" sets "
+       "kubernetes.remote_identity, which rbacc writes from the selection",
+       "app_config { key: \"kubernetes.remote_identity\" string_value: "
+       "\"evil\" }\n"},
+      {"FeatureManagesRbac",
+       Setup::kAppend,
+       kFeature,
+       {"--features=base"},
+       "",
+       "helm_values key \"rbac.manageRbacPolicies\" overrides "
+       "rbac.manageRbacPolicies, which the bundle's helm_chart.values fixes",
+       "helm_values { key: \"rbac.manageRbacPolicies\" bool_value: true }\n"},
+      {"FeatureSetsChartRules",
+       Setup::kAppend,
+       kFeature,
+       {"--features=base"},
+       "",
+       "helm_values key \"rbac.clusterRules\" sets rbac.clusterRules, which "
+       "rbacc fills from the compiled rules",
+       "helm_values { key: \"rbac.clusterRules\" string_value: \"*\" }\n"},
   };
 }
 
@@ -211,10 +361,10 @@ TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
             ReadFileOrDie(RunfilePath("outputs/skypilot/minimal/rbac.yaml")));
   Prepare(c, workspace);
   const std::map<std::string, std::string> before = ReadTree(outputs);
-  const ChildRun run = RunLimited(
-      workspace, c.args,
-      c.stdin_path.empty() || c.stdin_path[0] != '@' ? c.stdin_path
-                                                     : Expand(c.stdin_path));
+  const ChildRun run = RunLimited(workspace, c.args,
+                                  c.stdin_path.empty() || c.stdin_path[0] != '@'
+                                      ? c.stdin_path
+                                      : Expand(c.stdin_path));
   EXPECT_EQ(run.signal, 0) << "killed by signal " << run.signal
                            << (run.signal == SIGXCPU ? " (CPU ceiling)" : "");
   EXPECT_EQ(run.exit_code, 2) << run.err;
@@ -222,11 +372,10 @@ TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
   EXPECT_EQ(ReadTree(outputs), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Corpus, HostileInputTest, ::testing::ValuesIn(Cases()),
-    [](const ::testing::TestParamInfo<HostileCase>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Corpus, HostileInputTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<HostileCase>& info) {
+                           return info.param.name;
+                         });
 
 }  // namespace
 }  // namespace rbacc

@@ -207,6 +207,13 @@ absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
   }
   if (!text.ok()) return text.status();
   source.text = *std::move(text);
+  if (absl::StartsWith(source.text, "\xEF\xBB\xBF")) {
+    issues->AddError({display_path, 0, 0},
+                     "the file starts with a UTF-8 byte order mark (BOM); "
+                     "save it as UTF-8 without a BOM");
+    source.text.clear();
+    return source;
+  }
   const size_t invalid = FindInvalidUtf8(source.text);
   if (invalid != absl::string_view::npos) {
     const absl::string_view before =
