@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/limits.h"
 #include "compiler/common/parallel.h"
 #include "compiler/emit/text_output.h"
 
@@ -88,11 +89,14 @@ struct StagedFile {
 // Creates `path` and writes the text of `file` into it as it is made, comparing
 // it with the file at `final_path` on the way. Once the texts differ, asks the
 // kernel to start writing each piece to disk without waiting for it (so that
-// FlushAndClose later finds little left to do). Returns the open file.
+// FlushAndClose later finds little left to do). Adds the bytes to `run_bytes`,
+// failing once the run's outputs exceed kMaxOutputBytes. Returns the open
+// file.
 absl::StatusOr<StagedFile> Stage(const std::string& path,
                                  const std::string& final_path,
                                  const OutputFile& file,
-                                 FileOperations& operations) {
+                                 FileOperations& operations,
+                                 std::atomic<size_t>& run_bytes) {
   StagedFile staged;
   staged.fd = FileDescriptor(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
@@ -105,6 +109,13 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
   off_t written = 0;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
+    if (run_bytes.fetch_add(piece.size()) + piece.size() > kMaxOutputBytes) {
+      status = absl::ResourceExhaustedError(absl::StrCat(
+          final_path, ": the run's outputs come to more than ", kMaxOutputBytes,
+          " bytes together, the most rbacc writes; select fewer profiles, "
+          "contexts or features"));
+      return;
+    }
     status = WriteAll(staged.fd.get(), piece, path, operations);
     if (!status.ok()) return;
     // Only a hint: fsync is what makes the data durable.
@@ -190,7 +201,7 @@ struct FolderWrite {
 // (side by side on the machine's cores) into `write`. On failure no staging
 // file is left behind.
 absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
-                         FolderWrite& write) {
+                         std::atomic<size_t>& run_bytes, FolderWrite& write) {
   const std::string& directory = output.directory;
   const std::vector<OutputFile>& files = output.files;
   write.directory = directory;
@@ -242,7 +253,7 @@ absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
   ParallelFor(files.size(), [&](size_t i) {
     absl::StatusOr<StagedFile> file =
         Stage(replacements[i].staging_path, replacements[i].final_path,
-              files[i], operations);
+              files[i], operations, run_bytes);
     if (file.ok()) {
       staged[i] = *std::move(file);
     } else {
@@ -407,6 +418,7 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
               return a->directory < b->directory;
             });
   std::vector<FolderWrite> writes(ordered.size());
+  std::atomic<size_t> run_bytes{0};
   const auto roll_back_all = [&] {
     std::string failure;
     for (FolderWrite& write : writes) {
@@ -418,7 +430,8 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                            : absl::StrCat("; ", failure);
   };
   for (size_t i = 0; i < ordered.size(); ++i) {
-    const absl::Status status = StageFolder(*ordered[i], operations, writes[i]);
+    const absl::Status status =
+        StageFolder(*ordered[i], operations, run_bytes, writes[i]);
     if (!status.ok()) {
       roll_back_all();
       return status;
