@@ -218,9 +218,13 @@ std::vector<Compilation> CompileJob(const Job& job,
 
 // Sets the output folder of each of `compiled` (the compilations of `job`)
 // and moves them to `set`; adds an issue instead when the folder cannot be
-// used.
+// used or another compilation of the run writes it too. `written_by` holds
+// each output folder of the run so far, by its canonical path, with the
+// profile (and context) that writes it.
 void PlaceOutputs(const Job& job, const CompileRequest& request,
-                  std::vector<Compilation> compiled, CompilationSet* set) {
+                  std::vector<Compilation> compiled,
+                  std::map<std::string, std::string>* written_by,
+                  CompilationSet* set) {
   const LoadedBundle& bundle = *job.bundle->bundle;
   const fs::path root(request.workspace_root);
   IssueList& issues = set->issues;
@@ -278,6 +282,22 @@ void PlaceOutputs(const Job& job, const CompileRequest& request,
     }
     compilation.directory = folder.string();
     compilation.shown_directory = DisplayPath(folder, root);
+    std::error_code error;
+    const std::string writer = absl::StrCat(
+        compilation.policy.bundle_name, ":",
+        job.profile.empty() ? "features" : job.profile,
+        context_folder.empty() || !compilation.context_folders.empty()
+            ? ""
+            : absl::StrCat("@", context_folder));
+    const auto [other, first] = written_by->emplace(
+        fs::weakly_canonical(folder, error).string(), writer);
+    if (!first) {
+      issues.AddError({shown_as},
+                      absl::StrCat(other->second, " and ", writer,
+                                   " both write ", compilation.shown_directory,
+                                   "; give each profile its own out_dir"));
+      return;
+    }
   }
   for (Compilation& compilation : compiled) {
     set->compilations.push_back(std::move(compilation));
@@ -459,11 +479,12 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
   }
 
   ReportedFindings reported_findings;
+  std::map<std::string, std::string> written_by;
   for (const Job& job : jobs) {
     std::vector<Compilation> compiled =
         CompileJob(job, request, &reported_findings, &set.issues);
     if (compiled.empty()) continue;
-    PlaceOutputs(job, request, std::move(compiled), &set);
+    PlaceOutputs(job, request, std::move(compiled), &written_by, &set);
   }
   return set;
 }

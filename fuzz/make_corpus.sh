@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rm -rf fuzz/corpus
-mkdir -p fuzz/corpus/loader fuzz/corpus/selection fuzz/corpus/yaml_reader
+mkdir -p fuzz/corpus/loader fuzz/corpus/selection fuzz/corpus/yaml_reader \
+  fuzz/corpus/import fuzz/corpus/forbidden_message
 
 # loader_fuzzer: a digit picking the file to replace (loader_fuzzer.cc's
 # kFiles), then the file's text.
@@ -48,3 +49,13 @@ cp tests/testdata/*.yaml fuzz/corpus/yaml_reader/
 for file in tests/testdata/forbidden/*/message; do
   cp "$file" "fuzz/corpus/yaml_reader/forbidden-$(basename "$(dirname "$file")")"
 done
+
+# import_fuzzer: the YAML readers' corpus, and YAML with anchors and aliases
+# (the hostile-input corpus' alias bombs among them).
+cp fuzz/corpus/yaml_reader/*.yaml fuzz/corpus/import/
+cp tests/testdata/hostile/*.yaml fuzz/corpus/import/
+
+# forbidden_message_fuzzer: why-forbidden's messages and the 10,000-deep
+# Status body.
+cp fuzz/corpus/yaml_reader/forbidden-* fuzz/corpus/forbidden_message/
+cp tests/testdata/hostile/deep_status.json fuzz/corpus/forbidden_message/

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 
 using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::ReadTree;
+using ::rbacc::testing::WriteFile;
 
 // Real file operations, except that call number `fail_at` (1-based, writes,
 // fsyncs and renames together) fails with ENOSPC; 0 only counts.
@@ -98,6 +99,93 @@ TEST(OutputFaultsTest, EveryFailingCallExitsTwoAndKeepsThePreviousOutputs) {
         << "the previous outputs changed";
   }
   EXPECT_EQ(CompileFull(workspace, "out", nullptr, &err), kExitOk) << err;
+}
+
+// Compiles every profile of bundle skypilot (9 folders, one of them a profile
+// with contexts: a folder per context and config.yaml above them) into
+// outputs/; returns the exit code and leaves the messages in `err`.
+int CompileEveryProfile(const std::string& workspace,
+                        FileOperations* operations, std::string* err) {
+  CompileOptions options;
+  options.workspace_root = workspace;
+  options.bundle = "skypilot";
+  options.file_operations = operations;
+  std::ostringstream out;
+  std::ostringstream messages;
+  const int exit_code = RunCompile(options, out, messages);
+  *err = messages.str();
+  return exit_code;
+}
+
+// Adds a line to every file under `folder`, so that a run rewrites them all.
+void Stale(const std::string& folder) {
+  for (const auto& [path, text] : ReadTree(folder)) {
+    WriteFile(folder + "/" + path, text + "# stale\n");
+  }
+}
+
+TEST(OutputFaultsTest, FailingCallInAnyFolderOfARunKeepsEveryFolder) {
+  const std::string workspace = MakeWorkspace("faults_every_profile");
+  std::string err;
+  ASSERT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+  const std::string outputs = workspace + "/outputs/skypilot";
+  ASSERT_TRUE(fs::exists(outputs + "/multi-cluster/config.yaml"));
+  Stale(outputs);
+  const std::map<std::string, std::string> previous = ReadTree(outputs);
+
+  const std::string counting_workspace = MakeWorkspace("faults_every_count");
+  FailingFileOperations counting(0);
+  ASSERT_EQ(CompileEveryProfile(counting_workspace, &counting, &err), kExitOk)
+      << err;
+  // Five calls or more per file of each folder.
+  ASSERT_GT(counting.calls(), 3 * static_cast<int>(previous.size()));
+
+  // Every seventh call, and the last ten (the renames of the last folders and
+  // the folders' fsyncs): each failure leaves every folder as it was.
+  for (int fail_at = 1; fail_at <= counting.calls();
+       fail_at += fail_at + 10 < counting.calls() ? 7 : 1) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    FailingFileOperations operations(fail_at);
+    EXPECT_EQ(CompileEveryProfile(workspace, &operations, &err), kExitError);
+    EXPECT_TRUE(absl::StrContains(err, "No space left on device")) << err;
+    EXPECT_FALSE(absl::StrContains(err, "wrote ")) << err;
+    EXPECT_TRUE(ReadTree(outputs) == previous) << "a previous output changed";
+  }
+  EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+  EXPECT_FALSE(ReadTree(outputs) == previous);
+}
+
+TEST(OutputFaultsTest, UnwritableLastProfileWritesNoOtherProfile) {
+  const std::string workspace = MakeWorkspace("faults_last_profile");
+  std::string err;
+  ASSERT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+  const std::string outputs = workspace + "/outputs/skypilot";
+  Stale(outputs);
+  const std::map<std::string, std::string> previous = ReadTree(outputs);
+  const std::string teams =
+      workspace + "/policies/skypilot/profiles/" + "teams.textproto";
+  WriteFile(teams, ::rbacc::testing::ReadFileOrDie(teams) +
+                       "out_dir: \"/proc/rbacc-x\"\n");
+  EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitError);
+  EXPECT_TRUE(absl::StrContains(err, "/proc/rbacc-x: cannot create folder"))
+      << err;
+  EXPECT_TRUE(ReadTree(outputs) == previous) << "a previous output changed";
+}
+
+TEST(OutputFaultsTest, TwoProfilesWritingOneFolderIsAnError) {
+  const std::string workspace = MakeWorkspace("faults_one_folder");
+  const std::string teams =
+      workspace + "/policies/skypilot/profiles/" + "teams.textproto";
+  WriteFile(teams, ::rbacc::testing::ReadFileOrDie(teams) +
+                       "out_dir: \"outputs/skypilot/minimal\"\n");
+  std::string err;
+  EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitError);
+  EXPECT_TRUE(absl::StrContains(err,
+                                "skypilot:minimal and skypilot:teams both "
+                                "write outputs/skypilot/minimal; give each "
+                                "profile its own out_dir"))
+      << err;
+  EXPECT_FALSE(fs::exists(workspace + "/outputs"));
 }
 
 TEST(OutputFaultsTest, DanglingLinkAsOutDirIsRefused) {

@@ -115,6 +115,21 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
 
   if (options.check) return CheckResults(set->compilations, out, err);
 
+  // Every folder is staged before any is replaced: a run writes all of its
+  // folders or none.
+  std::vector<OutputFolder> folders;
+  for (const Compilation& compilation : set->compilations) {
+    if (compilation.directory.empty()) continue;
+    folders.push_back({compilation.directory, compilation.Files()});
+  }
+  FileOperations real_operations;
+  const absl::Status status = WriteOutputFolders(
+      folders, options.file_operations != nullptr ? *options.file_operations
+                                                  : real_operations);
+  if (!status.ok()) {
+    err << "error: " << status.message() << "\n";
+    return kExitError;
+  }
   for (const Compilation& compilation : set->compilations) {
     const Selection& selection = compilation.policy.selection;
     const std::vector<OutputFile> files = compilation.Files();
@@ -126,15 +141,6 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
         text.Finish();
       }
     } else {
-      FileOperations real_operations;
-      const absl::Status status = WriteOutputFiles(
-          compilation.directory, files,
-          options.file_operations != nullptr ? *options.file_operations
-                                             : real_operations);
-      if (!status.ok()) {
-        err << "error: " << status.message() << "\n";
-        return kExitError;
-      }
       err << "wrote " << compilation.shown_directory << "/ (" << files.size()
           << (files.size() == 1 ? " file" : " files") << "): bundle "
           << compilation.policy.bundle_name << ", features "

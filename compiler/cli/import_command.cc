@@ -3,11 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
-#include <sstream>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/common/input_file.h"
 #include "compiler/review/importer.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
@@ -25,14 +25,13 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     err << "rbacc import: name the YAML file: rbacc import FILE.yaml\n";
     return kExitError;
   }
-  std::ifstream stream(resolve(options.file), std::ios::binary);
-  if (!stream) {
-    err << options.file << ": cannot read the file\n";
+  absl::StatusOr<std::string> text = ReadInputFile(
+      resolve(options.file).string(), options.file, kYamlInputLimit);
+  if (!text.ok()) {
+    err << text.status().message() << "\n";
     return kExitError;
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(text.str(), options.file);
+  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(*text, options.file);
   if (!objects.ok()) {
     err << objects.status().message() << "\n";
     return kExitError;

@@ -21,6 +21,7 @@
 #include "compiler/cli/review_input.h"
 #include "compiler/cli/selection_flags.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/common/input_file.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
 #include "compiler/common/rbac_objects.h"
@@ -999,8 +1000,13 @@ int WhyForbiddenCommand::Execute(const Invocation& call) const {
   const std::vector<std::string>& message = call.positional;
   if (message.empty() || (message.size() == 1 && message[0] == "-")) {
     if (call.env.in != nullptr) {
-      options.input.assign(std::istreambuf_iterator<char>(*call.env.in),
-                           std::istreambuf_iterator<char>());
+      absl::StatusOr<std::string> input =
+          ReadInputStream(*call.env.in, "standard input", kMessageInputLimit);
+      if (!input.ok()) {
+        call.err << "rbacc why-forbidden: " << input.status().message() << "\n";
+        return kExitError;
+      }
+      options.input = *std::move(input);
     }
   } else {
     options.input = absl::StrJoin(message, " ");

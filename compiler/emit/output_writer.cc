@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/limits.h"
 #include "compiler/common/parallel.h"
 #include "compiler/emit/text_output.h"
 
@@ -87,11 +89,14 @@ struct StagedFile {
 // Creates `path` and writes the text of `file` into it as it is made, comparing
 // it with the file at `final_path` on the way. Once the texts differ, asks the
 // kernel to start writing each piece to disk without waiting for it (so that
-// FlushAndClose later finds little left to do). Returns the open file.
+// FlushAndClose later finds little left to do). Adds the bytes to `run_bytes`,
+// failing once the run's outputs exceed kMaxOutputBytes. Returns the open
+// file.
 absl::StatusOr<StagedFile> Stage(const std::string& path,
                                  const std::string& final_path,
                                  const OutputFile& file,
-                                 FileOperations& operations) {
+                                 FileOperations& operations,
+                                 std::atomic<size_t>& run_bytes) {
   StagedFile staged;
   staged.fd = FileDescriptor(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
@@ -104,6 +109,13 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
   off_t written = 0;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
+    if (run_bytes.fetch_add(piece.size()) + piece.size() > kMaxOutputBytes) {
+      status = absl::ResourceExhaustedError(absl::StrCat(
+          final_path, ": the run's outputs come to more than ", kMaxOutputBytes,
+          " bytes together, the most rbacc writes; select fewer profiles, "
+          "contexts or features"));
+      return;
+    }
     status = WriteAll(staged.fd.get(), piece, path, operations);
     if (!status.ok()) return;
     // Only a hint: fsync is what makes the data durable.
@@ -172,6 +184,134 @@ std::string RollBack(const std::vector<Replacement>& replacements,
     if (!file.backup_path.empty()) unlink(file.backup_path.c_str());
   }
   return failure;
+}
+
+// One folder of a write: its lock, its files staged and flushed, and how many
+// of them were renamed into place.
+struct FolderWrite {
+  std::string directory;
+  // The open folder; its lock is held until it closes.
+  FileDescriptor folder;
+  // The files whose text changes (a file already holding its text is left).
+  std::vector<Replacement> replacements;
+  size_t renamed = 0;
+};
+
+// Creates and locks the folder of `output`, then stages and flushes its files
+// (side by side on the machine's cores) into `write`. On failure no staging
+// file is left behind.
+absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
+                         std::atomic<size_t>& run_bytes, FolderWrite& write) {
+  const std::string& directory = output.directory;
+  const std::vector<OutputFile>& files = output.files;
+  write.directory = directory;
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat(directory, ": cannot create folder: ", error.message()));
+  }
+  write.folder = FileDescriptor(
+      open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (write.folder.get() < 0) {
+    return absl::UnavailableError(
+        absl::StrCat(directory, ": cannot open folder: ", ErrnoText()));
+  }
+  // A folder where an output file belongs would make its rename fail after
+  // others succeeded.
+  for (const OutputFile& file : files) {
+    const fs::path final_path = fs::path(directory) / file.name;
+    if (fs::is_directory(fs::symlink_status(final_path, error))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          final_path.string(),
+          " is a folder; remove it so the output file can be written"));
+    }
+  }
+  std::vector<Replacement> replacements;
+  for (const OutputFile& file : files) {
+    Replacement replacement;
+    replacement.final_path = (fs::path(directory) / file.name).string();
+    replacement.staging_path =
+        (fs::path(directory) /
+         absl::StrCat(".", file.name, UniqueSuffix(), ".tmp"))
+            .string();
+    replacements.push_back(replacement);
+  }
+  // Under the folder's lock from here on (it is released when the folder
+  // closes, on every path out), so that what is compared below is what gets
+  // replaced.
+  if (flock(write.folder.get(), LOCK_EX) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
+  }
+  // Every file is staged before any is flushed, and the files are staged (their
+  // texts made) and flushed at the same time on the machine's cores: the disk
+  // then takes them together, and one journal commit and one cache flush can
+  // cover them all, instead of one wait per file after another.
+  std::vector<StagedFile> staged(files.size());
+  std::vector<absl::Status> statuses(files.size());
+  ParallelFor(files.size(), [&](size_t i) {
+    absl::StatusOr<StagedFile> file =
+        Stage(replacements[i].staging_path, replacements[i].final_path,
+              files[i], operations, run_bytes);
+    if (file.ok()) {
+      staged[i] = *std::move(file);
+    } else {
+      statuses[i] = file.status();
+    }
+  });
+  if (const absl::Status status = FirstError(statuses); !status.ok()) {
+    RollBack(replacements, 0, operations);
+    return status;
+  }
+  // A file that already holds its text is left as it is, with its time: a run
+  // that changes nothing writes nothing.
+  size_t kept = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (staged[i].unchanged) {
+      staged[i].fd.Close();
+      unlink(replacements[i].staging_path.c_str());
+      continue;
+    }
+    if (kept != i) {
+      replacements[kept] = std::move(replacements[i]);
+      staged[kept] = std::move(staged[i]);
+    }
+    ++kept;
+  }
+  replacements.resize(kept);
+  staged.resize(kept);
+  statuses.resize(kept);
+  ParallelFor(replacements.size(), [&](size_t i) {
+    statuses[i] =
+        FlushAndClose(replacements[i].staging_path, staged[i].fd, operations);
+  });
+  if (const absl::Status status = FirstError(statuses); !status.ok()) {
+    RollBack(replacements, 0, operations);
+    return status;
+  }
+  write.replacements = std::move(replacements);
+  return absl::OkStatus();
+}
+
+// Keeps a hard link to each file that `write` replaces, to put it back on
+// failure.
+absl::Status KeepPreviousFiles(FolderWrite& write) {
+  for (Replacement& file : write.replacements) {
+    const fs::path final_path(file.final_path);
+    const std::string backup =
+        (final_path.parent_path() / absl::StrCat(".",
+                                                 final_path.filename().string(),
+                                                 UniqueSuffix(), ".old"))
+            .string();
+    if (link(file.final_path.c_str(), backup.c_str()) == 0) {
+      file.backup_path = backup;
+    } else if (errno != ENOENT) {
+      return absl::UnavailableError(absl::StrCat(
+          file.final_path, ": cannot keep the previous file: ", ErrnoText()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -259,138 +399,78 @@ absl::Status WriteOutputFiles(const std::string& directory,
 absl::Status WriteOutputFiles(const std::string& directory,
                               const std::vector<OutputFile>& files,
                               FileOperations& operations) {
-  std::error_code error;
-  fs::create_directories(directory, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat(directory, ": cannot create folder: ", error.message()));
-  }
-  FileDescriptor folder(
-      open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (folder.get() < 0) {
-    return absl::UnavailableError(
-        absl::StrCat(directory, ": cannot open folder: ", ErrnoText()));
-  }
+  return WriteOutputFolders({{directory, files}}, operations);
+}
 
-  // A folder where an output file belongs would make its rename fail after
-  // others succeeded.
-  for (const OutputFile& file : files) {
-    const fs::path final_path = fs::path(directory) / file.name;
-    if (fs::is_directory(fs::symlink_status(final_path, error))) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          final_path.string(),
-          " is a folder; remove it so the output file can be written"));
-    }
-  }
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders) {
+  FileOperations operations;
+  return WriteOutputFolders(folders, operations);
+}
 
-  std::vector<Replacement> replacements;
-  for (const OutputFile& file : files) {
-    Replacement replacement;
-    replacement.final_path = (fs::path(directory) / file.name).string();
-    replacement.staging_path =
-        (fs::path(directory) /
-         absl::StrCat(".", file.name, UniqueSuffix(), ".tmp"))
-            .string();
-    replacements.push_back(replacement);
-  }
-  // Under the folder's lock from here on (it is released when `folder`
-  // closes, on every path out), so that what is compared below is what gets
-  // replaced.
-  if (flock(folder.get(), LOCK_EX) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
-  }
-  // Every file is staged before any is flushed, and the files are staged (their
-  // texts made) and flushed at the same time on the machine's cores: the disk
-  // then takes them together, and one journal commit and one cache flush can
-  // cover them all, instead of one wait per file after another.
-  std::vector<StagedFile> staged(files.size());
-  std::vector<absl::Status> statuses(files.size());
-  ParallelFor(files.size(), [&](size_t i) {
-    absl::StatusOr<StagedFile> file =
-        Stage(replacements[i].staging_path, replacements[i].final_path,
-              files[i], operations);
-    if (file.ok()) {
-      staged[i] = *std::move(file);
-    } else {
-      statuses[i] = file.status();
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
+                                FileOperations& operations) {
+  // Locked in path order, so that two runs writing some of the same folders
+  // cannot each wait for a lock the other holds.
+  std::vector<const OutputFolder*> ordered;
+  for (const OutputFolder& folder : folders) ordered.push_back(&folder);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const OutputFolder* a, const OutputFolder* b) {
+              return a->directory < b->directory;
+            });
+  std::vector<FolderWrite> writes(ordered.size());
+  std::atomic<size_t> run_bytes{0};
+  const auto roll_back_all = [&] {
+    std::string failure;
+    for (FolderWrite& write : writes) {
+      const std::string rollback =
+          RollBack(write.replacements, write.renamed, operations);
+      if (failure.empty()) failure = rollback;
     }
-  });
-  if (const absl::Status status = FirstError(statuses); !status.ok()) {
-    RollBack(replacements, 0, operations);
-    return status;
-  }
-  // A file that already holds its text is left as it is, with its time: a run
-  // that changes nothing writes nothing.
-  size_t kept = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (staged[i].unchanged) {
-      staged[i].fd.Close();
-      unlink(replacements[i].staging_path.c_str());
-      continue;
+    return failure.empty() ? std::string("; the previous files are unchanged")
+                           : absl::StrCat("; ", failure);
+  };
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    const absl::Status status =
+        StageFolder(*ordered[i], operations, run_bytes, writes[i]);
+    if (!status.ok()) {
+      roll_back_all();
+      return status;
     }
-    if (kept != i) {
-      replacements[kept] = std::move(replacements[i]);
-      staged[kept] = std::move(staged[i]);
+  }
+  for (FolderWrite& write : writes) {
+    const absl::Status status = KeepPreviousFiles(write);
+    if (!status.ok()) {
+      roll_back_all();
+      return status;
     }
-    ++kept;
   }
-  replacements.resize(kept);
-  staged.resize(kept);
-  statuses.resize(kept);
-  ParallelFor(replacements.size(), [&](size_t i) {
-    statuses[i] =
-        FlushAndClose(replacements[i].staging_path, staged[i].fd, operations);
-  });
-  if (const absl::Status status = FirstError(statuses); !status.ok()) {
-    RollBack(replacements, 0, operations);
-    return status;
+  for (FolderWrite& write : writes) {
+    for (; write.renamed < write.replacements.size(); ++write.renamed) {
+      const Replacement& file = write.replacements[write.renamed];
+      if (operations.Rename(file.staging_path, file.final_path) != 0) {
+        const std::string reason = ErrnoText();
+        return absl::UnavailableError(absl::StrCat(
+            file.final_path, ": cannot replace: ", reason, roll_back_all()));
+      }
+    }
   }
-  if (replacements.empty()) return absl::OkStatus();
-
-  for (Replacement& file : replacements) {
-    const fs::path final_path(file.final_path);
-    const std::string backup =
-        (final_path.parent_path() / absl::StrCat(".",
-                                                 final_path.filename().string(),
-                                                 UniqueSuffix(), ".old"))
-            .string();
-    if (link(file.final_path.c_str(), backup.c_str()) == 0) {
-      file.backup_path = backup;
-    } else if (errno != ENOENT) {
+  for (FolderWrite& write : writes) {
+    if (write.replacements.empty()) continue;
+    if (operations.Fsync(write.folder.get()) != 0) {
       const std::string reason = ErrnoText();
-      RollBack(replacements, 0, operations);
       return absl::UnavailableError(absl::StrCat(
-          file.final_path, ": cannot keep the previous file: ", reason));
+          write.directory, ": cannot flush folder: ", reason, roll_back_all()));
     }
-  }
-  for (size_t i = 0; i < replacements.size(); ++i) {
-    const Replacement& file = replacements[i];
-    if (operations.Rename(file.staging_path, file.final_path) != 0) {
-      const std::string reason = ErrnoText();
-      const std::string rollback = RollBack(replacements, i, operations);
-      return absl::UnavailableError(
-          absl::StrCat(file.final_path, ": cannot replace: ", reason,
-                       rollback.empty() ? "; the previous files are unchanged"
-                                        : absl::StrCat("; ", rollback)));
-    }
-  }
-  if (operations.Fsync(folder.get()) != 0) {
-    const std::string reason = ErrnoText();
-    const std::string rollback =
-        RollBack(replacements, replacements.size(), operations);
-    return absl::UnavailableError(
-        absl::StrCat(directory, ": cannot flush folder: ", reason,
-                     rollback.empty() ? "; the previous files are unchanged"
-                                      : absl::StrCat("; ", rollback)));
   }
   // Freeing the previous files waits on the file system's journal; side by
   // side the waits overlap.
-  ParallelFor(replacements.size(), [&](size_t i) {
-    if (!replacements[i].backup_path.empty()) {
-      unlink(replacements[i].backup_path.c_str());
-    }
-  });
+  for (FolderWrite& write : writes) {
+    ParallelFor(write.replacements.size(), [&](size_t i) {
+      if (!write.replacements[i].backup_path.empty()) {
+        unlink(write.replacements[i].backup_path.c_str());
+      }
+    });
+  }
   return absl::OkStatus();
 }
 

@@ -86,6 +86,26 @@ absl::Status WriteOutputFiles(const std::string& directory,
 absl::Status WriteOutputFiles(const std::string& directory,
                               const std::vector<OutputFile>& files);
 
+// One folder of a run's outputs and the files it holds.
+struct OutputFolder {
+  std::string directory;
+  std::vector<OutputFile> files;
+};
+
+// Writes every folder of a run as one: the folders are created, locked (in
+// path order) and their files staged and flushed as WriteOutputFiles does,
+// all of them before any file is renamed into place; then the files of every
+// folder are renamed and the folders flushed. The files of all the folders may
+// hold kMaxOutputBytes (limits.h) together: more is a ResourceExhaustedError
+// naming the limit. Returns the first error, naming the file or folder and the
+// system's reason; every folder then holds exactly what it held before (a
+// folder the run created may be left, empty).
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
+                                FileOperations& operations);
+
+// WriteOutputFolders with the real file-system calls.
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders);
+
 }  // namespace rbacc
 
 #endif  // RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_

@@ -218,6 +218,52 @@ TEST(OutputWriterTest, EveryFailingCallLeavesThePreviousFiles) {
   }
 }
 
+TEST(OutputWriterTest, EveryFailingCallLeavesEveryFolderAsItWas) {
+  // Three folders, one nested in another (as a profile's context folders
+  // are); a failure in any of them, late or early, leaves all three.
+  const std::vector<std::string> names = {"x", "x/ctx", "y"};
+  const auto folders_in = [&](const fs::path& root,
+                              const std::vector<OutputFile>& files) {
+    std::vector<OutputFolder> folders;
+    for (const std::string& name : names) {
+      folders.push_back({(root / name).string(), files});
+    }
+    return folders;
+  };
+  const fs::path counting_root = FreshFolder("folders_count");
+  ASSERT_TRUE(WriteOutputFolders(folders_in(counting_root, kOldFiles)).ok());
+  FailingFileOperations counting(0);
+  ASSERT_TRUE(
+      WriteOutputFolders(folders_in(counting_root, kNewFiles), counting).ok());
+  // Per folder: two writes, two file fsyncs, two renames, the folder's fsync.
+  ASSERT_EQ(counting.calls(), 21);
+  for (const std::string& name : names) {
+    EXPECT_EQ(ReadFolder(counting_root / name),
+              (std::map<std::string, std::string>{{"a.yaml", "new a\n"},
+                                                  {"b.yaml", "new b\n"}}));
+  }
+
+  for (int fail_at = 1; fail_at <= counting.calls(); ++fail_at) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    const fs::path root = FreshFolder(absl::StrCat("folders_fault_", fail_at));
+    ASSERT_TRUE(WriteOutputFolders(folders_in(root, kOldFiles)).ok());
+    FailingFileOperations operations(fail_at);
+    const absl::Status status =
+        WriteOutputFolders(folders_in(root, kNewFiles), operations);
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.message().find("Input/output error"), std::string::npos)
+        << status.message();
+    for (const std::string& name : names) {
+      EXPECT_EQ(ReadFolder(root / name),
+                (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                    {"b.yaml", "old b\n"}}))
+          << name;
+      EXPECT_TRUE(LeftoverFiles(root / name).empty())
+          << "left behind: " << LeftoverFiles(root / name)[0];
+    }
+  }
+}
+
 // A file much larger than TextOutput's pieces: made while it is written, it
 // lands whole, and failing any of its writes leaves the previous file.
 TEST(OutputWriterTest, LargeFileIsWrittenInPiecesAndLandsWhole) {

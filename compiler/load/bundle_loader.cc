@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "compiler/common/input_file.h"
 #include "compiler/common/parallel.h"
 #include "compiler/load/text_format_reader.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -263,10 +264,14 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
     if (bundle.features.count(name) > 0) continue;
     const std::string file = absl::StrCat(name, kPolicyExtension);
     if (!has_file[i]) {
+      const std::string why = DescribeUnreadable((root / file).string());
       issues->AddError(
           bundle.source.Locate(absl::StrCat("features[", i, "]")),
           absl::StrCat("feature \"", name, "\" is listed but ", display(file),
-                       " does not exist; create it or remove the feature"));
+                       " ", why.empty() ? "does not exist" : why,
+                       why.empty() || why == "does not exist"
+                           ? "; create it or remove the feature"
+                           : "; make it a regular file or remove the feature"));
       continue;
     }
     // A feature listed twice whose file has errors is reported twice, as

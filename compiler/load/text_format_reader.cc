@@ -1,20 +1,15 @@
 #include "compiler/load/text_format_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <string>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/common/input_file.h"
 #include "compiler/common/names.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -198,39 +193,26 @@ void RecordLocations(const Message& message,
 absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
                                           const std::string& display_path,
                                           IssueList* issues, size_t max_bytes) {
-  // POSIX calls rather than a stream: a thousand files are read at 100,000
-  // rules, and a stream's buffer is of no use to one whole-file read.
-  const int descriptor = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0) {
-    return absl::NotFoundError(absl::StrCat(display_path, ": cannot be read"));
-  }
-  const absl::Cleanup close_descriptor = [descriptor] { close(descriptor); };
   SourceFile source;
   source.display_path = display_path;
-  struct stat status {};
-  if (fstat(descriptor, &status) != 0 || status.st_size < 0) {
-    return absl::DataLossError(absl::StrCat(display_path, ": cannot be read"));
-  }
-  const size_t size = static_cast<size_t>(status.st_size);
-  if (size > max_bytes) {
+  absl::StatusOr<std::string> text = ReadInputFile(
+      path, display_path,
+      {max_bytes, kPolicyFileLimit.what, kPolicyFileLimit.advice});
+  if (absl::IsResourceExhausted(text.status())) {
+    // The message without the path in front: the issue names the file.
     issues->AddError(
         {display_path},
-        absl::StrCat("file is ", size, " bytes, more than the ", max_bytes,
-                     " a policy file may have; split it into "
-                     "several features"));
+        std::string(text.status().message().substr(display_path.size() + 2)));
     return source;
   }
-  source.text.resize(size);
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t got =
-        read(descriptor, source.text.data() + done, size - done);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      return absl::DataLossError(
-          absl::StrCat(display_path, ": cannot be read"));
-    }
-    done += static_cast<size_t>(got);
+  if (!text.ok()) return text.status();
+  source.text = *std::move(text);
+  if (absl::StartsWith(source.text, "\xEF\xBB\xBF")) {
+    issues->AddError({display_path, 0, 0},
+                     "the file starts with a UTF-8 byte order mark (BOM); "
+                     "save it as UTF-8 without a BOM");
+    source.text.clear();
+    return source;
   }
   const size_t invalid = FindInvalidUtf8(source.text);
   if (invalid != absl::string_view::npos) {

@@ -9,18 +9,17 @@
 
 #include "absl/status/statusor.h"
 #include "compiler/common/issue.h"
+#include "compiler/common/limits.h"
 #include "compiler/load/source_file.h"
 #include "google/protobuf/message.h"
 
 namespace rbacc {
 
-// The largest policy file rbacc reads, in bytes.
-inline constexpr size_t kMaxPolicyFileBytes = 4 << 20;
-
-// Reads the file at `path` (shown to users as `display_path`). Returns its
-// SourceFile, or NotFoundError / a reading error when it cannot be read. A file
-// larger than `max_bytes` is reported as an issue and comes back with empty
-// text.
+// Reads the file at `path` (shown to users as `display_path`) with
+// ReadInputFile. Returns its SourceFile, or NotFoundError / the error naming
+// what the file is (a folder, a FIFO, ...) / a reading error when it cannot be
+// read. A file larger than `max_bytes` is reported as an issue and comes back
+// with empty text.
 absl::StatusOr<SourceFile> ReadSourceFile(
     const std::string& path, const std::string& display_path, IssueList* issues,
     size_t max_bytes = kMaxPolicyFileBytes);

@@ -1,5 +1,6 @@
 #include "compiler/review/forbidden_message.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/json.h"
+#include "compiler/common/limits.h"
 #include "yaml-cpp/yaml.h"
 
 namespace rbacc {
@@ -314,6 +316,32 @@ size_t JsonObjectEnd(absl::string_view text, size_t open) {
   return absl::string_view::npos;
 }
 
+// How deep the JSON objects and lists of `text` nest, counted from its first
+// "{" (quoted strings skipped), stopping once deeper than kMaxJsonDepth.
+int JsonDepth(absl::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  const size_t first = text.find('{');
+  for (size_t i = first; i < text.size() && deepest <= kMaxJsonDepth; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 // A JSON Status object found in the input.
 struct StatusBody {
   // True when the object is all of the input but white space.
@@ -362,6 +390,21 @@ std::vector<StatusBody> FindStatusBodies(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
+  if (text.size() > kMaxMessageInputBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the input is ", text.size(), " bytes, more than the ",
+        kMaxMessageInputBytes,
+        " a 403 message may have; pass only the message or the log line that "
+        "holds it"));
+  }
+  // Bounds the work below: each object is scanned and read once per object
+  // around it.
+  if (JsonDepth(text) > kMaxJsonDepth) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the JSON in the input nests more than ", kMaxJsonDepth,
+        " objects or lists deep, the most rbacc reads (a Kubernetes Status "
+        "body nests 4); pass the Status body or the message alone"));
+  }
   const std::vector<StatusBody> bodies = FindStatusBodies(text);
   for (const StatusBody& body : bodies) {
     if (body.reason != "Forbidden" && body.code != "403") continue;

@@ -55,7 +55,8 @@ struct ForbiddenMessage {
 // wins). Returns InvalidArgumentError naming what was expected when `text`
 // holds none: no `User "..." cannot ...` sentence, a JSON Status that is not
 // Forbidden (its reason and code are named), or a sentence that breaks off
-// (the part that does not parse is named).
+// (the part that does not parse is named), an input larger than
+// kMaxMessageInputBytes or JSON nested deeper than kMaxJsonDepth (limits.h).
 absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text);
 
 // Returns `message` written the way the API server writes it (the

@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/common/limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -179,6 +182,47 @@ TEST(ParseForbiddenMessageTest, RejectsWhatIsNotAForbiddenMessage) {
     EXPECT_THAT(std::string(message.status().message()),
                 HasSubstr("expected a Kubernetes Forbidden message"));
   }
+}
+
+// A Status body whose details nest `depth` objects deep.
+std::string NestedStatus(int depth) {
+  std::string text = "{\"kind\":\"Status\",\"details\":";
+  for (int i = 0; i < depth; ++i) text += "{\"a\":";
+  text += "{}";
+  for (int i = 0; i < depth; ++i) text += "}";
+  return text +
+         ",\"message\":\"pods is forbidden: User \\\"alice\\\" cannot list "
+         "resource \\\"pods\\\" in API group \\\"\\\" at the cluster "
+         "scope\",\"reason\":\"Forbidden\",\"code\":403}";
+}
+
+TEST(ParseForbiddenMessageTest, JsonWithinTheDepthLimitIsRead) {
+  const absl::StatusOr<ForbiddenMessage> message =
+      ParseForbiddenMessage(NestedStatus(kMaxJsonDepth - 3));
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->user_name, "alice");
+  EXPECT_EQ(message->found_in, "JSON Status body");
+}
+
+TEST(ParseForbiddenMessageTest, JsonBeyondTheDepthLimitIsRefused) {
+  for (const int depth : {kMaxJsonDepth, 10000}) {
+    const absl::StatusOr<ForbiddenMessage> message =
+        ParseForbiddenMessage(NestedStatus(depth));
+    EXPECT_EQ(message.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(message.status().message(),
+                HasSubstr(absl::StrCat("the JSON in the input nests more than ",
+                                       kMaxJsonDepth)));
+  }
+  // Unclosed braces count as well.
+  EXPECT_FALSE(ParseForbiddenMessage(std::string(10000, '{')).ok());
+}
+
+TEST(ParseForbiddenMessageTest, InputBeyondTheSizeLimitIsRefused) {
+  const absl::StatusOr<ForbiddenMessage> message =
+      ParseForbiddenMessage(std::string(kMaxMessageInputBytes + 1, ' '));
+  EXPECT_THAT(message.status().message(),
+              HasSubstr(absl::StrCat("more than the ", kMaxMessageInputBytes,
+                                     " a 403 message may have")));
 }
 
 }  // namespace

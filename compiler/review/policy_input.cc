@@ -1,9 +1,7 @@
 #include "compiler/review/policy_input.h"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -14,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "compiler/common/input_file.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
@@ -114,16 +113,16 @@ absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
     path /= kRbacFile;
     shown = (fs::path(spec.yaml_path) / kRbacFile).string();
   }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
+  absl::StatusOr<std::string> text =
+      ReadInputFile(path.string(), shown, kYamlInputLimit);
+  if (absl::IsNotFound(text.status())) {
     return absl::NotFoundError(
         absl::StrCat(shown,
                      ": cannot read the file; name an rbac.yaml, "
                      "an output folder, a profile or features"));
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(text.str(), shown);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<RbacObjects> objects = ReadRbacYaml(*text, shown);
   if (!objects.ok()) return objects.status();
   PolicyInput input;
   input.label = spec.label.empty() ? shown : spec.label;

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/common/limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -630,6 +631,64 @@ rules:
   EXPECT_EQ(rules[1].rule.api_groups,
             std::vector<std::string>{"#not-a-comment"});
   EXPECT_EQ(rules[2].sources[0].reason, "");
+}
+
+// A document of `rules` (a YAML list) in a ClusterRole.
+std::string ClusterRoleWithRules(const std::string& rules) {
+  return absl::StrCat("kind: ClusterRole\nmetadata:\n  name: r\nrules:\n",
+                      rules);
+}
+
+TEST(RbacYamlLimitsTest, AliasesWithinTheLimitAreExpanded) {
+  const absl::StatusOr<RbacObjects> objects = ReadRbacYaml(
+      ClusterRoleWithRules("- {apiGroups: [''], resources: [pods], "
+                           "verbs: &read [get, list]}\n"
+                           "- {apiGroups: [apps], resources: [deployments], "
+                           "verbs: *read}\n"),
+      "r.yaml");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  ASSERT_THAT(objects->roles, SizeIs(1));
+  ASSERT_THAT(objects->roles[0].rules, SizeIs(2));
+  EXPECT_THAT(objects->roles[0].rules[1].rule.verbs,
+              ElementsAre("get", "list"));
+}
+
+TEST(RbacYamlLimitsTest, AliasExpansionBeyondTheLimitIsRefused) {
+  // Each level names the one before ten times: 10^7 verbs in a few lines.
+  std::string text =
+      "x0: &a0 [get, list, watch, create, update, patch, "
+      "delete, use, bind, escalate]\n";
+  for (int level = 1; level <= 6; ++level) {
+    absl::StrAppend(&text, "x", level, ": &a", level, " [");
+    for (int i = 0; i < 10; ++i) {
+      absl::StrAppend(&text, i == 0 ? "" : ", ", "*a", level - 1);
+    }
+    absl::StrAppend(&text, "]\n");
+  }
+  const absl::StatusOr<RbacObjects> objects = ReadRbacYaml(
+      absl::StrCat(text, ClusterRoleWithRules("- verbs: *a6\n")), "b.yaml");
+  EXPECT_EQ(objects.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(objects.status().message()), StartsWith("b.yaml:"));
+  EXPECT_THAT(std::string(objects.status().message()),
+              HasSubstr(absl::StrCat("more than ", kMaxYamlExpandedNodes,
+                                     " nodes once its aliases are expanded")));
+}
+
+TEST(RbacYamlLimitsTest, NestingBeyondTheLimitIsRefusedWhereItStarts) {
+  const std::string deep =
+      std::string(kMaxYamlDepth, '[') + "x" + std::string(kMaxYamlDepth, ']');
+  const absl::StatusOr<RbacObjects> too_deep =
+      ReadRbacYaml(absl::StrCat("a: [", deep, "]\n"), "d.yaml");
+  EXPECT_THAT(std::string(too_deep.status().message()),
+              StartsWith("d.yaml:1:"));
+  EXPECT_THAT(std::string(too_deep.status().message()),
+              HasSubstr(absl::StrCat(": maps and lists nest more than ",
+                                     kMaxYamlDepth, " deep here")));
+  // At the limit: read (and skipped, as it is no RBAC object).
+  EXPECT_TRUE(
+      ReadRbacYaml(absl::StrCat("a: ", deep.substr(1, deep.size() - 2), "\n"),
+                   "d.yaml")
+          .ok());
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "compiler/common/lint_checks.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
+#include "compiler/validate/bundle_fields.h"
 #include "compiler/validate/catalog_checks.h"
 
 namespace rbacc {
@@ -290,6 +291,8 @@ struct FeatureContext {
   // The bundle's fixed namespaces.
   const std::set<std::string>* fixed_namespaces;
   const ResourceCatalog* catalog;
+  // The bundle, for the config keys it owns.
+  const v1::Bundle* bundle;
 };
 
 // Checks the feature `name` (its name, summary, requires, rules and config).
@@ -347,6 +350,7 @@ void CheckFeature(const std::string& name, const LoadedFeature& feature,
   }
   CheckConfigValues(f.app_config(), "app_config", fsource, issues);
   CheckConfigValues(f.helm_values(), "helm_values", fsource, issues);
+  CheckFeatureConfigKeys(*context.bundle, f, fsource, issues);
 }
 
 }  // namespace
@@ -478,13 +482,14 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
   for (const auto& entry : bundle.features) features.push_back(&entry);
   std::vector<IssueList> feature_issues(features.size());
   const FeatureContext context{&listed, &feature_names, &fixed_namespaces,
-                               &catalog};
+                               &catalog, &proto};
   ParallelFor(features.size(), [&](size_t i) {
     CheckFeature(features[i]->first, features[i]->second, context,
                  &feature_issues[i]);
   });
   for (IssueList& found : feature_issues) issues->Append(std::move(found));
   CheckRequiresCycles(bundle, issues);
+  CheckBundleFields(bundle, issues);
 
   for (const auto& [name, profile] : bundle.profiles) {
     if (profile.proto.name() != name) {
