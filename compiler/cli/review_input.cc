@@ -53,6 +53,12 @@ bool ResolveUser(const PolicyInput& input, const std::string& as,
     *user = UserFromAs(as, as_groups);
     return true;
   }
+  if (!as_groups.empty()) {
+    err << "--as-group needs --as: the API server refuses to impersonate "
+           "groups without a user; name the user with --as=USER or "
+           "--as=system:serviceaccount:NAMESPACE:NAME\n";
+    return false;
+  }
   if (input.compiled && !input.compiled->selection.service_account.empty()) {
     *user = ServiceAccountUser(input.compiled->selection.primary_namespace(),
                                input.compiled->selection.service_account);
@@ -65,7 +71,6 @@ bool ResolveUser(const PolicyInput& input, const std::string& as,
            "--as=USER or --as=system:serviceaccount:NAMESPACE:NAME\n";
     return false;
   }
-  user->groups.insert(user->groups.end(), as_groups.begin(), as_groups.end());
   return true;
 }
 

@@ -25,10 +25,11 @@ PolicySpec SelectionSpec(const std::string& yaml_path,
                          const std::string& bundle, const std::string& profile,
                          const SelectionOverrides& overrides);
 
-// Returns the identity review commands ask for: `as` (with `as_groups`) when
-// set, else the compiled selection's service account, else the first
-// ServiceAccount of the YAML. Returns false (after printing why on `err`)
-// when there is none.
+// Returns the identity review commands ask for: `as` (with `as_groups`, see
+// UserFromAs) when set, else the compiled selection's service account, else
+// the first ServiceAccount of the YAML. Returns false (after printing why on
+// `err`) when there is none, or when `as_groups` is given without `as` (the
+// API server refuses that impersonation).
 bool ResolveUser(const PolicyInput& input, const std::string& as,
                  const std::vector<std::string>& as_groups, std::ostream& err,
                  UserInfo* user);

@@ -17,6 +17,10 @@
 namespace rbacc {
 namespace {
 
+constexpr char kAnonymousUser[] = "system:anonymous";
+constexpr char kAuthenticatedGroup[] = "system:authenticated";
+constexpr char kUnauthenticatedGroup[] = "system:unauthenticated";
+
 // The group kubectl's discovery would resolve `resource` to from Kubernetes'
 // built-in catalogue: the core group when it has the resource (discovery
 // lists it first), else the first group that has it. Sets `found` to false
@@ -119,20 +123,28 @@ std::string RequestText(const Request& request) {
 
 UserInfo UserFromAs(const std::string& as,
                     const std::vector<std::string>& groups) {
-  absl::string_view rest = as;
-  if (absl::ConsumePrefix(&rest, "system:serviceaccount:")) {
-    const std::vector<std::string> parts =
-        absl::StrSplit(rest, absl::MaxSplits(':', 1));
-    if (parts.size() == 2) {
-      UserInfo user = ServiceAccountUser(parts[0], parts[1]);
-      user.groups.insert(user.groups.end(), groups.begin(), groups.end());
-      return user;
-    }
-  }
   UserInfo user;
   user.name = as;
-  user.groups = groups;
-  user.groups.push_back("system:authenticated");
+  absl::string_view rest = as;
+  if (groups.empty() && absl::ConsumePrefix(&rest, "system:serviceaccount:")) {
+    // serviceaccount.SplitUsername: exactly a namespace and a name.
+    const std::vector<std::string> parts = absl::StrSplit(rest, ':');
+    if (parts.size() == 2 && !parts[0].empty() && !parts[1].empty()) {
+      user.groups = {"system:serviceaccounts",
+                     absl::StrCat("system:serviceaccounts:", parts[0])};
+    }
+  }
+  user.groups.insert(user.groups.end(), groups.begin(), groups.end());
+  const auto has = [&](absl::string_view group) {
+    return std::find(user.groups.begin(), user.groups.end(), group) !=
+           user.groups.end();
+  };
+  if (as == kAnonymousUser) {
+    if (!has(kUnauthenticatedGroup))
+      user.groups.push_back(kUnauthenticatedGroup);
+  } else if (!has(kAuthenticatedGroup) && !has(kUnauthenticatedGroup)) {
+    user.groups.push_back(kAuthenticatedGroup);
+  }
   return user;
 }
 

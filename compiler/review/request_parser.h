@@ -6,6 +6,7 @@
 #define RBACC_COMPILER_REVIEW_REQUEST_PARSER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "compiler/common/authorizer.h"
@@ -33,9 +34,14 @@ absl::StatusOr<Request> ParseRequest(const std::string& verb,
 // "get deployments.apps/scale web in namespace default".
 std::string RequestText(const Request& request);
 
-// Returns the identity `--as` names: "system:serviceaccount:NS:NAME" becomes
-// the service account's identity (with its groups), anything else a user
-// with `groups` (plus system:authenticated).
+// Returns the identity `--as` (with `--as-group` values `groups`) names, as
+// the API server's impersonation filter
+// (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go) builds it: the
+// user name `as`; for "system:serviceaccount:NS:NAME" without `groups` the
+// groups system:serviceaccounts and system:serviceaccounts:NS (given groups
+// replace them); then `groups`; then system:unauthenticated for
+// "system:anonymous", else system:authenticated unless the groups already
+// hold system:authenticated or system:unauthenticated.
 UserInfo UserFromAs(const std::string& as,
                     const std::vector<std::string>& groups);
 
