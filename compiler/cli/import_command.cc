@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/common/aggregation.h"
 #include "compiler/review/importer.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
@@ -37,6 +38,7 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     err << objects.status().message() << "\n";
     return kExitError;
   }
+  ResolveAggregation(&*objects);
   ImportOptions import;
   import.feature_name = options.feature_name.empty()
                             ? FeatureNameFromFile(options.file)

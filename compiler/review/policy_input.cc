@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "compiler/common/aggregation.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/source_location.h"
@@ -69,6 +70,7 @@ absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
   PolicyInput input;
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
+  ResolveAggregation(&input.objects);
   return input;
 }
 
