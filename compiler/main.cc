@@ -106,7 +106,7 @@ ABSL_FLAG(std::string, target_namespace, "",
 ABSL_FLAG(bool, list, false,
           "can-i: list what the subject may do in the namespace.");
 ABSL_FLAG(bool, all_namespaces, false,
-          "can-i: ask cluster-wide rather than in one namespace.");
+          "explain, can-i: ask cluster-wide rather than in one namespace.");
 ABSL_FLAG(std::string, as, "",
           "explain, can-i: the identity asking: a user name or "
           "system:serviceaccount:NAMESPACE:NAME. Default: the compiled "
@@ -397,6 +397,7 @@ int RunExplainCommand(const CommandLine& line) {
   }
   options.request = line.arguments;
   options.request_namespace = RequestNamespace(line);
+  options.all_namespaces = absl::GetFlag(FLAGS_all_namespaces);
   options.as = absl::GetFlag(FLAGS_as);
   options.as_groups = SplitList(absl::GetFlag(FLAGS_as_group));
   return rbacc::RunExplain(options, std::cout, std::cerr);

@@ -1,17 +1,20 @@
 #include "compiler/cli/review_input.h"
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/review/policy_input.h"
 #include "compiler/review/request_parser.h"
+#include "compiler/validate/selection.h"
 
 namespace rbacc {
 
@@ -72,6 +75,39 @@ bool ResolveUser(const PolicyInput& input, const std::string& as,
     return false;
   }
   return true;
+}
+
+std::vector<Evaluation> Evaluations(
+    const PolicyInput& input, const UserInfo& user, bool default_identity,
+    const std::optional<std::string>& request_namespace, bool all_namespaces) {
+  if (all_namespaces) return {{user, ""}};
+  if (request_namespace.has_value()) return {{user, *request_namespace}};
+  if (!input.compiled || input.compiled->selection.namespaces.size() < 2) {
+    return {{user, DefaultRequestNamespace(input)}};
+  }
+  const Selection& selection = input.compiled->selection;
+  std::vector<Evaluation> evaluations;
+  for (const std::string& namespace_name : selection.namespaces) {
+    evaluations.push_back(
+        {default_identity && !selection.service_account.empty()
+             ? ServiceAccountUser(namespace_name, selection.service_account)
+             : user,
+         namespace_name});
+  }
+  return evaluations;
+}
+
+std::string EvaluationText(const Evaluation& evaluation) {
+  std::string text = absl::StrCat("as ", evaluation.user.name);
+  if (!evaluation.user.groups.empty()) {
+    absl::StrAppend(&text, " (groups ",
+                    absl::StrJoin(evaluation.user.groups, ", "), ")");
+  }
+  absl::StrAppend(
+      &text, evaluation.namespace_name.empty()
+                 ? " cluster-wide"
+                 : absl::StrCat(" in namespace ", evaluation.namespace_name));
+  return text;
 }
 
 std::string DefaultRequestNamespace(const PolicyInput& input) {

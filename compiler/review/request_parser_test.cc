@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
 #include "gmock/gmock.h"
@@ -15,6 +16,71 @@ namespace rbacc {
 namespace {
 
 using ::testing::ElementsAre;
+
+// The request kubectl auth can-i would make for a typed resource.
+TEST(ParseRequestTest, ReadsKubectlSpellings) {
+  const RbacObjects none;
+  struct Case {
+    std::string typed;
+    std::string group;
+    std::string resource;
+    std::string subresource;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"pods", "", "pods", ""},
+           {"po", "", "pods", ""},
+           {"PODS", "", "pods", ""},
+           {"Pod/Log", "", "pods", "Log"},
+           {"svc", "", "services", ""},
+           {"deploy", "apps", "deployments", ""},
+           {"Deployment", "apps", "deployments", ""},
+           {"deployments.apps", "apps", "deployments", ""},
+           {"deployments.v1.apps", "apps", "deployments", ""},
+           {"deployments.v1.apps/scale", "apps", "deployments", "scale"},
+           {"ingresses.networking.k8s.io", "networking.k8s.io", "ingresses",
+            ""},
+           {"events", "", "events", ""},
+           {"ev.events.k8s.io", "events.k8s.io", "events", ""},
+           {"*", "", "*", ""},
+       }) {
+    std::string warning;
+    const absl::StatusOr<Request> request =
+        ParseRequest("get", c.typed, "", "default", none, &warning);
+    ASSERT_TRUE(request.ok()) << c.typed;
+    EXPECT_EQ(request->api_group, c.group) << c.typed;
+    EXPECT_EQ(request->resource, c.resource) << c.typed;
+    EXPECT_EQ(request->subresource, c.subresource) << c.typed;
+    EXPECT_EQ(warning, "") << c.typed;
+  }
+}
+
+TEST(ParseRequestTest, UnknownTypesWarnAsKubectl) {
+  RbacObjects objects;
+  CompiledRule& rule = objects.roles.emplace_back().rules.emplace_back();
+  rule.rule = {{"kueue.x-k8s.io"}, {"workloads"}, {"get"}, {}, {}};
+  std::string warning;
+  absl::StatusOr<Request> request =
+      ParseRequest("get", "frobnicators", "", "ns", objects, &warning);
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->resource, "frobnicators");
+  EXPECT_EQ(warning,
+            "Warning: the server doesn't have a resource type 'frobnicators'");
+  warning.clear();
+  request = ParseRequest("get", "pods.apps", "", "ns", objects, &warning);
+  EXPECT_EQ(warning,
+            "Warning: the server doesn't have a resource type 'pods' in "
+            "group 'apps'");
+  // A custom resource the policy grants is known; users and groups never warn.
+  for (const std::string typed :
+       {"workloads", "workloads.kueue.x-k8s.io", "users", "groups"}) {
+    warning.clear();
+    request = ParseRequest("impersonate", typed, "", "", objects, &warning);
+    ASSERT_TRUE(request.ok());
+    EXPECT_EQ(warning, "") << typed;
+  }
+  request = ParseRequest("get", "workloads", "", "", objects, &warning);
+  EXPECT_EQ(request->api_group, "kueue.x-k8s.io");
+}
 
 TEST(UserFromAsTest, UserGetsAuthenticated) {
   const UserInfo user = UserFromAs("alice", {});
