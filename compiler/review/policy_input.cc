@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "compiler/common/aggregation.h"
+#include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/source_location.h"
@@ -48,7 +49,8 @@ bool LooksLikePath(const std::string& reference,
 }
 
 absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
-                                     const std::string& workspace_root) {
+                                     const std::string& workspace_root,
+                                     IssueList* issues) {
   fs::path path = Resolve(workspace_root, spec.yaml_path);
   std::string shown = spec.yaml_path;
   std::error_code error;
@@ -71,6 +73,7 @@ absl::StatusOr<PolicyInput> LoadYaml(const PolicySpec& spec,
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
   ResolveAggregation(&input.objects);
+  WarnAboutUnboundRoles(input.objects, shown, issues);
   return input;
 }
 
@@ -160,10 +163,34 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
   return spec;
 }
 
+void WarnAboutUnboundRoles(const RbacObjects& objects,
+                           const std::string& display_name, IssueList* issues) {
+  for (const BindingObject& binding : objects.bindings) {
+    if (FindBoundRole(objects, binding) != nullptr) continue;
+    const std::string where =
+        binding.is_cluster_binding()
+            ? absl::StrCat("ClusterRoleBinding ", binding.metadata.name)
+            : absl::StrCat("RoleBinding ", binding.metadata.namespace_name, "/",
+                           binding.metadata.name);
+    issues->AddWarning(
+        {display_name},
+        absl::StrCat(
+            where, " refers to ", binding.role_kind, " ", binding.role_name,
+            ", which ", display_name,
+            binding.is_cluster_binding() && binding.role_kind == "Role"
+                ? " cannot use (a ClusterRoleBinding may only name a "
+                  "ClusterRole)"
+                : " does not define",
+            ": it grants nothing here. Add the role to the file (for one "
+            "of Kubernetes' built-in ClusterRoles such as edit or view: "
+            "kubectl get clusterrole NAME -o yaml) or fix roleRef"));
+  }
+}
+
 absl::StatusOr<PolicyInput> LoadPolicyInput(
     const PolicySpec& spec, const std::string& workspace_root,
     IssueList* issues, std::map<std::string, std::string>* file_texts) {
-  if (!spec.yaml_path.empty()) return LoadYaml(spec, workspace_root);
+  if (!spec.yaml_path.empty()) return LoadYaml(spec, workspace_root, issues);
 
   const std::string directory = BundleDirectory(workspace_root, spec.bundle);
   const std::string shown =

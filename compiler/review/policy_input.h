@@ -69,12 +69,21 @@ struct PolicyInput {
 absl::StatusOr<PolicySpec> ParsePolicyReference(
     const std::string& reference, const std::string& workspace_root);
 
-// Loads `spec`: reads the YAML, or loads, validates, resolves and compiles the
-// selection. Input mistakes (invalid policies, unknown profile or feature) are
-// added to `issues` (with the file texts added to `file_texts` for rendering),
-// and the result is then meaningless. Returns NotFoundError when the YAML or
-// the bundle folder is missing, InvalidArgumentError for YAML that does not
-// parse (with file:line:col), or another error when a file cannot be read.
+// Adds to `issues` a warning for each binding of `objects` whose role is not
+// among `objects` (or that a ClusterRoleBinding names as a Role): such a
+// binding grants nothing in an offline evaluation, which must never be
+// silent. `display_name` names the file the objects came from.
+void WarnAboutUnboundRoles(const RbacObjects& objects,
+                           const std::string& display_name, IssueList* issues);
+
+// Loads `spec`: reads the YAML (resolving aggregationRules and warning about
+// bindings to roles it does not define, see WarnAboutUnboundRoles), or loads,
+// validates, resolves and compiles the selection. Input mistakes (invalid
+// policies, unknown profile or feature) are added to `issues` (with the file
+// texts added to `file_texts` for rendering), and the result is then
+// meaningless. Returns NotFoundError when the YAML or the bundle folder is
+// missing, InvalidArgumentError for YAML that does not parse (with
+// file:line:col), or another error when a file cannot be read.
 absl::StatusOr<PolicyInput> LoadPolicyInput(
     const PolicySpec& spec, const std::string& workspace_root,
     IssueList* issues, std::map<std::string, std::string>* file_texts);
