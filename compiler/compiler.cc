@@ -519,7 +519,11 @@ PolicyInput CompileForReview(const ValidatedBundle& bundle,
 absl::StatusOr<PolicyInput> LoadPolicyInput(
     const PolicySpec& spec, const std::string& workspace_root,
     IssueList* issues, std::map<std::string, std::string>* file_texts) {
-  if (!spec.yaml_path.empty()) return ReadPolicyYaml(spec, workspace_root);
+  if (!spec.yaml_path.empty()) {
+    absl::StatusOr<PolicyInput> input = ReadPolicyYaml(spec, workspace_root);
+    if (input.ok()) WarnAboutUnboundRoles(input->objects, input->label, issues);
+    return input;
+  }
   absl::StatusOr<ValidatedBundle> bundle =
       LoadValidatedBundle(workspace_root, spec.bundle, issues, file_texts);
   if (!bundle.ok()) return bundle.status();

@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/cli/can_i_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
@@ -107,7 +108,8 @@ struct Tally {
 // checks each answer against the authorizer for `expected`.
 Tally AskEverything(const CanISubject& subject, const UserInfo& expected,
                     const std::vector<Request>& requests,
-                    const std::string& primary_namespace) {
+                    const std::string& primary_namespace,
+                    bool several_namespaces) {
   const Authorizer authorizer(subject.input.objects);
   Tally tally;
   for (const Request& request : requests) {
@@ -116,16 +118,25 @@ Tally AskEverything(const CanISubject& subject, const UserInfo& expected,
     if (!request.name.empty()) options.request.push_back(request.name);
     if (request.namespace_name.empty()) {
       options.all_namespaces = true;
-    } else if (request.namespace_name != primary_namespace) {
+    } else if (request.namespace_name != primary_namespace ||
+               several_namespaces) {
       options.request_namespace = request.namespace_name;
-    }  // else: the default, the selection's target namespace.
+    }  // else: the default, the selection's only target namespace.
     std::ostringstream out, err;
     const int exit = AnswerCanI(subject, options, out, err);
     const bool allowed = authorizer.Allows(expected, request);
     ++tally.asked;
     tally.yes += allowed;
+    // stderr says who asked where, and nothing else.
+    const std::string said = absl::StrCat(
+        "rbacc can-i: as ", expected.name, " (groups ",
+        absl::StrJoin(expected.groups, ", "), ") ",
+        request.namespace_name.empty()
+            ? "cluster-wide"
+            : absl::StrCat("in namespace ", request.namespace_name),
+        "\n");
     if (exit != (allowed ? kExitYes : kExitNo) ||
-        out.str() != (allowed ? "yes\n" : "no\n") || !err.str().empty()) {
+        out.str() != (allowed ? "yes\n" : "no\n") || err.str() != said) {
       if (++tally.wrong <= 10) {
         ADD_FAILURE() << "can-i " << options.request[0] << " "
                       << options.request[1]
@@ -163,14 +174,17 @@ CanISubject RoleGranting(const std::string& group,
   return subject;
 }
 
-// What can-i prints for VERB RESOURCE in namespace default.
+// What can-i prints on stdout for VERB RESOURCE in namespace default, and
+// kubectl's warning from stderr if it gives one.
 std::string Answer(const CanISubject& subject, const std::string& resource) {
   CanIOptions options;
   options.request = {"get", resource};
   options.request_namespace = "default";
   std::ostringstream out, err;
   AnswerCanI(subject, options, out, err);
-  return out.str() + err.str();
+  const std::string warning = err.str().substr(0, err.str().find('\n') + 1);
+  return absl::StartsWith(warning, "Warning: ") ? out.str() + warning
+                                                : out.str();
 }
 
 // Unqualified resources resolve as kubectl's discovery does, whatever group
@@ -186,7 +200,108 @@ TEST(CanIResolutionTest, ResolvesUnqualifiedResourcesAsKubectlDoes) {
   EXPECT_EQ(Answer(core, "deployments."), "yes\n");
   const CanISubject custom = RoleGranting("kueue.x-k8s.io", {"workloads"});
   EXPECT_EQ(Answer(custom, "workloads"), "yes\n");
-  EXPECT_EQ(Answer(custom, "workloads.example.com"), "no\n");
+  EXPECT_EQ(Answer(custom, "Workloads.kueue.x-k8s.io"), "yes\n");
+  EXPECT_EQ(Answer(custom, "workloads.example.com"),
+            "no\nWarning: the server doesn't have a resource type 'workloads' "
+            "in group 'example.com'\n");
+}
+
+// kubectl's spellings of a type: short names, singular and kind names, any
+// case, RESOURCE.GROUP and RESOURCE.VERSION.GROUP, subresources; each answer
+// is the authorizer's for the canonical request.
+TEST(CanIResolutionTest, ReadsKubectlSpellings) {
+  CanISubject subject = RoleGranting("", {"pods", "pods/log", "services"});
+  CompiledRule apps;
+  apps.rule.api_groups = {"apps"};
+  apps.rule.resources = {"deployments", "deployments/scale"};
+  apps.rule.verbs = {"get"};
+  subject.input.objects.roles[0].rules.push_back(apps);
+  const Authorizer authorizer(subject.input.objects);
+  struct Case {
+    std::string typed;
+    std::string group;
+    std::string resource;
+    std::string subresource;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"po", "", "pods", ""},
+           {"pod", "", "pods", ""},
+           {"Pod", "", "pods", ""},
+           {"PODS", "", "pods", ""},
+           {"po/log", "", "pods", "log"},
+           {"svc", "", "services", ""},
+           {"deploy", "apps", "deployments", ""},
+           {"deployment", "apps", "deployments", ""},
+           {"Deployment", "apps", "deployments", ""},
+           {"deployments.apps", "apps", "deployments", ""},
+           {"deployments.v1.apps", "apps", "deployments", ""},
+           {"deploy.v1.apps/scale", "apps", "deployments", "scale"},
+           {"rs", "apps", "replicasets", ""},
+           {"cm", "", "configmaps", ""},
+       }) {
+    Request request;
+    request.verb = "get";
+    request.api_group = c.group;
+    request.resource = c.resource;
+    request.subresource = c.subresource;
+    request.namespace_name = "default";
+    const bool allowed = authorizer.Allows(subject.user, request);
+    EXPECT_EQ(Answer(subject, c.typed), allowed ? "yes\n" : "no\n") << c.typed;
+  }
+  EXPECT_EQ(Answer(subject, "po"), "yes\n");
+  EXPECT_EQ(Answer(subject, "deployments.v1.apps"), "yes\n");
+  EXPECT_EQ(Answer(subject, "rs"), "no\n");
+  EXPECT_EQ(Answer(subject, "frobnicators"),
+            "no\nWarning: the server doesn't have a resource type "
+            "'frobnicators'\n");
+}
+
+// With several target namespaces and no --namespace, one answer each, asked
+// by each namespace's own account; --namespace picks one.
+TEST(CanINamespacesTest, AnswersPerTargetNamespace) {
+  const std::string workspace = MakeWorkspace("can_i_teams");
+  CanIOptions options;
+  options.workspace_root = workspace;
+  options.policy.bundle = "skypilot";
+  options.policy.profile = "teams";
+  options.request = {"get", "pods"};
+  CanISubject subject;
+  std::ostringstream load_err;
+  ASSERT_TRUE(LoadCanISubject(options, load_err, &subject)) << load_err.str();
+  const Selection& selection = subject.input.compiled->selection;
+  ASSERT_GE(selection.namespaces.size(), 2u);
+  const Authorizer authorizer(subject.input.objects);
+  std::string expected_out;
+  bool all = true;
+  for (const std::string& namespace_name : selection.namespaces) {
+    Request request;
+    request.verb = "get";
+    request.resource = "pods";
+    request.namespace_name = namespace_name;
+    const bool allowed = authorizer.Allows(
+        ServiceAccountUser(namespace_name, selection.service_account), request);
+    all = all && allowed;
+    absl::StrAppend(&expected_out, namespace_name, ": ", allowed ? "yes" : "no",
+                    "\n");
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(AnswerCanI(subject, options, out, err), all ? kExitYes : kExitNo);
+  EXPECT_EQ(out.str(), expected_out);
+  for (const std::string& namespace_name : selection.namespaces) {
+    EXPECT_NE(
+        err.str().find(absl::StrCat("as system:serviceaccount:", namespace_name,
+                                    ":", selection.service_account)),
+        std::string::npos)
+        << err.str();
+  }
+  options.request_namespace = selection.namespaces[1];
+  std::ostringstream one_out, one_err;
+  AnswerCanI(subject, options, one_out, one_err);
+  EXPECT_TRUE(one_out.str() == "yes\n" || one_out.str() == "no\n")
+      << one_out.str();
+  EXPECT_NE(one_err.str().find(
+                absl::StrCat("in namespace ", selection.namespaces[1])),
+            std::string::npos);
 }
 
 // Exit codes as kubectl's: 0 yes or the --list table, 1 no, and 1 with
@@ -210,7 +325,11 @@ TEST(CanIUsageTest, ExitsAsKubectlDoes) {
   options.request = {"delete", "pods"};
   EXPECT_EQ(run(options, &out, &err), 1);
   EXPECT_EQ(out, "no\n");
-  EXPECT_EQ(err, "");
+  // stderr only says who asked where.
+  EXPECT_EQ(err,
+            "rbacc can-i: as system:serviceaccount:default:sky-sa (groups "
+            "system:serviceaccounts, system:serviceaccounts:default, "
+            "system:authenticated) in namespace default\n");
   for (const std::vector<std::string>& request :
        std::vector<std::vector<std::string>>{{"get"},
                                              {"get", "pods", "web", "extra"},
@@ -286,7 +405,8 @@ TEST_P(CanITest, AgreesWithTheAuthorizerOverTheCatalogue) {
     std::ostringstream err;
     ASSERT_TRUE(LoadCanISubject(options, err, &subject)) << err.str();
     const Tally tally = AskEverything(subject, asker.expected, requests,
-                                      selection.primary_namespace());
+                                      selection.primary_namespace(),
+                                      selection.namespaces.size() > 1);
     EXPECT_EQ(tally.wrong, 0) << "of " << tally.asked << " requests";
     if (absl::StartsWith(asker.label, "unbound")) {
       EXPECT_EQ(tally.yes, 0);

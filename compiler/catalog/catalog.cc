@@ -1,11 +1,13 @@
 #include "compiler/catalog/catalog.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "compiler/catalog/builtin_catalog_text.h"
 #include "google/protobuf/text_format.h"
@@ -83,6 +85,41 @@ std::vector<std::string> ResourceCatalog::GroupsWith(
     if (resources.find(resource) != resources.end()) names.push_back(name);
   }
   return names;
+}
+
+bool ResourceCatalog::ResolveResourceName(
+    absl::string_view name, const std::optional<std::string>& group,
+    std::string* found_group, std::string* plural) const {
+  const std::string lower = absl::AsciiStrToLower(name);
+  if (lower.empty()) return false;
+  // Pass 0 compares plurals, pass 1 singular names and kinds, pass 2 short
+  // names: a plural is never shadowed by another resource's short name.
+  const auto matches = [&](const v1::ApiResource& resource, int pass) {
+    switch (pass) {
+      case 0:
+        return resource.name() == lower;
+      case 1:
+        return resource.singular_name() == lower ||
+               absl::AsciiStrToLower(resource.kind()) == lower;
+      default:
+        return std::find(resource.short_names().begin(),
+                         resource.short_names().end(),
+                         lower) != resource.short_names().end();
+    }
+  };
+  for (int pass = 0; pass < 3; ++pass) {
+    // groups_ is sorted by name, so the core group ("") comes first.
+    for (const auto& [group_name, resources] : groups_) {
+      if (group.has_value() && group_name != *group) continue;
+      for (const auto& [resource_name, resource] : resources) {
+        if (!matches(resource, pass)) continue;
+        *found_group = group_name;
+        *plural = resource_name;
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> ResourceCatalog::ResourceNames(

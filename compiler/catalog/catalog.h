@@ -9,6 +9,7 @@
 #define RBACC_COMPILER_CATALOG_CATALOG_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,16 @@ class ResourceCatalog {
 
   // The groups that have a resource named `resource`, sorted.
   std::vector<std::string> GroupsWith(absl::string_view resource) const;
+
+  // The group and plural name of the resource that `name` names, as kubectl's
+  // RESTMapper and short-name expander resolve a typed resource: `name` is
+  // compared case-insensitively with each resource's plural, then its
+  // singular name and kind, then its short names ("po", "deploy"). When
+  // `group` is set only that group is searched, else the core group first and
+  // then the others by name. Returns false when no resource matches.
+  bool ResolveResourceName(absl::string_view name,
+                           const std::optional<std::string>& group,
+                           std::string* found_group, std::string* plural) const;
 
   // The resource names of `group`, sorted (none for an unknown group).
   std::vector<std::string> ResourceNames(absl::string_view group) const;

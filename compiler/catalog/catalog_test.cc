@@ -1,6 +1,7 @@
 // Tests for the catalogue lookups, on the built-in Kubernetes catalogue.
 #include "compiler/catalog/catalog.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,56 @@ TEST(CatalogTest, GroupsWithFindsWhereAResourceLives) {
   EXPECT_TRUE(catalog.GroupsWith("apps").empty());
   EXPECT_EQ(catalog.Find("", "deployments"), nullptr);
   EXPECT_TRUE(catalog.ResourceNames("no.such.group").empty());
+}
+
+// kubectl's spellings of a resource type (kubectl api-resources lists the
+// same short names and kinds).
+TEST(CatalogTest, ResolvesKubectlSpellings) {
+  const ResourceCatalog catalog = Builtin();
+  struct Case {
+    std::string typed;
+    std::optional<std::string> group;
+    std::string want_group;
+    std::string want_resource;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"pods", std::nullopt, "", "pods"},
+           {"po", std::nullopt, "", "pods"},
+           {"PODS", std::nullopt, "", "pods"},
+           {"pod", std::nullopt, "", "pods"},
+           {"Pod", std::nullopt, "", "pods"},
+           {"svc", std::nullopt, "", "services"},
+           {"deploy", std::nullopt, "apps", "deployments"},
+           {"deployment", std::nullopt, "apps", "deployments"},
+           {"Deployment", std::nullopt, "apps", "deployments"},
+           {"deployments", std::string("apps"), "apps", "deployments"},
+           {"ev", std::nullopt, "", "events"},
+           {"ev", std::string("events.k8s.io"), "events.k8s.io", "events"},
+           {"events", std::nullopt, "", "events"},
+           {"crd", std::nullopt, "apiextensions.k8s.io",
+            "customresourcedefinitions"},
+           {"netpol", std::nullopt, "networking.k8s.io", "networkpolicies"},
+           {"hpa", std::nullopt, "autoscaling", "horizontalpodautoscalers"},
+           {"sa", std::nullopt, "", "serviceaccounts"},
+           {"ns", std::nullopt, "", "namespaces"},
+           {"cj", std::nullopt, "batch", "cronjobs"},
+           {"clusterrole", std::nullopt, "rbac.authorization.k8s.io",
+            "clusterroles"},
+       }) {
+    std::string group, resource;
+    ASSERT_TRUE(
+        catalog.ResolveResourceName(c.typed, c.group, &group, &resource))
+        << c.typed;
+    EXPECT_EQ(group, c.want_group) << c.typed;
+    EXPECT_EQ(resource, c.want_resource) << c.typed;
+  }
+  std::string group, resource;
+  EXPECT_FALSE(catalog.ResolveResourceName("frobnicators", std::nullopt, &group,
+                                           &resource));
+  EXPECT_FALSE(catalog.ResolveResourceName("deployments", std::string(""),
+                                           &group, &resource));
+  EXPECT_FALSE(
+      catalog.ResolveResourceName("", std::nullopt, &group, &resource));
 }
 
 TEST(CatalogTest, CustomResourcesExtendIt) {

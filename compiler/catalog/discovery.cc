@@ -19,6 +19,10 @@ namespace {
 // A resource while documents are merged.
 struct MergedResource {
   bool namespaced = false;
+  // Discovery's kind, singularName and shortNames ("" and none when absent).
+  std::string kind;
+  std::string singular_name;
+  std::vector<std::string> short_names;
   std::set<std::string> verbs;
   std::map<std::string, std::set<std::string>> subresources;
 };
@@ -61,6 +65,16 @@ absl::Status MergeDocument(const DiscoveryDocument& document,
       if (slash == std::string::npos) {
         resource.namespaced = entry["namespaced"].as<bool>();
         resource.verbs.insert(verbs.begin(), verbs.end());
+        if (entry["kind"]) resource.kind = entry["kind"].as<std::string>();
+        if (entry["singularName"]) {
+          resource.singular_name = entry["singularName"].as<std::string>();
+        }
+        if (entry["shortNames"]) {
+          resource.short_names.clear();
+          for (const YAML::Node& short_name : entry["shortNames"]) {
+            resource.short_names.push_back(short_name.as<std::string>());
+          }
+        }
       } else {
         resource.subresources[name.substr(slash + 1)].insert(verbs.begin(),
                                                              verbs.end());
@@ -115,6 +129,11 @@ absl::StatusOr<v1::Catalog> CatalogFromDiscovery(
       resource->set_name(name);
       resource->set_namespaced(merged.namespaced);
       for (const std::string& verb : merged.verbs) resource->add_verbs(verb);
+      resource->set_kind(merged.kind);
+      resource->set_singular_name(merged.singular_name);
+      for (const std::string& short_name : merged.short_names) {
+        resource->add_short_names(short_name);
+      }
       for (const auto& [sub_name, sub_verbs] : merged.subresources) {
         v1::ApiSubresource* subresource = resource->add_subresources();
         subresource->set_name(sub_name);
@@ -151,6 +170,16 @@ std::string FormatCatalog(const v1::Catalog& catalog) {
           &out, "  resources {\n    name: \"", resource.name(),
           "\"\n    namespaced: ", resource.namespaced() ? "true" : "false",
           "\n    verbs: ", QuotedList(resource.verbs()), "\n");
+      if (!resource.kind().empty()) {
+        absl::StrAppend(&out, "    kind: \"", resource.kind(),
+                        "\"\n    singular_name: \"", resource.singular_name(),
+                        "\"\n");
+      }
+      if (!resource.short_names().empty()) {
+        absl::StrAppend(&out,
+                        "    short_names: ", QuotedList(resource.short_names()),
+                        "\n");
+      }
       for (const v1::ApiSubresource& subresource : resource.subresources()) {
         absl::StrAppend(&out, "    subresources { name: \"", subresource.name(),
                         "\" verbs: ", QuotedList(subresource.verbs()), " }\n");

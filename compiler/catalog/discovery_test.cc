@@ -66,10 +66,21 @@ std::vector<DiscoveryDocument> DiscoveryOf(
           virtual_only.count({group.name(), resource.name()})) {
         continue;
       }
+      std::string names;
+      if (!resource.kind().empty()) {
+        names = absl::StrCat(", \"kind\": \"", resource.kind(),
+                             "\", \"singularName\": \"",
+                             resource.singular_name(), "\"");
+      }
+      if (!resource.short_names().empty()) {
+        absl::StrAppend(&names, ", \"shortNames\": ",
+                        JsonList({resource.short_names().begin(),
+                                  resource.short_names().end()}));
+      }
       entries.push_back(absl::StrCat(
           "{\"name\": \"", resource.name(),
           "\", \"namespaced\": ", resource.namespaced() ? "true" : "false",
-          ", \"verbs\": ", JsonList(verbs), "}"));
+          ", \"verbs\": ", JsonList(verbs), names, "}"));
       for (const v1::ApiSubresource& sub : resource.subresources()) {
         entries.push_back(absl::StrCat(
             "{\"name\": \"", resource.name(), "/", sub.name(),

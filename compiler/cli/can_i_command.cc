@@ -119,6 +119,7 @@ bool ValidUsage(const CanIOptions& options, std::ostream& err) {
 
 bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
                      CanISubject* subject) {
+  subject->default_identity = options.as.empty();
   return LoadReviewInput(options.policy, options.workspace_root, err,
                          &subject->input) &&
          ResolveUser(subject->input, options.as, options.as_groups, err,
@@ -129,25 +130,37 @@ int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
                std::ostream& out, std::ostream& err) {
   if (!ValidUsage(options, err)) return kExitCanIError;
   const RbacObjects& objects = subject.input.objects;
-  const std::string namespace_name =
-      options.all_namespaces ? ""
-                             : options.request_namespace.value_or(
-                                   DefaultRequestNamespace(subject.input));
+  const std::vector<Evaluation> evaluations =
+      Evaluations(subject.input, subject.user, subject.default_identity,
+                  options.request_namespace, options.all_namespaces);
   if (options.list) {
-    out << ListTable(objects, subject.user, namespace_name);
+    err << "rbacc can-i: " << EvaluationText(evaluations.front()) << "\n";
+    out << ListTable(objects, evaluations.front().user,
+                     evaluations.front().namespace_name);
     return kExitYes;
   }
-  absl::StatusOr<Request> request =
-      ParseRequest(options.request[0], options.request[1],
-                   options.request.size() > 2 ? options.request[2] : "",
-                   namespace_name, objects);
-  if (!request.ok()) {
-    err << "rbacc can-i: error: " << request.status().message() << "\n";
-    return kExitCanIError;
+  const Authorizer authorizer(objects);
+  bool all_allowed = true;
+  for (const Evaluation& evaluation : evaluations) {
+    std::string warning;
+    absl::StatusOr<Request> request =
+        ParseRequest(options.request[0], options.request[1],
+                     options.request.size() > 2 ? options.request[2] : "",
+                     evaluation.namespace_name, objects, &warning);
+    if (!request.ok()) {
+      err << "rbacc can-i: error: " << request.status().message() << "\n";
+      return kExitCanIError;
+    }
+    if (!warning.empty() && &evaluation == &evaluations.front()) {
+      err << warning << "\n";
+    }
+    err << "rbacc can-i: " << EvaluationText(evaluation) << "\n";
+    const bool allowed = authorizer.Allows(evaluation.user, *request);
+    all_allowed = all_allowed && allowed;
+    if (evaluations.size() > 1) out << evaluation.namespace_name << ": ";
+    out << (allowed ? "yes" : "no") << "\n";
   }
-  const bool allowed = Authorizer(objects).Allows(subject.user, *request);
-  out << (allowed ? "yes" : "no") << "\n";
-  return allowed ? kExitYes : kExitNo;
+  return all_allowed ? kExitYes : kExitNo;
 }
 
 int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err) {
@@ -178,10 +191,6 @@ void CanICommand::DeclareFlags(FlagSet* flags) const {
   AddRequestFlags(flags);
   flags->AddBool("list", false,
                  "List what the subject may do in the namespace.");
-  flags
-      ->AddBool("all_namespaces", false,
-                "Ask cluster-wide rather than in one namespace.")
-      .short_name = "A";
 }
 
 int CanICommand::Execute(const Invocation& call) const {
@@ -194,7 +203,7 @@ int CanICommand::Execute(const Invocation& call) const {
   options.request = call.positional;
   const RequestFlags request = RequestFlagsFrom(call.flags);
   options.request_namespace = request.request_namespace;
-  options.all_namespaces = call.flags.Bool("all_namespaces");
+  options.all_namespaces = request.all_namespaces;
   options.list = call.flags.Bool("list");
   options.as = request.as;
   options.as_groups = request.as_groups;

@@ -51,6 +51,9 @@ struct CanIOptions {
 struct CanISubject {
   PolicyInput input;
   UserInfo user;
+  // True when `user` is the selection's own account (no --as): with several
+  // target namespaces each namespace is then asked by its own account.
+  bool default_identity = false;
 };
 
 // Loads options.policy and resolves options.as and options.as_groups (see
@@ -66,7 +69,12 @@ bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
 int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
                std::ostream& out, std::ostream& err);
 
-// Answers on `out`: "yes" or "no" (kubectl's words), or the --list table.
+// Answers on `out`: "yes" or "no" (kubectl's words), or the --list table;
+// with several target namespaces and no --namespace, one "<namespace>: yes"
+// or "<namespace>: no" line each (exit kExitYes only when every answer is
+// yes). Each answer's identity and namespace go to `err` ("rbacc can-i: as
+// ... in namespace ..."), as does kubectl's warning for an unknown resource
+// type.
 // Returns kExitYes, kExitNo, or kExitCanIError after printing on `err` why
 // the arguments, the policy or the request cannot be used (as kubectl: --list
 // takes no arguments and not --all-namespaces).

@@ -34,17 +34,28 @@ int RunExplain(const ExplainOptions& options, std::ostream& out,
   if (!ResolveUser(input, options.as, options.as_groups, err, &user)) {
     return kExitError;
   }
-  absl::StatusOr<Request> request = ParseRequest(
-      options.request[0], options.request[1],
-      options.request.size() > 2 ? options.request[2] : "",
-      options.request_namespace.value_or(DefaultRequestNamespace(input)),
-      input.objects);
-  if (!request.ok()) {
-    err << "rbacc explain: " << request.status().message() << "\n";
-    return kExitError;
+  const std::vector<Evaluation> evaluations =
+      Evaluations(input, user, options.as.empty(), options.request_namespace,
+                  options.all_namespaces);
+  for (const Evaluation& evaluation : evaluations) {
+    std::string warning;
+    absl::StatusOr<Request> request =
+        ParseRequest(options.request[0], options.request[1],
+                     options.request.size() > 2 ? options.request[2] : "",
+                     evaluation.namespace_name, input.objects, &warning);
+    if (!request.ok()) {
+      err << "rbacc explain: " << request.status().message() << "\n";
+      return kExitError;
+    }
+    if (!warning.empty() && &evaluation == &evaluations.front()) {
+      err << warning << "\n";
+    }
+    if (&evaluation != &evaluations.front()) out << "\n";
+    out << EvaluationText(evaluation) << ":\n"
+        << RenderRequestExplanation(
+               ExplainPolicyRequest(input, evaluation.user, *request),
+               *request);
   }
-  out << RenderRequestExplanation(ExplainPolicyRequest(input, user, *request),
-                                  *request);
   return kExitOk;
 }
 
@@ -80,6 +91,7 @@ int ExplainCommand::Execute(const Invocation& call) const {
   options.request_namespace = request.request_namespace;
   options.as = request.as;
   options.as_groups = request.as_groups;
+  options.all_namespaces = request.all_namespaces;
   return RunExplain(options, call.out, call.err);
 }
 

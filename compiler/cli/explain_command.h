@@ -26,15 +26,20 @@ struct ExplainOptions {
   // The request's namespace; unset: the selection's target namespace (for
   // YAML: "default"). "" asks cluster-wide.
   std::optional<std::string> request_namespace;
+  // kubectl's --all-namespaces, as can-i takes it: ask cluster-wide.
+  bool all_namespaces = false;
   // The identity asking (kubectl's --as); empty: the compiled service
   // account.
   std::string as;
   std::vector<std::string> as_groups;
 };
 
-// Prints the explanation on `out`. Returns 0 (for a request: also when it is
-// denied; the text says so), or 2 after printing on `err` why the policy or
-// the request cannot be read.
+// Prints the explanation on `out`; for a request, one explanation per
+// evaluation (see Evaluations: several target namespaces give one each),
+// each headed by who asked where ("as ... in namespace ...:"), after
+// kubectl's warning on `err` for an unknown resource type. Returns 0 (for a
+// request: also when it is denied; the text says so), or 2 after printing on
+// `err` why the policy or the request cannot be read.
 int RunExplain(const ExplainOptions& options, std::ostream& out,
                std::ostream& err);
 

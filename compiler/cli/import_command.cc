@@ -7,8 +7,11 @@
 
 #include "absl/status/statusor.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/common/aggregation.h"
 #include "compiler/common/input_file.h"
+#include "compiler/common/issue.h"
 #include "compiler/review/importer.h"
+#include "compiler/review/policy_input.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
 namespace rbacc {
@@ -36,6 +39,10 @@ int RunImport(const ImportCommandOptions& options, std::ostream& out,
     err << objects.status().message() << "\n";
     return kExitError;
   }
+  ResolveAggregation(&*objects);
+  IssueList issues;
+  WarnAboutUnboundRoles(*objects, options.file, &issues);
+  if (!issues.issues().empty()) err << issues.Render({});
   ImportOptions import;
   import.feature_name = options.feature_name.empty()
                             ? FeatureNameFromFile(options.file)

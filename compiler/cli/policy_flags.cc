@@ -40,6 +40,11 @@ void AddRequestFlags(FlagSet* flags) {
                    "compiled service account.");
   flags->AddList("as_group", "GROUP,...",
                  "Groups of the --as identity, comma-separated or repeated.");
+  flags
+      ->AddBool("all_namespaces", false,
+                "Ask cluster-wide rather than in one namespace, as kubectl's "
+                "--all-namespaces.")
+      .short_name = "A";
 }
 
 RequestFlags RequestFlagsFrom(const FlagSet& flags) {
@@ -49,6 +54,7 @@ RequestFlags RequestFlagsFrom(const FlagSet& flags) {
   }
   request.as = flags.String("as");
   request.as_groups = flags.List("as_group");
+  request.all_namespaces = flags.Bool("all_namespaces");
   return request;
 }
 

@@ -34,9 +34,12 @@ struct RequestFlags {
   std::string as;
   // --as_group (--as-group): the identity's groups.
   std::vector<std::string> as_groups;
+  // --all_namespaces (-A): ask cluster-wide.
+  bool all_namespaces = false;
 };
 
-// Declares --namespace (-n, the request's namespace), --as and --as_group.
+// Declares --namespace (-n, the request's namespace), --as, --as_group and
+// --all_namespaces (-A).
 void AddRequestFlags(FlagSet* flags);
 
 // Returns the request flags given (declared by AddRequestFlags).

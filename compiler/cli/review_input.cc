@@ -1,18 +1,21 @@
 #include "compiler/cli/review_input.h"
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/compiler.h"
 #include "compiler/review/policy_input.h"
 #include "compiler/review/request_parser.h"
+#include "compiler/resolve/selection.h"
 
 namespace rbacc {
 
@@ -54,6 +57,12 @@ bool ResolveUser(const PolicyInput& input, const std::string& as,
     *user = UserFromAs(as, as_groups);
     return true;
   }
+  if (!as_groups.empty()) {
+    err << "--as-group needs --as: the API server refuses to impersonate "
+           "groups without a user; name the user with --as=USER or "
+           "--as=system:serviceaccount:NAMESPACE:NAME\n";
+    return false;
+  }
   if (input.compiled && !input.compiled->selection.service_account.empty()) {
     *user = ServiceAccountUser(input.compiled->selection.primary_namespace(),
                                input.compiled->selection.service_account);
@@ -66,8 +75,40 @@ bool ResolveUser(const PolicyInput& input, const std::string& as,
            "--as=USER or --as=system:serviceaccount:NAMESPACE:NAME\n";
     return false;
   }
-  user->groups.insert(user->groups.end(), as_groups.begin(), as_groups.end());
   return true;
+}
+
+std::vector<Evaluation> Evaluations(
+    const PolicyInput& input, const UserInfo& user, bool default_identity,
+    const std::optional<std::string>& request_namespace, bool all_namespaces) {
+  if (all_namespaces) return {{user, ""}};
+  if (request_namespace.has_value()) return {{user, *request_namespace}};
+  if (!input.compiled || input.compiled->selection.namespaces.size() < 2) {
+    return {{user, DefaultRequestNamespace(input)}};
+  }
+  const Selection& selection = input.compiled->selection;
+  std::vector<Evaluation> evaluations;
+  for (const std::string& namespace_name : selection.namespaces) {
+    evaluations.push_back(
+        {default_identity && !selection.service_account.empty()
+             ? ServiceAccountUser(namespace_name, selection.service_account)
+             : user,
+         namespace_name});
+  }
+  return evaluations;
+}
+
+std::string EvaluationText(const Evaluation& evaluation) {
+  std::string text = absl::StrCat("as ", evaluation.user.name);
+  if (!evaluation.user.groups.empty()) {
+    absl::StrAppend(&text, " (groups ",
+                    absl::StrJoin(evaluation.user.groups, ", "), ")");
+  }
+  absl::StrAppend(
+      &text, evaluation.namespace_name.empty()
+                 ? " cluster-wide"
+                 : absl::StrCat(" in namespace ", evaluation.namespace_name));
+  return text;
 }
 
 std::string DefaultRequestNamespace(const PolicyInput& input) {

@@ -42,6 +42,9 @@ struct RuleSource {
   // The resources (or non-resource URLs) of the compiled rule that this source
   // grants, sorted.
   std::vector<std::string> resources;
+  // For a rule an aggregated ClusterRole holds because its aggregationRule
+  // selects another ClusterRole: that role, "ClusterRole <name>"; else "".
+  std::string aggregated_from;
 };
 
 // A rule of a compiled role with the declared rules behind it.

@@ -45,11 +45,34 @@ struct Subject {
   }
 };
 
+// One requirement of a label selector (metav1.LabelSelectorRequirement).
+struct LabelRequirement {
+  std::string key;
+  // "In", "NotIn", "Exists" or "DoesNotExist".
+  std::string op;
+  // Non-empty for In and NotIn, empty for Exists and DoesNotExist.
+  std::vector<std::string> values;
+};
+
+// A label selector (metav1.LabelSelector): every label of match_labels and
+// every requirement of match_expressions must hold; an empty selector
+// matches every object.
+struct LabelSelector {
+  std::map<std::string, std::string> match_labels;
+  std::vector<LabelRequirement> match_expressions;
+};
+
 // A Role (namespace_name set) or ClusterRole (namespace_name empty).
 struct RoleObject {
   ObjectMeta metadata;
   // Canonical order; see merge/compact.h.
   std::vector<CompiledRule> rules;
+  // True for a ClusterRole with an aggregationRule: Kubernetes' aggregation
+  // controller replaces its rules with those of the ClusterRoles that
+  // aggregation_selectors select (see common/aggregation.h).
+  bool has_aggregation_rule = false;
+  // aggregationRule.clusterRoleSelectors, in the order written.
+  std::vector<LabelSelector> aggregation_selectors;
 
   bool is_cluster_role() const { return metadata.namespace_name.empty(); }
 };

@@ -6,11 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/json.h"
+#include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/merge/compact.h"
 #include "compiler/review/grants.h"
@@ -71,6 +74,115 @@ std::vector<Grant> Uncovered(const std::vector<Grant>& side,
   return widest;
 }
 
+// Kubernetes' built-in catalogue, or nullptr (it always parses:
+// catalog_test proves it; without it wildcards are shown bare).
+const ResourceCatalog* Catalogue() {
+  static const auto* const kCatalogue = [] {
+    absl::StatusOr<ResourceCatalog> catalogue = ResourceCatalog::Builtin();
+    return catalogue.ok() ? new ResourceCatalog(*std::move(catalogue))
+                          : nullptr;
+  }();
+  return kCatalogue;
+}
+
+// The verbs "*" stands for on `permission`'s resource: the catalogue's verbs
+// of that resource (or subresource) when it knows it, else every verb RBAC
+// knows; in Kubernetes' verb order.
+std::vector<std::string> VerbsCovered(const Permission& permission) {
+  const ResourceCatalog* catalogue = Catalogue();
+  if (catalogue == nullptr) return {};
+  std::vector<std::string> verbs = catalogue->verbs();
+  const std::string& target = permission.target;
+  const size_t slash = target.find('/');
+  const v1::ApiResource* resource =
+      permission.is_url || permission.group == "*"
+          ? nullptr
+          : catalogue->Find(permission.group, target.substr(0, slash));
+  if (resource != nullptr) {
+    const v1::ApiSubresource* subresource =
+        slash == std::string::npos
+            ? nullptr
+            : FindSubresource(*resource, target.substr(slash + 1));
+    if (slash == std::string::npos) {
+      verbs.assign(resource->verbs().begin(), resource->verbs().end());
+    } else if (subresource != nullptr) {
+      verbs.assign(subresource->verbs().begin(), subresource->verbs().end());
+    }
+  }
+  SortVerbs(verbs);
+  return verbs;
+}
+
+// The verb as a diff shows it: "*" with what it covers, and for a removed
+// wildcard what remains.
+std::string VerbText(const Permission& permission,
+                     const std::vector<std::string>& remaining) {
+  if (permission.verb != "*") return permission.verb;
+  const size_t covered = VerbsCovered(permission).size();
+  std::string text =
+      covered == 0 ? "*" : absl::StrCat("* (all ", covered, " verbs)");
+  if (!remaining.empty()) {
+    absl::StrAppend(&text, " → ", absl::StrJoin(remaining, ", "), " remain");
+  }
+  return text;
+}
+
+// The resource as a diff shows it: "*" with how many resources it covers.
+std::string TargetText(const Permission& permission) {
+  const ResourceCatalog* catalogue = Catalogue();
+  if (permission.is_url || permission.target != "*" || catalogue == nullptr) {
+    return permission.target;
+  }
+  if (permission.group == "*") return "* (every resource of every group)";
+  return absl::StrCat(
+      "* (all ", catalogue->ResourceNames(permission.group).size(),
+      " resources of ", permission.group.empty() ? "core" : permission.group,
+      ")");
+}
+
+// The group as a diff shows it: "*" with how many groups it covers.
+std::string GroupName(const Permission& permission) {
+  const ResourceCatalog* catalogue = Catalogue();
+  if (permission.group != "*" || catalogue == nullptr) {
+    return permission.group.empty() ? "core" : permission.group;
+  }
+  return absl::StrCat("* (all ", catalogue->GroupNames().size(),
+                      " groups and any custom group)");
+}
+
+// A permission as a line of the text diff: "* (all 8 verbs) → get remain
+// pods", "get apps/deployments name=web".
+std::string DiffPermissionText(const Permission& permission,
+                               const std::vector<std::string>& remaining) {
+  std::string text = absl::StrCat(VerbText(permission, remaining), " ");
+  if (!permission.is_url && !permission.group.empty()) {
+    absl::StrAppend(&text, GroupName(permission), "/");
+  }
+  absl::StrAppend(&text, TargetText(permission));
+  if (!permission.names.empty()) {
+    absl::StrAppend(&text, " name=", absl::StrJoin(permission.names, ","));
+  }
+  return text;
+}
+
+// For each grant of `removed`: when its verb is "*", the covered verbs that
+// `after` still grants the subject in the grant's scope.
+std::vector<std::vector<std::string>> RemainingVerbs(
+    const std::vector<Grant>& removed, const GrantIndex& after) {
+  std::vector<std::vector<std::string>> remaining(removed.size());
+  for (size_t i = 0; i < removed.size(); ++i) {
+    if (removed[i].permission.verb != "*") continue;
+    Grant narrowed = removed[i];
+    for (const std::string& verb : VerbsCovered(removed[i].permission)) {
+      narrowed.permission.verb = verb;
+      if (after.Covers(narrowed, /*allow_equal=*/true)) {
+        remaining[i].push_back(verb);
+      }
+    }
+  }
+  return remaining;
+}
+
 std::string RoleText(const Grant& grant) {
   return absl::StrCat(grant.role.ToString(), " via ", grant.binding.ToString());
 }
@@ -82,7 +194,18 @@ std::string Cell(const std::string& text) {
 
 std::string GroupText(const Permission& permission) {
   if (permission.is_url) return "(URL)";
-  return permission.group.empty() ? "core" : permission.group;
+  return GroupName(permission);
+}
+
+// The verbs that remain of `grant`, an element of `grants`, when `grants` is
+// the diff's removed list (see PolicyDiff::removed_remaining), else none.
+std::vector<std::string> Remaining(const PolicyDiff& diff,
+                                   const std::vector<Grant>* grants,
+                                   const Grant& grant) {
+  if (grants != &diff.removed) return {};
+  const size_t index = &grant - grants->data();
+  return index < diff.removed_remaining.size() ? diff.removed_remaining[index]
+                                               : std::vector<std::string>{};
 }
 
 // The subjects of added and removed grants, sorted.
@@ -120,7 +243,9 @@ std::string RenderText(const PolicyDiff& diff, const std::string& before,
           {"-", &diff.removed}}) {
       for (const Grant& grant : *grants) {
         if (!(grant.subject == subject)) continue;
-        absl::StrAppend(&out, "  ", sign, " ", PermissionText(grant.permission),
+        absl::StrAppend(&out, "  ", sign, " ",
+                        DiffPermissionText(grant.permission,
+                                           Remaining(diff, grants, grant)),
                         " ", ScopeText(grant.namespace_name), "  [",
                         RoleText(grant), "]");
         const std::string why =
@@ -160,8 +285,9 @@ std::string RenderMarkdown(const PolicyDiff& diff, const std::string& before,
         const Permission& permission = grant.permission;
         absl::StrAppend(
             &out, "| ", sign, " | ", Cell(ScopeText(grant.namespace_name)),
-            " | ", Cell(GroupText(permission)), " | `", Cell(permission.target),
-            "` | `", Cell(permission.verb), "` | ",
+            " | ", Cell(GroupText(permission)), " | `",
+            Cell(TargetText(permission)), "` | `",
+            Cell(VerbText(permission, Remaining(diff, grants, grant))), "` | ",
             permission.names.empty()
                 ? "all"
                 : absl::StrCat("`", Cell(permission.names.front()), "`"),
@@ -180,7 +306,8 @@ std::string RenderMarkdown(const PolicyDiff& diff, const std::string& before,
   return out;
 }
 
-std::string JsonGrant(const Grant& grant) {
+std::string JsonGrant(const Grant& grant,
+                      const std::vector<std::string>& remaining) {
   const Permission& permission = grant.permission;
   std::vector<std::string> sources;
   for (const RuleSource& source : grant.rule.sources) {
@@ -201,14 +328,26 @@ std::string JsonGrant(const Grant& grant) {
       JsonString(permission.names.empty() ? "" : permission.names.front()),
       ", \"role\": ", JsonString(grant.role.ToString()),
       ", \"binding\": ", JsonString(grant.binding.ToString()),
-      ", \"sources\": [", absl::StrJoin(sources, ", "), "]}");
+      ", \"sources\": [", absl::StrJoin(sources, ", "), "]",
+      remaining.empty()
+          ? ""
+          : absl::StrCat(
+                ", \"remaining\": [",
+                absl::StrJoin(remaining, ", ",
+                              [](std::string* out, const std::string& verb) {
+                                absl::StrAppend(out, JsonString(verb));
+                              }),
+                "]"),
+      "}");
 }
 
 std::string RenderJson(const PolicyDiff& diff, const std::string& before,
                        const std::string& after) {
   std::vector<std::string> added, removed, objects;
-  for (const Grant& grant : diff.added) added.push_back(JsonGrant(grant));
-  for (const Grant& grant : diff.removed) removed.push_back(JsonGrant(grant));
+  for (const Grant& grant : diff.added) added.push_back(JsonGrant(grant, {}));
+  for (const Grant& grant : diff.removed) {
+    removed.push_back(JsonGrant(grant, Remaining(diff, &diff.removed, grant)));
+  }
   for (const ObjectChange& change : diff.objects) {
     objects.push_back(absl::StrCat(
         "    {\"change\": ", JsonString(change.added ? "added" : "removed"),
@@ -234,8 +373,10 @@ PolicyDiff DiffPolicies(const RbacObjects& before, const RbacObjects& after) {
   const std::vector<Grant> before_grants = ExpandGrants(before);
   const std::vector<Grant> after_grants = ExpandGrants(after);
   PolicyDiff diff;
+  const GrantIndex after_index(after_grants);
   diff.added = Uncovered(after_grants, GrantIndex(before_grants));
-  diff.removed = Uncovered(before_grants, GrantIndex(after_grants));
+  diff.removed = Uncovered(before_grants, after_index);
+  diff.removed_remaining = RemainingVerbs(diff.removed, after_index);
 
   const std::vector<ObjectRef> before_objects = ObjectRefs(before);
   const std::vector<ObjectRef> after_objects = ObjectRefs(after);

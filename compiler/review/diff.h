@@ -34,6 +34,11 @@ struct PolicyDiff {
   std::vector<Grant> removed;
   // Objects added and removed, sorted by object.
   std::vector<ObjectChange> objects;
+  // For each grant of `removed` (same index) whose verb is "*": the verbs of
+  // its resource in Kubernetes' catalogue that the second side still grants
+  // the subject in that scope, in Kubernetes' verb order, so that narrowing a
+  // wildcard shows what remains; empty for other grants.
+  std::vector<std::vector<std::string>> removed_remaining;
 
   // True when nothing changed.
   bool empty() const {
@@ -57,7 +62,11 @@ enum class DiffFormat {
 };
 
 // Returns `diff` in `format`, naming the sides `before_label` and
-// `after_label`. Every format ends with a newline.
+// `after_label`. Every format ends with a newline. In text and Markdown a
+// "*" verb, resource or group is shown with what it covers in Kubernetes'
+// catalogue ("* (all 8 verbs)", "* (all 12 resources of apps)"), and a
+// removed wildcard verb with what still remains ("→ get, list remain"); JSON
+// keeps "*" and lists the remaining verbs as "remaining".
 std::string RenderDiff(const PolicyDiff& diff, DiffFormat format,
                        const std::string& before_label,
                        const std::string& after_label);

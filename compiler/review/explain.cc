@@ -99,6 +99,10 @@ std::string SourcesLines(const CompiledRule& rule, const std::string& indent) {
       absl::StrAppend(&out, source.location.file, ":", source.location.line + 1,
                       " ");
     }
+    if (!source.aggregated_from.empty()) {
+      absl::StrAppend(&out, "via aggregation from ", source.aggregated_from,
+                      " ");
+    }
     if (!source.resources.empty() &&
         source.resources.size() != (rule.rule.non_resource_urls.empty()
                                         ? rule.rule.resources.size()

@@ -117,6 +117,10 @@ std::string SourcesText(const CompiledRule& rule, const std::string& target) {
       absl::StrAppend(&part, part.empty() ? "" : " ", "(", source.location.file,
                       ":", source.location.line + 1, ")");
     }
+    if (!source.aggregated_from.empty()) {
+      absl::StrAppend(&part, part.empty() ? "" : " ", "via aggregation from ",
+                      source.aggregated_from);
+    }
     if (!part.empty()) parts.push_back(std::move(part));
   }
   return absl::StrJoin(parts, "; ");

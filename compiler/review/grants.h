@@ -71,7 +71,9 @@ std::string ScopeText(const std::string& namespace_name);
 
 // Returns why a rule holds `target`: each source that declares it as
 // "<feature>: <reason> (<file:line>)", or without feature or location when the
-// source has none, joined by "; ". "" when no source says.
+// source has none, followed by "via aggregation from ClusterRole <name>" for a
+// rule an aggregated ClusterRole took from another, joined by "; ". "" when
+// no source says.
 std::string SourcesText(const CompiledRule& rule, const std::string& target);
 
 // Returns every object of `objects` by kind, namespace and name, sorted.

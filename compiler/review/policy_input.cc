@@ -12,7 +12,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "compiler/common/aggregation.h"
+#include "compiler/common/authorizer.h"
 #include "compiler/common/input_file.h"
+#include "compiler/common/issue.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
@@ -104,6 +107,30 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
   return spec;
 }
 
+void WarnAboutUnboundRoles(const RbacObjects& objects,
+                           const std::string& display_name, IssueList* issues) {
+  for (const BindingObject& binding : objects.bindings) {
+    if (FindBoundRole(objects, binding) != nullptr) continue;
+    const std::string where =
+        binding.is_cluster_binding()
+            ? absl::StrCat("ClusterRoleBinding ", binding.metadata.name)
+            : absl::StrCat("RoleBinding ", binding.metadata.namespace_name, "/",
+                           binding.metadata.name);
+    issues->AddWarning(
+        {display_name},
+        absl::StrCat(
+            where, " refers to ", binding.role_kind, " ", binding.role_name,
+            ", which ", display_name,
+            binding.is_cluster_binding() && binding.role_kind == "Role"
+                ? " cannot use (a ClusterRoleBinding may only name a "
+                  "ClusterRole)"
+                : " does not define",
+            ": it grants nothing here. Add the role to the file (for one "
+            "of Kubernetes' built-in ClusterRoles such as edit or view: "
+            "kubectl get clusterrole NAME -o yaml) or fix roleRef"));
+  }
+}
+
 absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
                                            const std::string& workspace_root) {
   fs::path path = Resolve(workspace_root, spec.yaml_path);
@@ -127,6 +154,7 @@ absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
   PolicyInput input;
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
+  ResolveAggregation(&input.objects);
   return input;
 }
 

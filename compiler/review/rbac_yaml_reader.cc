@@ -283,6 +283,103 @@ absl::Status ReadRules(const YAML::Node& node, const YamlText& text,
   return absl::OkStatus();
 }
 
+// Reads one matchExpressions entry of a label selector; `what` names it.
+absl::Status ReadRequirement(const YAML::Node& node, const std::string& what,
+                             LabelRequirement& requirement) {
+  absl::Status status = CheckMap(node, what);
+  if (!status.ok()) return status;
+  status = ReadString(node["key"], absl::StrCat(what, ".key"), requirement.key);
+  if (!status.ok()) return status;
+  status = ReadString(node["operator"], absl::StrCat(what, ".operator"),
+                      requirement.op);
+  if (!status.ok()) return status;
+  status = ReadStringList(node["values"], absl::StrCat(what, ".values"),
+                          requirement.values);
+  if (!status.ok()) return status;
+  if (requirement.key.empty()) {
+    return ErrorAt(node, absl::StrCat(what, ".key is not set"));
+  }
+  const std::string& op = requirement.op;
+  if (op == "In" || op == "NotIn") {
+    if (requirement.values.empty()) {
+      return ErrorAt(node, absl::StrCat(what, ": operator ", op,
+                                        " needs at least one value"));
+    }
+  } else if (op == "Exists" || op == "DoesNotExist") {
+    if (!requirement.values.empty()) {
+      return ErrorAt(node, absl::StrCat(what, ": operator ", op,
+                                        " takes no values; remove them"));
+    }
+  } else {
+    return ErrorAt(node, absl::StrCat(what, ".operator \"", op,
+                                      "\" is not In, NotIn, Exists or "
+                                      "DoesNotExist"));
+  }
+  return absl::OkStatus();
+}
+
+// Reads one label selector of aggregationRule.clusterRoleSelectors.
+absl::Status ReadSelector(const YAML::Node& node, const std::string& what,
+                          LabelSelector& selector) {
+  absl::Status status = CheckMap(node, what);
+  if (!status.ok()) return status;
+  const YAML::Node labels = node["matchLabels"];
+  if (!IsAbsent(labels)) {
+    status = CheckMap(labels, absl::StrCat(what, ".matchLabels"));
+    if (!status.ok()) return status;
+    for (const auto& entry : labels) {
+      std::string key;
+      status = ReadString(entry.first, "a label key", key);
+      if (!status.ok()) return status;
+      status =
+          ReadString(entry.second, absl::StrCat(what, ".matchLabels.", key),
+                     selector.match_labels[key]);
+      if (!status.ok()) return status;
+    }
+  }
+  const YAML::Node expressions = node["matchExpressions"];
+  if (IsAbsent(expressions)) return absl::OkStatus();
+  if (!expressions.IsSequence()) {
+    return ErrorAt(expressions, absl::StrCat(what,
+                                             ".matchExpressions must be a "
+                                             "list, not ",
+                                             Describe(expressions)));
+  }
+  for (const auto& item : expressions) {
+    const std::string item_what = absl::StrCat(
+        what, ".matchExpressions[", selector.match_expressions.size(), "]");
+    status = ReadRequirement(item, item_what,
+                             selector.match_expressions.emplace_back());
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// Reads a ClusterRole's aggregationRule; an absent one leaves `role` as it is.
+absl::Status ReadAggregationRule(const YAML::Node& node, RoleObject& role) {
+  if (IsAbsent(node)) return absl::OkStatus();
+  absl::Status status = CheckMap(node, "aggregationRule");
+  if (!status.ok()) return status;
+  role.has_aggregation_rule = true;
+  const YAML::Node selectors = node["clusterRoleSelectors"];
+  if (IsAbsent(selectors)) return absl::OkStatus();
+  if (!selectors.IsSequence()) {
+    return ErrorAt(selectors,
+                   absl::StrCat("aggregationRule.clusterRoleSelectors must be "
+                                "a list, not ",
+                                Describe(selectors)));
+  }
+  for (const auto& item : selectors) {
+    const std::string item_what =
+        absl::StrCat("aggregationRule.clusterRoleSelectors[",
+                     role.aggregation_selectors.size(), "]");
+    status = ReadSelector(item, item_what,
+                          role.aggregation_selectors.emplace_back());
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 // Reads the string `key` of the map `node`, which must be set.
 absl::Status ReadRequiredString(const YAML::Node& node, const char* key,
                                 absl::string_view what, std::string& value) {
@@ -389,6 +486,10 @@ absl::Status ReadObject(const YAML::Node& node, absl::string_view what,
         kind == "Role" ? NamespaceUse::kRequired : NamespaceUse::kIgnored,
         role.metadata);
     if (!status.ok()) return status;
+    if (kind == "ClusterRole") {
+      status = ReadAggregationRule(node["aggregationRule"], role);
+      if (!status.ok()) return status;
+    }
     return ReadRules(node["rules"], text, role.rules);
   }
   return ReadBinding(

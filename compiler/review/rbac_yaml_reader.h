@@ -16,7 +16,9 @@ namespace rbacc {
 // Namespace, ServiceAccount, Role, ClusterRole, RoleBinding and
 // ClusterRoleBinding objects; documents of other kinds and empty documents are
 // skipped. ClusterRole and ClusterRoleBinding never get a namespace, even when
-// the YAML gives one (Kubernetes ignores it on cluster-scoped objects). Returns
+// the YAML gives one (Kubernetes ignores it on cluster-scoped objects). A
+// ClusterRole's aggregationRule is read into RoleObject::aggregation_selectors
+// but not resolved (see common/aggregation.h). Returns
 // InvalidArgumentError "<display_name>:<line>:<col>: <what>" (1-based) for YAML
 // that does not parse or an RBAC object of the wrong shape (e.g. rules that are
 // not a list).

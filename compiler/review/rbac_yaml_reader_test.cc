@@ -590,6 +590,29 @@ TEST(RbacYamlReaderTest, ErrorsGiveTheirPosition) {
        "  - [not, an, object]\n",
        "rbac.yaml:5:5: ",
        "document 1 items[1] must be a Kubernetes object (a map), not a list"},
+      {"SelectorOperatorUnknown",
+       "kind: ClusterRole\n"
+       "metadata: {name: r}\n"
+       "aggregationRule:\n"
+       "  clusterRoleSelectors:\n"
+       "    - matchExpressions:\n"
+       "        - {key: a, operator: Matches, values: [x]}\n",
+       "rbac.yaml:6:11: ",
+       "aggregationRule.clusterRoleSelectors[0].matchExpressions[0].operator "
+       "\"Matches\" is not In, NotIn, Exists or DoesNotExist"},
+      {"SelectorInWithoutValues",
+       "kind: ClusterRole\n"
+       "metadata: {name: r}\n"
+       "aggregationRule:\n"
+       "  clusterRoleSelectors:\n"
+       "    - matchExpressions: [{key: a, operator: In}]\n",
+       "rbac.yaml:5:26: ", "operator In needs at least one value"},
+      {"SelectorsNotAList",
+       "kind: ClusterRole\n"
+       "metadata: {name: r}\n"
+       "aggregationRule: {clusterRoleSelectors: {matchLabels: {a: b}}}\n",
+       "rbac.yaml:3:41: ",
+       "aggregationRule.clusterRoleSelectors must be a list, not a map"},
   };
   for (const ErrorCase& test_case : cases) {
     SCOPED_TRACE(test_case.name);
@@ -689,6 +712,43 @@ TEST(RbacYamlLimitsTest, NestingBeyondTheLimitIsRefusedWhereItStarts) {
       ReadRbacYaml(absl::StrCat("a: ", deep.substr(1, deep.size() - 2), "\n"),
                    "d.yaml")
           .ok());
+}
+
+TEST(RbacYamlReaderTest, ReadsAggregationRules) {
+  const absl::StatusOr<RbacObjects> objects = ReadRbacYaml(R"(kind: ClusterRole
+apiVersion: rbac.authorization.k8s.io/v1
+metadata: {name: monitoring}
+aggregationRule:
+  clusterRoleSelectors:
+    - matchLabels:
+        rbac.example.com/aggregate-to-monitoring: "true"
+    - matchExpressions:
+        - {key: tier, operator: NotIn, values: [db, cache]}
+        - {key: team, operator: Exists}
+rules: []
+---
+kind: ClusterRole
+apiVersion: rbac.authorization.k8s.io/v1
+metadata: {name: plain}
+)",
+                                                           "agg.yaml");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  ASSERT_THAT(objects->roles, SizeIs(2));
+  const RoleObject& monitoring = objects->roles[0];
+  EXPECT_TRUE(monitoring.has_aggregation_rule);
+  ASSERT_THAT(monitoring.aggregation_selectors, SizeIs(2));
+  EXPECT_THAT(
+      monitoring.aggregation_selectors[0].match_labels,
+      ElementsAre(Pair("rbac.example.com/aggregate-to-monitoring", "true")));
+  const std::vector<LabelRequirement>& expressions =
+      monitoring.aggregation_selectors[1].match_expressions;
+  ASSERT_THAT(expressions, SizeIs(2));
+  EXPECT_EQ(expressions[0].key, "tier");
+  EXPECT_EQ(expressions[0].op, "NotIn");
+  EXPECT_THAT(expressions[0].values, ElementsAre("db", "cache"));
+  EXPECT_EQ(expressions[1].op, "Exists");
+  EXPECT_THAT(expressions[1].values, IsEmpty());
+  EXPECT_FALSE(objects->roles[1].has_aggregation_rule);
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 #include "compiler/review/request_parser.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -17,26 +19,45 @@
 namespace rbacc {
 namespace {
 
-// The group kubectl's discovery would resolve `resource` to from Kubernetes'
-// built-in catalogue: the core group when it has the resource (discovery
-// lists it first), else the first group that has it. Sets `found` to false
-// when no built-in group has it.
-std::string GroupFromCatalogue(const std::string& resource, bool* found) {
+constexpr char kAnonymousUser[] = "system:anonymous";
+constexpr char kAuthenticatedGroup[] = "system:authenticated";
+constexpr char kUnauthenticatedGroup[] = "system:unauthenticated";
+
+// Kubernetes' built-in catalogue, or nullptr if it does not parse (it always
+// does: catalog_test proves it; without it resolution is left to the policy).
+const ResourceCatalog* Catalogue() {
   static const auto* const kCatalogue = [] {
     absl::StatusOr<ResourceCatalog> catalogue = ResourceCatalog::Builtin();
-    // The embedded catalogue always parses (catalog_test proves it); an empty
-    // one would leave resolution to the policy.
     return catalogue.ok() ? new ResourceCatalog(*std::move(catalogue))
                           : nullptr;
   }();
-  *found = false;
-  if (kCatalogue == nullptr) return "";
-  const std::vector<std::string> groups = kCatalogue->GroupsWith(resource);
-  if (groups.empty()) return "";
-  *found = true;
-  return std::find(groups.begin(), groups.end(), "") != groups.end()
-             ? ""
-             : groups.front();
+  return kCatalogue;
+}
+
+// Resolves `name` in `group` (any group when unset) from the catalogue.
+bool FromCatalogue(const std::string& name,
+                   const std::optional<std::string>& group,
+                   std::string* found_group, std::string* plural) {
+  const ResourceCatalog* catalogue = Catalogue();
+  return catalogue != nullptr &&
+         catalogue->ResolveResourceName(name, group, found_group, plural);
+}
+
+// True when a rule of `objects` names `resource` in `group`.
+bool GroupGrantsResource(const std::string& group, const std::string& resource,
+                         const RbacObjects& objects) {
+  for (const RoleObject& role : objects.roles) {
+    for (const CompiledRule& rule : role.rules) {
+      const auto& groups = rule.rule.api_groups;
+      if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
+        continue;
+      }
+      for (const std::string& named : rule.rule.resources) {
+        if (named.substr(0, named.find('/')) == resource) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // The group `objects` grant `resource` in, when exactly one.
@@ -64,13 +85,16 @@ absl::StatusOr<Request> ParseRequest(const std::string& verb,
                                      const std::string& resource,
                                      const std::string& name,
                                      const std::string& namespace_name,
-                                     const RbacObjects& objects) {
+                                     const RbacObjects& objects,
+                                     std::string* warning) {
   if (verb.empty()) return absl::InvalidArgumentError("the verb is empty");
   if (resource.empty()) {
     return absl::InvalidArgumentError("the resource is empty");
   }
   Request request;
   request.verb = verb;
+  request.name = name;
+  request.namespace_name = namespace_name;
   if (absl::StartsWith(resource, "/")) {
     if (!name.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -82,20 +106,49 @@ absl::StatusOr<Request> ParseRequest(const std::string& verb,
   }
   std::vector<std::string> parts =
       absl::StrSplit(resource, absl::MaxSplits('/', 1));
-  std::string type = parts[0];
   request.subresource = parts.size() > 1 ? parts[1] : "";
-  const size_t dot = type.find('.');
-  if (dot != std::string::npos) {
-    request.api_group = type.substr(dot + 1);
-    type = type.substr(0, dot);
-  } else if (type != "*") {
-    bool found = false;
-    request.api_group = GroupFromCatalogue(type, &found);
-    if (!found) request.api_group = GroupFromPolicy(type, objects, &found);
+  if (parts[0] == "*") {
+    request.resource = "*";
+    return request;
   }
-  request.resource = type;
-  request.name = name;
-  request.namespace_name = namespace_name;
+  // schema.ParseResourceArg on the lower-cased type, as kubectl auth can-i:
+  // RESOURCE.VERSION.GROUP when it has two dots and names a known resource,
+  // else RESOURCE.GROUP (the group after the first dot).
+  const std::string type = absl::AsciiStrToLower(parts[0]);
+  const std::vector<std::string> dotted =
+      absl::StrSplit(type, absl::MaxSplits('.', 2));
+  if (dotted.size() == 3 &&
+      FromCatalogue(dotted[0], dotted[2], &request.api_group,
+                    &request.resource)) {
+    return request;
+  }
+  const size_t dot = type.find('.');
+  const std::string typed = type.substr(0, dot);
+  const std::optional<std::string> group =
+      dot == std::string::npos
+          ? std::nullopt
+          : std::optional<std::string>(type.substr(dot + 1));
+  if (FromCatalogue(typed, group, &request.api_group, &request.resource)) {
+    return request;
+  }
+  // A custom resource: the catalogue does not know it; the policy may.
+  request.resource = typed;
+  bool found = false;
+  if (group.has_value()) {
+    request.api_group = *group;
+    found = GroupGrantsResource(*group, typed, objects);
+  } else {
+    request.api_group = GroupFromPolicy(typed, objects, &found);
+  }
+  // kubectl's nonStandardResourceNames get no warning.
+  if (!found && warning != nullptr && typed != "users" && typed != "groups") {
+    *warning =
+        group.has_value()
+            ? absl::StrCat("Warning: the server doesn't have a resource type '",
+                           typed, "' in group '", *group, "'")
+            : absl::StrCat("Warning: the server doesn't have a resource type '",
+                           typed, "'");
+  }
   return request;
 }
 
@@ -119,20 +172,28 @@ std::string RequestText(const Request& request) {
 
 UserInfo UserFromAs(const std::string& as,
                     const std::vector<std::string>& groups) {
-  absl::string_view rest = as;
-  if (absl::ConsumePrefix(&rest, "system:serviceaccount:")) {
-    const std::vector<std::string> parts =
-        absl::StrSplit(rest, absl::MaxSplits(':', 1));
-    if (parts.size() == 2) {
-      UserInfo user = ServiceAccountUser(parts[0], parts[1]);
-      user.groups.insert(user.groups.end(), groups.begin(), groups.end());
-      return user;
-    }
-  }
   UserInfo user;
   user.name = as;
-  user.groups = groups;
-  user.groups.push_back("system:authenticated");
+  absl::string_view rest = as;
+  if (groups.empty() && absl::ConsumePrefix(&rest, "system:serviceaccount:")) {
+    // serviceaccount.SplitUsername: exactly a namespace and a name.
+    const std::vector<std::string> parts = absl::StrSplit(rest, ':');
+    if (parts.size() == 2 && !parts[0].empty() && !parts[1].empty()) {
+      user.groups = {"system:serviceaccounts",
+                     absl::StrCat("system:serviceaccounts:", parts[0])};
+    }
+  }
+  user.groups.insert(user.groups.end(), groups.begin(), groups.end());
+  const auto has = [&](absl::string_view group) {
+    return std::find(user.groups.begin(), user.groups.end(), group) !=
+           user.groups.end();
+  };
+  if (as == kAnonymousUser) {
+    if (!has(kUnauthenticatedGroup))
+      user.groups.push_back(kUnauthenticatedGroup);
+  } else if (!has(kAuthenticatedGroup) && !has(kUnauthenticatedGroup)) {
+    user.groups.push_back(kAuthenticatedGroup);
+  }
   return user;
 }
 

@@ -1,0 +1,111 @@
+// Tests for how the diff shows wildcards: "*" with what it covers in
+// Kubernetes' catalogue, and a narrowed wildcard with exactly what remains,
+// checked against the authorizer's evaluation of both sides.
+#include "compiler/review/diff.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/common/authorizer.h"
+#include "compiler/common/rbac_objects.h"
+#include "gtest/gtest.h"
+
+namespace rbacc {
+namespace {
+
+// A ClusterRole with one rule, bound cluster-wide to the user alice.
+RbacObjects AliceMay(std::vector<std::string> groups,
+                     std::vector<std::string> resources,
+                     std::vector<std::string> verbs) {
+  RbacObjects objects;
+  RoleObject& role = objects.roles.emplace_back();
+  role.metadata.name = "r";
+  CompiledRule& rule = role.rules.emplace_back();
+  rule.rule.api_groups = std::move(groups);
+  rule.rule.resources = std::move(resources);
+  rule.rule.verbs = std::move(verbs);
+  BindingObject& binding = objects.bindings.emplace_back();
+  binding.metadata.name = "b";
+  binding.role_kind = "ClusterRole";
+  binding.role_name = "r";
+  binding.subjects.push_back({"User", "alice", ""});
+  return objects;
+}
+
+bool Allows(const RbacObjects& objects, const std::string& verb) {
+  Request request;
+  request.verb = verb;
+  request.resource = "pods";
+  request.namespace_name = "default";
+  return Authorizer(objects).Allows({"alice", {"system:authenticated"}},
+                                    request);
+}
+
+TEST(DiffWildcardTest, NarrowingAWildcardShowsWhatRemains) {
+  const RbacObjects before = AliceMay({""}, {"pods"}, {"*"});
+  const RbacObjects after = AliceMay({""}, {"pods"}, {"get", "list"});
+  const PolicyDiff diff = DiffPolicies(before, after);
+  ASSERT_EQ(diff.removed.size(), 1u);
+  EXPECT_TRUE(diff.added.empty());
+  ASSERT_EQ(diff.removed_remaining.size(), 1u);
+  const std::vector<std::string>& remaining = diff.removed_remaining[0];
+  // Every pod verb of the catalogue: what remains is what the second side
+  // allows, the rest is lost; the first side allowed them all.
+  const std::vector<std::string> pod_verbs = {
+      "get",    "list",  "watch",  "create",
+      "update", "patch", "delete", "deletecollection"};
+  for (const std::string& verb : pod_verbs) {
+    EXPECT_TRUE(Allows(before, verb)) << verb;
+    const bool kept =
+        std::find(remaining.begin(), remaining.end(), verb) != remaining.end();
+    EXPECT_EQ(kept, Allows(after, verb)) << verb;
+  }
+  EXPECT_EQ(remaining, (std::vector<std::string>{"get", "list"}));
+
+  const std::string text = RenderDiff(diff, DiffFormat::kText, "a", "b");
+  EXPECT_NE(text.find("- * (all 8 verbs) → get, list remain pods"),
+            std::string::npos)
+      << text;
+  const std::string markdown =
+      RenderDiff(diff, DiffFormat::kMarkdown, "a", "b");
+  EXPECT_NE(markdown.find("`* (all 8 verbs) → get, list remain`"),
+            std::string::npos)
+      << markdown;
+  const std::string json = RenderDiff(diff, DiffFormat::kJson, "a", "b");
+  EXPECT_NE(json.find("\"verb\": \"*\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"remaining\": [\"get\", \"list\"]"), std::string::npos)
+      << json;
+}
+
+TEST(DiffWildcardTest, RemovingAWildcardEntirelyLeavesNothing) {
+  const RbacObjects before = AliceMay({""}, {"pods"}, {"*"});
+  const PolicyDiff diff = DiffPolicies(before, RbacObjects{});
+  ASSERT_EQ(diff.removed.size(), 1u);
+  EXPECT_TRUE(diff.removed_remaining[0].empty());
+  const std::string text = RenderDiff(diff, DiffFormat::kText, "a", "b");
+  EXPECT_NE(text.find("- * (all 8 verbs) pods"), std::string::npos) << text;
+  EXPECT_EQ(text.find("remain"), std::string::npos) << text;
+}
+
+TEST(DiffWildcardTest, WildcardResourcesAndGroupsSayWhatTheyCover) {
+  const PolicyDiff diff =
+      DiffPolicies(RbacObjects{}, AliceMay({"*"}, {"*"}, {"get"}));
+  ASSERT_EQ(diff.added.size(), 1u);
+  const std::string text = RenderDiff(diff, DiffFormat::kText, "a", "b");
+  EXPECT_NE(text.find("+ get * (all "), std::string::npos) << text;
+  EXPECT_NE(text.find("groups and any custom group)/* (every resource of "
+                      "every group)"),
+            std::string::npos)
+      << text;
+  const PolicyDiff apps =
+      DiffPolicies(RbacObjects{}, AliceMay({"apps"}, {"*"}, {"get"}));
+  EXPECT_NE(RenderDiff(apps, DiffFormat::kText, "a", "b")
+                .find("+ get apps/* (all 5 resources of apps)"),
+            std::string::npos)
+      << RenderDiff(apps, DiffFormat::kText, "a", "b");
+}
+
+}  // namespace
+}  // namespace rbacc
