@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "compiler/cli/can_i_command.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
 #include "compiler/cli/graph_command.h"
@@ -90,12 +91,16 @@ ABSL_FLAG(bool, check, false,
           "stale output with the command that regenerates it.");
 ABSL_FLAG(std::string, format, "",
           "lint: text (default), json or sarif. diff: text (default), "
-          "markdown or json. graph: mermaid (default) or dot. why-forbidden: "
+          "markdown or json. coverage: text (default), json or markdown. "
+          "graph: mermaid (default) or dot. why-forbidden: "
           "text (default) or json.");
 ABSL_FLAG(std::string, lint, "warn",
           "compile: report least-privilege findings that no rule acknowledges "
           "as warnings (warn), as errors that stop the run (error), or not at "
           "all (off).");
+ABSL_FLAG(std::string, calls, "",
+          "coverage: the bundle whose recorded calls are evaluated. Default: "
+          "the target's bundle, else skypilot.");
 ABSL_FLAG(bool, exit_code, false, "diff: exit 1 when anything changed.");
 ABSL_FLAG(std::string, rbac, "",
           "explain, can-i, graph, why-forbidden: read this RBAC YAML file or "
@@ -171,6 +176,12 @@ constexpr char kUsage[] =
     "request (the message, a JSON\n"
     "                                 Status body or a log line; from "
     "stdin without MESSAGE)\n"
+    "  coverage [TARGET]              the application's recorded calls "
+    "evaluated against TARGET\n"
+    "                                 (as for diff; default every profile); "
+    "--calls=BUNDLE,\n"
+    "                                 exit 1 when a call that fails on 403 is "
+    "denied\n"
     "\n"
     "  bazel run //compiler -- diff minimal full --format=markdown\n"
     "  bazel run //compiler -- can-i create pods/exec --profile=full\n"
@@ -383,6 +394,31 @@ int RunDiffCommand(const CommandLine& line) {
   return rbacc::RunDiff(options, std::cout, std::cerr);
 }
 
+int RunCoverageCommand(const CommandLine& line) {
+  if (line.arguments.size() > 1) {
+    std::cerr << "rbacc coverage: takes at most one policy: rbacc coverage "
+                 "[TARGET] (a profile, features a,b, BUNDLE:PROFILE, BUNDLE: "
+                 "or an rbac.yaml or output folder)\n";
+    return rbacc::kExitError;
+  }
+  rbacc::CoverageOptions options;
+  options.workspace_root = line.workspace_root;
+  if (!line.arguments.empty()) options.target = line.arguments[0];
+  options.calls_bundle = absl::GetFlag(FLAGS_calls);
+  options.overrides = Overrides(line, "namespace");
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "markdown") {
+    options.format = rbacc::CoverageFormat::kMarkdown;
+  } else if (format == "json") {
+    options.format = rbacc::CoverageFormat::kJson;
+  } else if (!format.empty() && format != "text") {
+    std::cerr << "--format: error: unknown coverage format \"" << format
+              << "\"; use text, json or markdown\n";
+    return rbacc::kExitError;
+  }
+  return rbacc::RunCoverage(options, std::cout, std::cerr);
+}
+
 // --namespace as a request's namespace, unset when not given.
 std::optional<std::string> RequestNamespace(const CommandLine& line) {
   if (!Given(line.argc, line.argv, "namespace")) return std::nullopt;
@@ -479,11 +515,12 @@ struct Command {
   int (*run)(const CommandLine& line);
 };
 constexpr Command kCommands[] = {
-    {"compile", RunCompileCommand}, {"check", RunCheckCommand},
-    {"diff", RunDiffCommand},       {"explain", RunExplainCommand},
-    {"can-i", RunCanICommand},      {"import", RunImportCommand},
-    {"graph", RunGraphCommand},     {"lint", RunLintCommand},
-    {"list", RunListCommand},       {"why-forbidden", RunWhyForbiddenCommand},
+    {"compile", RunCompileCommand},   {"check", RunCheckCommand},
+    {"diff", RunDiffCommand},         {"explain", RunExplainCommand},
+    {"can-i", RunCanICommand},        {"import", RunImportCommand},
+    {"graph", RunGraphCommand},       {"lint", RunLintCommand},
+    {"list", RunListCommand},         {"why-forbidden", RunWhyForbiddenCommand},
+    {"coverage", RunCoverageCommand},
 };
 
 // --help lists the flags of this file (Abseil would look for a file named after
