@@ -42,6 +42,9 @@ struct RuleSource {
   // The resources (or non-resource URLs) of the compiled rule that this source
   // grants, sorted.
   std::vector<std::string> resources;
+  // The application's calls the declared rule serves (Rule.serves), cited as
+  // CallCitation does and joined with ", "; empty when it cites none.
+  std::string serves;
 };
 
 // A rule of a compiled role with the declared rules behind it.

@@ -214,13 +214,6 @@ bool CoverageReport::fails() const {
   });
 }
 
-std::string CallCitation(const ApiCall& call) {
-  const size_t slash = call.site().rfind('/');
-  return absl::StrCat(
-      slash == std::string::npos ? call.site() : call.site().substr(slash + 1),
-      " ", call.client_method());
-}
-
 CoverageReport EvaluateCoverage(const v1::CallRecord& calls,
                                 const CoverageTarget& target) {
   CoverageReport report;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/common/authorizer.h"
+#include "compiler/common/call_citation.h"
 #include "compiler/common/rbac_objects.h"
 #include "proto/rbacc/v1/calls.pb.h"
 
@@ -101,10 +102,6 @@ enum class CoverageFormat { kText, kJson, kMarkdown };
 // operation and "fails" or "degrades". JSON is one object; Markdown a table
 // per feature. Never fails.
 std::string RenderCoverage(const CoverageReport& report, CoverageFormat format);
-
-// Returns "network_utils.py:165 create_namespaced_ingress": the call's site
-// with only the file's name, and its client method; what outputs cite.
-std::string CallCitation(const v1::ApiCall& call);
 
 }  // namespace rbacc
 
