@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "compiler/cli/can_i_command.h"
 #include "compiler/cli/compile_command.h"
+#include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
 #include "compiler/cli/graph_command.h"
@@ -82,6 +83,7 @@ const std::vector<std::unique_ptr<Command>>& Commands() {
     commands->push_back(std::make_unique<ImportCommand>());
     commands->push_back(std::make_unique<GraphCommand>());
     commands->push_back(std::make_unique<WhyForbiddenCommand>());
+    commands->push_back(std::make_unique<CoverageCommand>());
     return commands;
   }();
   return *kCommands;

@@ -36,6 +36,8 @@ const std::vector<LintCheck>& LintChecks() {
        "reading secrets cluster-wide"},
       {"serviceaccount-token-create", LintSeverity::kHigh,
        "creating service account tokens"},
+      {"unused-permission", LintSeverity::kLow,
+       "a permission no recorded call of the application uses"},
       {"wildcard-api-groups", LintSeverity::kMedium, "\"*\" in api_groups"},
       {"wildcard-resources", LintSeverity::kMedium, "\"*\" in resources"},
       {"wildcard-verbs", LintSeverity::kMedium, "\"*\" in verbs"},

@@ -45,6 +45,9 @@ struct RuleSource {
   // For a rule an aggregated ClusterRole holds because its aggregationRule
   // selects another ClusterRole: that role, "ClusterRole <name>"; else "".
   std::string aggregated_from;
+  // The application's calls the declared rule serves (Rule.serves), cited as
+  // CallCitation does and joined with ", "; empty when it cites none.
+  std::string serves;
 };
 
 // A rule of a compiled role with the declared rules behind it.

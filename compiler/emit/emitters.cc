@@ -549,6 +549,8 @@ void EmitPermissionsMarkdown(const CompiledPolicy& policy,
   }
   std::vector<const std::string*> features;
   std::vector<const std::string*> reasons;
+  // The citations of the calls the sources serve, in source order, once each.
+  std::vector<const std::string*> served;
   std::string rule_text;
   for (const ScopedRole& role : policy.roles) {
     const bool cluster = role.scope == RoleScope::kCluster;
@@ -592,6 +594,7 @@ void EmitPermissionsMarkdown(const CompiledPolicy& policy,
         // each) of the sources that hold `target`.
         features.clear();
         reasons.clear();
+        served.clear();
         for (const RuleSource& source : rule.sources) {
           if (std::find(source.resources.begin(), source.resources.end(),
                         target) == source.resources.end()) {
@@ -603,6 +606,13 @@ void EmitPermissionsMarkdown(const CompiledPolicy& policy,
                              return *reason == source.reason;
                            })) {
             reasons.push_back(&source.reason);
+          }
+          if (!source.serves.empty() &&
+              std::none_of(served.begin(), served.end(),
+                           [&](const std::string* serves) {
+                             return *serves == source.serves;
+                           })) {
+            served.push_back(&source.serves);
           }
         }
         SortUnique(features);
@@ -622,6 +632,10 @@ void EmitPermissionsMarkdown(const CompiledPolicy& policy,
         AppendJoinedCell(features, ", ", &row);
         row.append(" | ");
         AppendJoinedCell(reasons, " ", &row);
+        if (!served.empty()) {
+          row.append(" Serves: ");
+          AppendJoinedCell(served, ", ", &row);
+        }
         row.append(" |\n");
         out.Append(row);
       }

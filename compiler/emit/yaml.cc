@@ -169,6 +169,9 @@ void AppendYamlRule(const CompiledRule& rule, int indent, std::string* comment,
         absl::StrAppend(comment, " (", targets, ")");
       }
     }
+    if (!source.serves.empty()) {
+      absl::StrAppend(comment, " Serves: ", source.serves);
+    }
     AppendYamlComment(*comment, indent, out);
   }
   const PolicyRule& r = rule.rule;

@@ -16,6 +16,7 @@
 #include "compiler/common/authorizer.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/lint/unused_permission.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
 
@@ -144,6 +145,8 @@ struct RuleGroup {
   // The feature file's place among the linted files in path order (one for
   // each path), so that findings sort without comparing paths.
   int file_rank;
+  // For one entry of fixed_namespace_rules: its namespace.
+  std::string fixed_namespace = "";
 };
 
 // One declared rule: the index-th rule of its group.
@@ -194,6 +197,9 @@ struct LintContext {
   std::vector<const v1::ApiSubresource*> subresources;
   // The rules of the compiled ClusterRole; null when there are none.
   const RuleCoverage* cluster_coverage;
+  // The recorded calls of the selected features and identity mode; null when
+  // the bundle records no calls.
+  const std::vector<const v1::ApiCall*>* calls = nullptr;
 };
 
 // Runs every rule-level check on one declared rule.
@@ -337,6 +343,14 @@ class RuleLinter {
           "keep it only if the namespaced Role must outlive the ClusterRole; "
           "otherwise remove it");
     }
+    if (context_.calls != nullptr) {
+      const std::optional<UnusedPermission> unused = FindUnusedPermission(
+          rule_, {group_.cluster_scope, group_.fixed_namespace},
+          *context_.calls);
+      if (unused.has_value()) {
+        Add("unused-permission", unused->message, KeptText(unused->suggestion));
+      }
+    }
   }
 
  private:
@@ -462,6 +476,29 @@ LintedPlace LintPlace(const DeclaredPlace& place, const LintContext& context) {
   return linted;
 }
 
+// The recorded calls of the features and identity mode `policy` selects.
+std::vector<const v1::ApiCall*> SelectedCalls(const LoadedBundle& bundle,
+                                              const CompiledPolicy& policy) {
+  std::vector<const v1::ApiCall*> calls;
+  if (!bundle.calls.has_value()) return calls;
+  const Selection& selection = policy.selection;
+  const std::string mode =
+      selection.identity_mode ? selection.identity_mode->name() : "";
+  const auto contains = [](const auto& values, const std::string& value) {
+    return std::find(values.begin(), values.end(), value) != values.end();
+  };
+  for (const v1::ApiCall& call : bundle.calls->proto.calls()) {
+    const bool selected = std::any_of(
+        call.features().begin(), call.features().end(),
+        [&](const std::string& f) { return contains(selection.features, f); });
+    if (selected && (call.identity_modes().empty() ||
+                     contains(call.identity_modes(), mode))) {
+      calls.push_back(&call);
+    }
+  }
+  return calls;
+}
+
 // Declared rules linted per task: enough that handing out a task costs little
 // against linting its rules.
 constexpr size_t kPlacesPerTask = 256;
@@ -498,10 +535,11 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
                       "cluster-wide", rank});
     for (int i = 0; i < f.fixed_namespace_rules_size(); ++i) {
       const v1::FixedNamespaceGrant& grant = f.fixed_namespace_rules(i);
-      groups.push_back(
-          {feature, &grant.rules(),
-           absl::StrCat("fixed_namespace_rules[", i, "].rules"), false,
-           absl::StrCat("in namespace ", grant.namespace_()), rank});
+      groups.push_back({feature, &grant.rules(),
+                        absl::StrCat("fixed_namespace_rules[", i, "].rules"),
+                        false,
+                        absl::StrCat("in namespace ", grant.namespace_()), rank,
+                        grant.namespace_()});
     }
   }
   std::vector<DeclaredPlace> places;
@@ -524,6 +562,8 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
                          : FindSubresource(*found, check.subresource));
   }
   if (!cluster_rules.empty()) context.cluster_coverage = &cluster_coverage;
+  const std::vector<const v1::ApiCall*> calls = SelectedCalls(bundle, policy);
+  if (bundle.calls.has_value()) context.calls = &calls;
 
   std::vector<LintedPlace> linted(places.size());
   ParallelFor(

@@ -88,6 +88,9 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
 std::string Digest(const LoadedBundle& bundle) {
   uint64_t hash = 0xcbf29ce484222325ULL;
   HashBytes(DeterministicBytes(bundle.proto), hash);
+  if (bundle.calls.has_value()) {
+    HashBytes(DeterministicBytes(bundle.calls->proto), hash);
+  }
   std::vector<const std::pair<const std::string, LoadedFeature>*> features;
   features.reserve(bundle.features.size());
   for (const auto& entry : bundle.features) features.push_back(&entry);
@@ -186,6 +189,40 @@ std::vector<ParsedFeature> ParseFeatures(
   return parsed;
 }
 
+// Reads the calls file `bundle->proto.calls_file` names, if any, into
+// `bundle->calls`; a name that is not a file beside bundle.textproto, or a
+// file that does not exist, is an issue at the field. Returns an error when the
+// file cannot be read.
+absl::Status LoadCalls(
+    const std::filesystem::path& root,
+    const std::function<std::string(const std::string&)>& display,
+    LoadedBundle* bundle, IssueList* issues) {
+  const std::string& name = bundle->proto.calls_file();
+  if (name.empty()) return absl::OkStatus();
+  const SourceLocation location = bundle->source.Locate("calls_file");
+  if (absl::StrContains(name, '/') || name[0] == '.') {
+    issues->AddError(
+        location,
+        absl::StrCat("calls_file \"", name, "\" must be a file name beside ",
+                     kBundleFile, ", e.g. \"calls.textproto\""));
+    return absl::OkStatus();
+  }
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(root / name, error)) {
+    issues->AddError(location,
+                     absl::StrCat("calls_file names ", display(name),
+                                  ", which does not exist; create it or "
+                                  "remove calls_file"));
+    return absl::OkStatus();
+  }
+  LoadedCalls calls;
+  absl::StatusOr<bool> parsed = LoadFile(
+      root / name, display(name), &calls.proto, &calls.source, bundle, issues);
+  if (!parsed.ok()) return parsed.status();
+  if (*parsed) bundle->calls = std::move(calls);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsBundlePath(const std::string& argument) {
@@ -240,6 +277,10 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
       LoadFile(root / kBundleFile, display(kBundleFile), &bundle.proto,
                &bundle.source, &bundle, issues);
   if (!parsed.ok()) return parsed.status();
+  if (absl::Status calls = LoadCalls(root, display, &bundle, issues);
+      !calls.ok()) {
+    return calls;
+  }
 
   // Which listed features have a file: each is parsed once, all at a time,
   // then taken in list order as if read one after the other.

@@ -11,12 +11,14 @@
 #define RBACC_COMPILER_LOAD_BUNDLE_LOADER_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "compiler/common/issue.h"
 #include "compiler/load/source_file.h"
+#include "proto/rbacc/v1/calls.pb.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {
@@ -39,6 +41,12 @@ struct LoadedProfile {
   SourceFile source;
 };
 
+// The bundle's calls file (Bundle.calls_file), parsed.
+struct LoadedCalls {
+  rbacc::v1::CallRecord proto;
+  SourceFile source;
+};
+
 // A bundle folder, parsed. Files with syntax errors are left out (their errors
 // are issues).
 struct LoadedBundle {
@@ -50,11 +58,14 @@ struct LoadedBundle {
   SourceFile source;
   // Features by name, for every feature the bundle lists whose file parsed.
   std::map<std::string, LoadedFeature> features;
+  // The application's recorded calls, when the bundle names a calls file and
+  // it parsed.
+  std::optional<LoadedCalls> calls;
   // Profiles by name (the file name without ".textproto").
   std::map<std::string, LoadedProfile> profiles;
-  // 16 hex digits identifying the bundle's content (the bundle and its
-  // features, not their formatting or comments, nor the profiles): FNV-1a 64 of
-  // their deterministic serialization.
+  // 16 hex digits identifying the bundle's content (the bundle, its features
+  // and its calls, not their formatting or comments, nor the profiles): FNV-1a
+  // 64 of their deterministic serialization.
   std::string digest;
 
   // The text of every file read (including files with syntax errors), by
@@ -83,13 +94,13 @@ std::vector<std::string> ListBundles(const std::string& workspace_root);
 
 // Reads the bundle in `directory` (shown to users as `display_directory`).
 // Input mistakes (syntax errors, unknown fields, a listed feature without a
-// file, a file larger than kMaxPolicyFileBytes, features declaring more than
-// kMaxRulesPerBundle rules together) are added to `issues`; past the rule limit
-// no further feature is used (and only those already being parsed on other
-// cores are read). The feature files are parsed on every core, with the result
-// and the order of issues of reading them one after the other. Returns
-// NotFoundError when the folder has no bundle.textproto, or another error when
-// a file cannot be read.
+// file, a calls_file that is not a file beside bundle.textproto, a file larger
+// than kMaxPolicyFileBytes, features declaring more than kMaxRulesPerBundle
+// rules together) are added to `issues`; past the rule limit no further feature
+// is used (and only those already being parsed on other cores are read). The
+// feature files are parsed on every core, with the result and the order of
+// issues of reading them one after the other. Returns NotFoundError when the
+// folder has no bundle.textproto, or another error when a file cannot be read.
 absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
                                         const std::string& display_directory,
                                         IssueList* issues);

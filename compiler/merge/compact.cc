@@ -561,8 +561,8 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   covered_sources->reserve(covered_rules.size());
   for (uint32_t rule : covered_rules) {
     const RuleSource& source = declared[rule].source;
-    covered_sources->push_back(
-        RuleSource{source.feature, source.reason, source.location, {}});
+    covered_sources->push_back(RuleSource{
+        source.feature, source.reason, source.location, {}, source.serves});
   }
   const auto source_of = [&](uint32_t rule) {
     return &(*covered_sources)[covered_source_of[rule]];
@@ -713,6 +713,7 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
       entry.feature = source->feature;
       entry.reason = source->reason;
       entry.location = source->location;
+      entry.serves = source->serves;
       for (uint32_t target : source_target_ids) {
         entry.resources.emplace_back(strings.Text(target));
       }

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/common/call_citation.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
 
@@ -29,7 +30,21 @@ struct DeclaredRange {
   const LoadedFeature* feature;
   std::vector<DeclaredRule>* list;
   size_t offset;
+  // Citations of the bundle's recorded calls, by id.
+  const std::map<std::string, std::string>* citations;
 };
+
+// The citations of the calls `rule` serves, joined (RuleSource::serves).
+std::string ServedCalls(const v1::Rule& rule,
+                        const std::map<std::string, std::string>& citations) {
+  std::string served;
+  for (const std::string& id : rule.serves()) {
+    const auto found = citations.find(id);
+    if (found == citations.end()) continue;
+    absl::StrAppend(&served, served.empty() ? "" : ", ", found->second);
+  }
+  return served;
+}
 
 // Fills the range's place in its list.
 void FillDeclared(const DeclaredRange& range) {
@@ -39,6 +54,9 @@ void FillDeclared(const DeclaredRange& range) {
     declared.rule = ToPolicyRule(rule);
     declared.source.feature = range.feature->proto.name();
     declared.source.reason = rule.reason();
+    if (rule.serves_size() > 0) {
+      declared.source.serves = ServedCalls(rule, *range.citations);
+    }
     declared.source.location =
         range.feature->source.Locate(absl::StrCat(range.path, "[", i, "]"));
   }
@@ -237,12 +255,19 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   // namespace rules, the cluster rules, then fixed namespaces by name. The
   // lists are sized first and filled from every core (each rule's place is
   // looked up in its file), so no list grows while it is filled.
+  std::map<std::string, std::string> citations;
+  if (bundle.calls.has_value()) {
+    for (const v1::ApiCall& call : bundle.calls->proto.calls()) {
+      citations.emplace(call.id(), CallCitation(call));
+    }
+  }
   std::vector<DeclaredRange> ranges;
   const auto add_range =
       [&](const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
           std::string path, const LoadedFeature& feature,
           std::vector<DeclaredRule>* list, size_t* size) {
-        ranges.push_back({&rules, std::move(path), &feature, list, *size});
+        ranges.push_back(
+            {&rules, std::move(path), &feature, list, *size, &citations});
         *size += rules.size();
       };
   size_t namespace_size = 0;

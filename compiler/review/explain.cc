@@ -109,9 +109,10 @@ std::string SourcesLines(const CompiledRule& rule, const std::string& indent) {
                                         : rule.rule.non_resource_urls.size())) {
       absl::StrAppend(&out, "(", absl::StrJoin(source.resources, ", "), ") ");
     }
-    absl::StrAppend(&out, "reason: ",
-                    source.reason.empty() ? "(none given)" : source.reason,
-                    "\n");
+    absl::StrAppend(
+        &out,
+        "reason: ", source.reason.empty() ? "(none given)" : source.reason,
+        source.serves.empty() ? "" : " Serves: ", source.serves, "\n");
   }
   return out;
 }

@@ -20,6 +20,7 @@
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
 #include "compiler/validate/bundle_fields.h"
+#include "compiler/validate/calls_validator.h"
 #include "compiler/validate/catalog_checks.h"
 
 namespace rbacc {
@@ -490,6 +491,7 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
   for (IssueList& found : feature_issues) issues->Append(std::move(found));
   CheckRequiresCycles(bundle, issues);
   CheckBundleFields(bundle, issues);
+  ValidateCalls(bundle, catalog, issues);
 
   for (const auto& [name, profile] : bundle.profiles) {
     if (profile.proto.name() != name) {

@@ -29,7 +29,8 @@ namespace rbacc {
 //  - labels, config and Helm keys;
 //  - every rule against `catalog` (see CheckRuleAgainstCatalog), and lint
 //  acknowledgements
-//    naming a known finding ID with a reason.
+//    naming a known finding ID with a reason;
+//  - the recorded calls and the rules' citations of them (ValidateCalls).
 // The features are checked on every core; the issues come in the order of
 // checking them one after the other, by name.
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,

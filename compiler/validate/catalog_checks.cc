@@ -311,4 +311,55 @@ void CheckRuleAgainstCatalog(const v1::Rule& rule, bool cluster_scope,
   }
 }
 
+const v1::ApiResource* CheckCallAgainstCatalog(
+    const std::string& verb, const std::string& group,
+    const std::string& resource, const ResourceCatalog& catalog,
+    const SourceFile& source, const std::string& path, IssueList* issues) {
+  bool ok = true;
+  const auto location = [&](const char* field) {
+    return source.Locate(absl::StrCat(path, ".", field));
+  };
+  if (!catalog.IsKnownVerb(verb)) {
+    issues->AddError(
+        location("verb"),
+        verb == kAll
+            ? std::string("a request has one verb, not \"*\"; name the verb "
+                          "the API server sees")
+            : absl::StrCat("unknown verb \"", verb, "\"",
+                           DidYouMean(verb, catalog.verbs()),
+                           "; name the verb the API server sees (replace_* is "
+                           "update, read_* is get)"));
+    ok = false;
+  }
+  if (group == kAll || resource == kAll || resource.empty() ||
+      absl::StartsWith(resource, "*/")) {
+    issues->AddError(
+        location(group == kAll ? "api_group" : "resource"),
+        "a request names one API group and one resource, not \"*\" or "
+        "nothing; name the call's resource");
+    return nullptr;
+  }
+  if (!catalog.HasGroup(group)) {
+    const std::vector<std::string> resources = catalog.GroupsWith(group);
+    issues->AddError(
+        location("api_group"),
+        absl::StrCat("unknown API group \"", group, "\"",
+                     DidYouMean(group, catalog.GroupNames()),
+                     resources.empty()
+                         ? ""
+                         : absl::StrCat(" (\"", group, "\" is a resource of ",
+                                        GroupText(resources.front()), ")"),
+                     "; if a CRD provides it, declare its resources in "
+                     "bundle.textproto's custom_resources"));
+    return nullptr;
+  }
+  if (!CheckPair(
+          group, resource, /*cluster_scope=*/true, catalog,
+          [&] { return location("resource"); }, issues)) {
+    return nullptr;
+  }
+  if (!ok) return nullptr;
+  return catalog.Find(group, resource.substr(0, resource.find('/')));
+}
+
 }  // namespace rbacc

@@ -41,6 +41,18 @@ void CheckRuleAgainstCatalog(const v1::Rule& rule, bool cluster_scope,
                              const SourceFile& source, const std::string& path,
                              IssueList* issues);
 
+// Adds an issue for each problem of the request a recorded call makes (verb
+// `verb` on `resource` of `group`), found at `path` in `source` (the call's
+// fields `verb`, `api_group` and `resource` below it), with the messages and
+// suggestions CheckRuleAgainstCatalog gives a rule: an unknown verb, API
+// group, resource or subresource. A request names one of each, so "*" is an
+// error. Returns the catalogue's entry for the resource (the first group's for
+// a resource in several), or nullptr when an error was reported.
+const v1::ApiResource* CheckCallAgainstCatalog(
+    const std::string& verb, const std::string& group,
+    const std::string& resource, const ResourceCatalog& catalog,
+    const SourceFile& source, const std::string& path, IssueList* issues);
+
 }  // namespace rbacc
 
 #endif  // RBACC_COMPILER_VALIDATE_CATALOG_CHECKS_H_

@@ -1,0 +1,282 @@
+#include "compiler/cli/coverage_command.h"
+
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/cli/review_input.h"
+#include "compiler/cli/selection_flags.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/issue.h"
+#include "compiler/compiler.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/review/policy_input.h"
+#include "compiler/validate/bundle_validator.h"
+#include "compiler/validate/catalog_checks.h"
+
+namespace rbacc {
+namespace {
+
+// Sets each field of `into` that `from` sets.
+void ApplyOverrides(const SelectionOverrides& from, SelectionOverrides* into) {
+  const auto apply = [](const auto& source, auto& target) {
+    if (source.has_value()) target = source;
+  };
+  apply(from.features, into->features);
+  apply(from.namespaces, into->namespaces);
+  apply(from.service_account, into->service_account);
+  apply(from.remote_identity, into->remote_identity);
+  apply(from.subjects, into->subjects);
+  apply(from.create_service_account, into->create_service_account);
+  apply(from.cluster_scope, into->cluster_scope);
+  apply(from.contexts, into->contexts);
+  apply(from.chart_release, into->chart_release);
+}
+
+// The bundle `argument` names, loaded and validated. Prints the issues on
+// `err`; returns false when it cannot be used.
+bool LoadCallsBundle(const std::string& workspace_root,
+                     const std::string& argument, std::ostream& err,
+                     LoadedBundle* bundle) {
+  IssueList issues;
+  const std::string shown =
+      IsBundlePath(argument)
+          ? argument
+          : (std::filesystem::path(kPoliciesFolder) / argument).string();
+  absl::StatusOr<LoadedBundle> loaded =
+      LoadBundle(BundleDirectory(workspace_root, argument), shown, &issues);
+  if (!loaded.ok()) {
+    err << "rbacc coverage: " << loaded.status().message() << "\n";
+    return false;
+  }
+  absl::StatusOr<ResourceCatalog> catalog = CatalogForBundle(*loaded, &issues);
+  if (!catalog.ok()) {
+    err << "rbacc coverage: " << catalog.status().message() << "\n";
+    return false;
+  }
+  ValidateBundle(*loaded, *catalog, &issues);
+  if (!issues.issues().empty()) err << issues.Render(loaded->file_texts);
+  if (issues.has_errors()) return false;
+  if (!loaded->calls.has_value()) {
+    err << "rbacc coverage: bundle " << argument
+        << " records no calls (bundle.textproto names no calls_file); name "
+           "a bundle that does with --calls=BUNDLE\n";
+    return false;
+  }
+  *bundle = *std::move(loaded);
+  return true;
+}
+
+// The identity a binding subject stands for.
+CoverageIdentity SubjectIdentity(const Subject& subject) {
+  if (subject.kind == "ServiceAccount") {
+    return {absl::StrCat("ServiceAccount:", subject.namespace_name, "/",
+                         subject.name),
+            ServiceAccountUser(subject.namespace_name, subject.name)};
+  }
+  if (subject.kind == "Group") {
+    return {absl::StrCat("Group:", subject.name),
+            UserInfo{absl::StrCat("a member of ", subject.name),
+                     {subject.name, "system:authenticated"}}};
+  }
+  return {absl::StrCat("User:", subject.name),
+          UserInfo{subject.name, {"system:authenticated"}}};
+}
+
+// The coverage target for a compiled selection.
+CoverageTarget SelectionTarget(const PolicyInput& input) {
+  const Selection& selection = input.compiled->selection;
+  CoverageTarget target;
+  target.label = input.label;
+  target.objects = input.objects;
+  target.features = selection.features;
+  target.namespaces = selection.namespaces;
+  std::string pod_account = selection.service_account;
+  if (selection.identity_mode.has_value()) {
+    target.identity_mode = selection.identity_mode->name();
+    if (pod_account.empty()) {
+      pod_account = selection.identity_mode->service_account();
+    }
+  }
+  for (const Subject& subject : selection.extra_subjects) {
+    target.launchers.push_back(SubjectIdentity(subject));
+  }
+  if (!pod_account.empty()) {
+    target.pods.push_back(SubjectIdentity(
+        {"ServiceAccount", pod_account, selection.primary_namespace()}));
+  } else {
+    target.pods = target.launchers;
+    target.notes.push_back(
+        "the mode runs pods under no account of its own: the subjects make "
+        "the pods' calls");
+  }
+  if (target.launchers.empty()) {
+    target.launchers = target.pods;
+    target.notes.push_back(absl::StrCat(
+        "no --subjects: the launcher is evaluated as ", target.pods[0].label,
+        " (a launcher holding the same roles)"));
+  }
+  return target;
+}
+
+// The coverage target for RBAC YAML: every call, as its first ServiceAccount.
+bool YamlTarget(const PolicyInput& input, std::ostream& err,
+                CoverageTarget* target) {
+  if (input.objects.service_accounts.empty()) {
+    err << "rbacc coverage: " << input.label
+        << " has no ServiceAccount whose calls to evaluate\n";
+    return false;
+  }
+  const ObjectMeta& account = input.objects.service_accounts.front();
+  target->label = input.label;
+  target->objects = input.objects;
+  target->namespaces = {DefaultRequestNamespace(input)};
+  target->pods = {SubjectIdentity(
+      {"ServiceAccount", account.name, account.namespace_name})};
+  target->launchers = target->pods;
+  target->notes = {absl::StrCat(
+      "RBAC YAML names no features: every recorded call is evaluated, as ",
+      target->pods[0].label, " (launcher and pods)")};
+  return true;
+}
+
+// The specs to evaluate: the target, or every profile of `bundle`.
+bool TargetSpecs(const CoverageOptions& options, const LoadedBundle& bundle,
+                 const std::string& bundle_argument, std::ostream& err,
+                 std::vector<PolicySpec>* specs) {
+  if (!options.target.empty()) {
+    absl::StatusOr<PolicySpec> spec =
+        ParsePolicyReference(options.target, options.workspace_root);
+    if (!spec.ok()) {
+      err << "rbacc coverage: " << spec.status().message() << "\n";
+      return false;
+    }
+    specs->push_back(*std::move(spec));
+  } else {
+    for (const auto& [name, profile] : bundle.profiles) {
+      PolicySpec spec;
+      spec.bundle = bundle_argument;
+      spec.profile = name;
+      spec.label = absl::StrCat(bundle_argument, ":", name);
+      specs->push_back(std::move(spec));
+    }
+  }
+  for (PolicySpec& spec : *specs)
+    ApplyOverrides(options.overrides, &spec.overrides);
+  return true;
+}
+
+}  // namespace
+
+int RunCoverage(const CoverageOptions& options, std::ostream& out,
+                std::ostream& err) {
+  // Which bundle's calls: --calls, else the target's bundle, else the default.
+  std::string calls_argument = options.calls_bundle;
+  if (calls_argument.empty() && !options.target.empty()) {
+    absl::StatusOr<PolicySpec> spec =
+        ParsePolicyReference(options.target, options.workspace_root);
+    if (spec.ok() && spec->yaml_path.empty()) calls_argument = spec->bundle;
+  }
+  if (calls_argument.empty()) calls_argument = kDefaultBundle;
+  LoadedBundle calls;
+  if (!LoadCallsBundle(options.workspace_root, calls_argument, err, &calls)) {
+    return kExitError;
+  }
+  std::vector<PolicySpec> specs;
+  if (!TargetSpecs(options, calls, calls_argument, err, &specs)) {
+    return kExitError;
+  }
+  bool fails = false;
+  // Several JSON reports make one array.
+  const bool json_array =
+      options.format == CoverageFormat::kJson && specs.size() > 1;
+  std::string text = json_array ? "[\n" : "";
+  for (size_t i = 0; i < specs.size(); ++i) {
+    PolicyInput input;
+    if (!LoadReviewInput(specs[i], options.workspace_root, err, &input)) {
+      return kExitError;
+    }
+    CoverageTarget target;
+    if (input.compiled.has_value()) {
+      target = SelectionTarget(input);
+    } else if (!YamlTarget(input, err, &target)) {
+      return kExitError;
+    }
+    const CoverageReport report = EvaluateCoverage(calls.calls->proto, target);
+    if (i > 0) absl::StrAppend(&text, json_array ? ",\n" : "\n");
+    absl::StrAppend(&text, RenderCoverage(report, options.format));
+    fails = fails || report.fails();
+  }
+  if (json_array) absl::StrAppend(&text, "]\n");
+  out << text;
+  return fails ? kExitStale : kExitOk;
+}
+
+namespace {
+
+const EnumValues<CoverageFormat>& CoverageFormats() {
+  static const auto* const kFormats =
+      new EnumValues<CoverageFormat>{{"text", CoverageFormat::kText},
+                                     {"json", CoverageFormat::kJson},
+                                     {"markdown", CoverageFormat::kMarkdown}};
+  return *kFormats;
+}
+
+}  // namespace
+
+CoverageCommand::CoverageCommand()
+    : Command({"coverage",
+               "the application's recorded calls evaluated against a policy",
+               "coverage [TARGET] [flags]",
+               "Evaluates every recorded call (the bundle's calls file) of "
+               "TARGET's features against what TARGET grants the identity "
+               "making it: the launcher (--subjects, else the service "
+               "account) or the pods' account. TARGET is as for diff (a "
+               "profile, features, BUNDLE:PROFILE, an rbac.yaml or an output "
+               "folder); none: every profile of the calls bundle.\n\nExit "
+               "codes: 0 every call the application does not tolerate a 403 "
+               "on is allowed; 1 one is denied; 2 invalid input or flags.",
+               {"bazel run //compiler -- coverage skypilot:full",
+                "bazel run //compiler -- coverage skypilot-docs:full "
+                "--calls=skypilot --format=markdown"}}) {}
+
+void CoverageCommand::DeclareFlags(FlagSet* flags) const {
+  AddSelectionFlags(TargetNamespaceFlag::kNamespace, flags);
+  flags->AddString("calls", "BUNDLE",
+                   "The bundle whose recorded calls are evaluated. Default: "
+                   "the target's bundle, else skypilot.");
+  flags->AddEnum("format", CoverageFormats(), "text",
+                 "text, json or markdown (for a pull request).");
+}
+
+int CoverageCommand::Execute(const Invocation& call) const {
+  if (call.positional.size() > 1) {
+    call.err << "rbacc coverage: takes at most one policy: rbacc coverage "
+                "[TARGET]; see rbacc coverage --help\n";
+    return kExitUsage;
+  }
+  for (const char* flag : {"bundle", "profile", "features"}) {
+    if (call.flags.Given(flag)) {
+      call.err << "rbacc coverage: --" << flag
+               << " is not taken here; name the target as an argument "
+                  "(BUNDLE:PROFILE or BUNDLE:F1,F2); see rbacc coverage "
+                  "--help\n";
+      return kExitUsage;
+    }
+  }
+  CoverageOptions options;
+  options.workspace_root = call.env.workspace_root;
+  if (!call.positional.empty()) options.target = call.positional[0];
+  options.calls_bundle = call.flags.String("calls");
+  options.overrides =
+      SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
+  options.format = call.flags.Enum("format", CoverageFormats());
+  return RunCoverage(options, call.out, call.err);
+}
+
+}  // namespace rbacc
