@@ -10,7 +10,11 @@
 // times include waiting for the disk (the compiler fsyncs its outputs).
 //
 //   bazel run -c opt //tests/bench
-//   bazel run -c opt //tests/bench -- --cases=skypilot,1k,10k
+// Then the fleet rows (tests/bench/fleet.h): 1,000 and 10,000 tenant profiles
+// regenerated with nothing changed, checked, and regenerated after a feature
+// edit, against one kubectl kustomize render of a tenant.
+//
+//   bazel run -c opt //tests/bench -- --cases=skypilot,1k,10k,fleet-1k
 #include <time.h>
 #include <unistd.h>
 
@@ -40,16 +44,19 @@
 #include "compiler/emit/output_writer.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/resolve/selection.h"
+#include "tests/bench/fleet.h"
 #include "tests/bench/process.h"
 #include "tests/bench/synthetic_bundle.h"
 
 ABSL_FLAG(std::string, cases,
-          "skypilot,skypilot-rerun,skypilot-stdout,1k,10k,100k,1m",
+          "skypilot,skypilot-rerun,skypilot-stdout,1k,10k,100k,1m,fleet-1k,"
+          "fleet-10k",
           "Comma-separated cases: skypilot (its full profile into a new "
           "folder each run), skypilot-rerun (into the folder it wrote: files "
           "already in place are left), skypilot-stdout (rbac.yaml printed, as "
           "kubectl kustomize prints), and synthetic sizes 1k, 10k, 100k, 1m "
-          "(each into a new folder).");
+          "(each into a new folder); fleet-1k and fleet-10k (that many "
+          "tenant profiles, in a table of their own).");
 ABSL_FLAG(int, repetitions, 5,
           "Runs per measurement for cases up to 10k rules (the best counts); "
           "larger cases run 3 times, 1m once; kubectl kustomize runs at most 3 "
@@ -284,14 +291,19 @@ int Fail(const std::string& what, const absl::Status& status) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::vector<Case> cases;
+  std::vector<int> fleet_sizes;
   const std::vector<std::string> names =
       absl::StrSplit(absl::GetFlag(FLAGS_cases), ',', absl::SkipEmpty());
   for (const std::string& name : names) {
+    if (const std::optional<int> fleet = rbacc::bench::ParseFleetCase(name)) {
+      fleet_sizes.push_back(*fleet);
+      continue;
+    }
     const std::optional<Case> parsed = ParseCase(name);
     if (!parsed) {
       std::cerr << "bench: unknown case \"" << name
                 << "\"; cases: skypilot, skypilot-rerun, skypilot-stdout, 1k, "
-                   "10k, 100k, 1m\n";
+                   "10k, 100k, 1m, fleet-1k, fleet-10k\n";
       return 2;
     }
     cases.push_back(*parsed);
@@ -502,6 +514,20 @@ int main(int argc, char** argv) {
                      FittedExponent(fit_rules, fit_cpu_seconds),
                      FittedExponent(fit_rules, fit_wall_seconds), n_log_n)
               << std::endl;
+  }
+  if (!fleet_sizes.empty()) {
+    std::sort(fleet_sizes.begin(), fleet_sizes.end());
+    rbacc::bench::FleetSetup fleet;
+    fleet.compiler = compiler;
+    fleet.skypilot_bundle = absl::StrCat(runfiles, "/policies/skypilot");
+    fleet.kubectl = kubectl;
+    fleet.work_dir = work_dir;
+    fleet.environment =
+        rbacc::bench::CurrentEnvironment({"BUILD_WORKSPACE_DIRECTORY"});
+    fleet.repetitions = std::min(absl::GetFlag(FLAGS_repetitions), 3);
+    const absl::Status printed =
+        rbacc::bench::PrintFleetTable(fleet_sizes, fleet, std::cout);
+    if (!printed.ok()) return Fail("fleet", printed);
   }
   if (own_work_dir) fs::remove_all(work_dir);
   return 0;
