@@ -1,10 +1,11 @@
 // `rbacc diff` agrees with the authorizer: the diff of every pair of
-// selections (every feature subset of the SkyPilot bundle and every committed
-// profile of every bundle, found on disk) lists exactly the requests one side
+// selections (every feature subset of skypilot-docs, each feature of skypilot
+// alone and all but one, and every committed profile of every bundle, found
+// on disk) lists exactly the requests one side
 // allows and the other does not, for every subject either side binds;
 // cosmetic edits of every committed output and of every policy file (rules
-// split and reordered, comments and layout gone) give empty diffs; and `full`
-// against the page's YAML is empty.
+// split and reordered, comments and layout gone) give empty diffs; and
+// skypilot-docs' `full` against the page's YAML is empty.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -46,23 +47,38 @@ using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::UserForSubject;
 using ::rbacc::testing::WriteFile;
 
-// Every non-empty subset of the SkyPilot bundle's features, as policy
-// references ("base,ingress").
-std::vector<std::string> AllSelections(const std::string& workspace) {
+// The features of `bundle` in `workspace`, in bundle.textproto's order.
+std::vector<std::string> BundleFeatures(const std::string& workspace,
+                                        const std::string& bundle) {
   IssueList issues;
-  absl::StatusOr<LoadedBundle> bundle =
-      LoadBundle(BundleDirectory(workspace, "skypilot"), "skypilot", &issues);
-  EXPECT_TRUE(bundle.ok()) << bundle.status();
-  if (!bundle.ok()) return {};
-  const std::vector<std::string> features(bundle->proto.features().begin(),
-                                          bundle->proto.features().end());
+  absl::StatusOr<LoadedBundle> loaded =
+      LoadBundle(BundleDirectory(workspace, bundle), bundle, &issues);
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+  if (!loaded.ok()) return {};
+  return std::vector<std::string>(loaded->proto.features().begin(),
+                                  loaded->proto.features().end());
+}
+
+// References to compare: every non-empty feature selection of skypilot-docs
+// (the page's four features), and of skypilot (nine features, too many for
+// every subset) each feature alone and every feature but one.
+std::vector<std::string> AllSelections(const std::string& workspace) {
   std::vector<std::string> selections;
-  for (size_t mask = 1; mask < (size_t{1} << features.size()); ++mask) {
+  const std::vector<std::string> page =
+      BundleFeatures(workspace, "skypilot-docs");
+  for (size_t mask = 1; mask < (size_t{1} << page.size()); ++mask) {
     std::vector<std::string> chosen;
-    for (size_t i = 0; i < features.size(); ++i) {
-      if (mask & (size_t{1} << i)) chosen.push_back(features[i]);
+    for (size_t i = 0; i < page.size(); ++i) {
+      if (mask & (size_t{1} << i)) chosen.push_back(page[i]);
     }
-    selections.push_back(absl::StrJoin(chosen, ","));
+    selections.push_back("skypilot-docs:" + absl::StrJoin(chosen, ","));
+  }
+  const std::vector<std::string> code = BundleFeatures(workspace, "skypilot");
+  for (size_t i = 0; i < code.size(); ++i) {
+    std::vector<std::string> others = code;
+    others.erase(others.begin() + i);
+    selections.push_back("skypilot:" + code[i]);
+    selections.push_back("skypilot:" + absl::StrJoin(others, ","));
   }
   return selections;
 }
@@ -279,8 +295,8 @@ TEST(ReviewTest, DiffAgainstThePageIsEmptyForFull) {
   const std::string workspace = MakeWorkspace("review_diff_page");
   const RbacObjects page =
       ReadRbacFile(RunfilePath("tests/testdata/create-sky-sa.yaml"));
-  const PolicyDiff diff =
-      DiffPolicies(LoadPolicyOrFail("full", workspace).objects, page);
+  const PolicyDiff diff = DiffPolicies(
+      LoadPolicyOrFail("skypilot-docs:full", workspace).objects, page);
   EXPECT_TRUE(diff.added.empty() && diff.removed.empty())
       << RenderDiff(diff, DiffFormat::kText, "full", "page");
 }
