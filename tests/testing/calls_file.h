@@ -25,10 +25,11 @@ absl::StatusOr<v1::CallRecord> ReadCallRecord(const std::string& path);
 
 // The request `call` makes when the application's target namespace is
 // `target_namespace`: its verb, group, resource and subresource; the object's
-// name for requests that carry one (not create, list, watch or
-// deletecollection, which Kubernetes authorizes without a name); the namespace
-// from its scope ("" at cluster scope and across all namespaces, which only
-// ClusterRoles grant).
+// name for requests that carry one (not create or deletecollection, which
+// Kubernetes authorizes without a name, nor list and watch, which get one only
+// from a metadata.name field selector: the bootstrap's lists, which tests
+// evaluate elsewhere); the namespace from its scope ("" at cluster scope and
+// across all namespaces, which only ClusterRoles grant).
 Request CallRequest(const v1::ApiCall& call,
                     const std::string& target_namespace);
 
