@@ -1,9 +1,10 @@
-// Each identity the SkyPilot bundle supports binds exactly the intended
-// subjects: evaluated on the committed profiles' rbac.yaml, the intended
-// subject gets what sky-sa gets in the `full` or `minimal` profile (with the
-// account moved to the subject's namespace), and nobody else gets anything.
-// For the per-context profile, each context's folder binds exactly that
-// context's identity (and no other context's), and config.yaml maps each
+// Each identity the SkyPilot bundles support binds exactly the intended
+// subjects: evaluated on skypilot-docs' committed profiles' rbac.yaml (its
+// identity profiles select the same features as its `full` and `minimal`), the
+// intended subject gets what sky-sa gets in the `full` or `minimal` profile
+// (with the account moved to the subject's namespace), and nobody else gets
+// anything. For the per-context profile, each context's folder binds exactly
+// that context's identity (and no other context's), and config.yaml maps each
 // context to it.
 #include <set>
 #include <string>
@@ -25,7 +26,7 @@ using ::rbacc::testing::RunfilePath;
 
 RbacObjects Committed(const std::string& profile) {
   return ReadRbacFile(
-      RunfilePath("outputs/skypilot/" + profile + "/rbac.yaml"));
+      RunfilePath("outputs/skypilot-docs/" + profile + "/rbac.yaml"));
 }
 
 // `objects` with the account default/sky-sa moved to `namespace_name`/`name`:
@@ -152,8 +153,8 @@ TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
 
   // config.yaml, beside the folders, gives the context this identity and
   // allows it.
-  const YAML::Node config =
-      YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
+  const YAML::Node config = YAML::LoadFile(
+      RunfilePath("outputs/skypilot-docs/multi-cluster/config.yaml"));
   EXPECT_EQ(
       config["kubernetes"]["remote_identity"][c.context].as<std::string>(""),
       c.identity);
@@ -182,8 +183,8 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(PerContextIdentityTest, ConfigListsEveryContextOnceInTheProfilesOrder) {
-  const YAML::Node config =
-      YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
+  const YAML::Node config = YAML::LoadFile(
+      RunfilePath("outputs/skypilot-docs/multi-cluster/config.yaml"));
   std::vector<std::string> allowed;
   for (const YAML::Node& context : config["kubernetes"]["allowed_contexts"]) {
     allowed.push_back(context.as<std::string>());

@@ -1,10 +1,11 @@
-// rbacc's SkyPilot outputs grant exactly what SkyPilot's documentation page
-// grants, checked by evaluating requests with Kubernetes' authorizer semantics
-// (never by comparing YAML text): the `full` profile against the page's
-// create-sky-sa.yaml, `minimal` against its minimum permissions, and other
-// namespaces and accounts against the page with those names put in. The
-// skypilot-legacy bundle's `full` profile is checked the same way against the
-// older page's create-sky-sa.yaml (a reconstruction: see its header comment).
+// The skypilot-docs bundle (SkyPilot's documentation page kept as written)
+// grants exactly what the page grants, checked by evaluating requests with
+// Kubernetes' authorizer semantics (never by comparing YAML text): the `full`
+// profile against the page's create-sky-sa.yaml, `minimal` against its minimum
+// permissions, and other namespaces and accounts against the page with those
+// names put in. The skypilot-legacy bundle's `full` profile is checked the same
+// way against the older page's create-sky-sa.yaml (a reconstruction: see its
+// header comment).
 #include <set>
 #include <sstream>
 #include <string>
@@ -77,6 +78,7 @@ RbacObjects PageExample(
 
 TEST(PageEquivalenceTest, FullProfileGrantsWhatCreateSkySaYamlGrants) {
   CompileOptions options;
+  options.bundle = "skypilot-docs";
   options.profile = "full";
   ExpectSamePermissions(PageExample("create-sky-sa.yaml", {}),
                         Compile("full_profile", options),
@@ -104,6 +106,7 @@ TEST(PageEquivalenceTest, MinimalProfileGrantsThePagesMinimumPermissions) {
                            "sky-sa-cluster-role",
                            {account}});
   CompileOptions options;
+  options.bundle = "skypilot-docs";
   options.profile = "minimal";
   ExpectSamePermissions(page, Compile("minimal_profile", options),
                         ServiceAccountUser("default", "sky-sa"));
@@ -111,6 +114,7 @@ TEST(PageEquivalenceTest, MinimalProfileGrantsThePagesMinimumPermissions) {
 
 TEST(PageEquivalenceTest, OtherNamespaceAndAccountGetThePagesPermissionsThere) {
   CompileOptions options;
+  options.bundle = "skypilot-docs";
   options.profile = "full";
   options.overrides.namespaces = {{"team-a"}, {"--namespace"}};
   options.overrides.service_account = {{"robot"}, {"--service_account"}};
@@ -130,6 +134,7 @@ TEST(PageEquivalenceTest, OtherNamespaceAndAccountGetThePagesPermissionsThere) {
 
 TEST(PageEquivalenceTest, ExtraSubjectsGetTheSamePermissionsAsTheAccount) {
   CompileOptions options;
+  options.bundle = "skypilot-docs";
   options.profile = "full";
   options.overrides.subjects = Located<std::vector<std::string>>{
       std::vector<std::string>{"User:alice", "Group:ml-team"},

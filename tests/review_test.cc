@@ -323,7 +323,7 @@ TEST(ReviewTest, ExplainNamesExactlyTheFeaturesThatGrantEachPermission) {
   for (const CommittedProfile& profile : CommittedProfiles()) {
     EXPECT_GT(ExpectExplainNamesTheDeclaringFeatures(workspace, profile.bundle,
                                                      profile.Reference()),
-              50);
+              20);
   }
 }
 
@@ -332,7 +332,7 @@ TEST(ReviewTest, ExplainNamesExactlyTheFeaturesThatGrantEachPermission) {
 // still names exactly the features that grant each request.
 TEST(ReviewTest, ExplainNamesExactlyTheFeaturesOfMergedAndCoveredRules) {
   const std::string workspace = MakeWorkspace("review_explain_overlap");
-  const std::string bundle = workspace + "/policies/skypilot/";
+  const std::string bundle = workspace + "/policies/skypilot-docs/";
   WriteFile(bundle + "get-pods.textproto", R"(name: "get-pods"
 summary: "Reads pods everywhere."
 cluster_rules {
@@ -355,10 +355,11 @@ namespace_rules {
             absl::StrCat(ReadFileOrDie(bundle + "bundle.textproto"),
                          "\nfeatures: \"get-pods\"\nfeatures: "
                          "\"read-secrets\"\n"));
-  const std::string reference = "skypilot:base,show-gpus,get-pods,read-secrets";
-  EXPECT_GT(
-      ExpectExplainNamesTheDeclaringFeatures(workspace, "skypilot", reference),
-      100);
+  const std::string reference =
+      "skypilot-docs:base,show-gpus,get-pods,read-secrets";
+  EXPECT_GT(ExpectExplainNamesTheDeclaringFeatures(workspace, "skypilot-docs",
+                                                   reference),
+            100);
 
   // The cases themselves: list pods is show-gpus' alone, get pods both.
   const PolicyInput input = LoadPolicyOrFail(reference, workspace);
@@ -377,7 +378,7 @@ namespace_rules {
   EXPECT_EQ(ExplainedFeatures(secrets),
             (std::set<std::string>{"base", "read-secrets"}));
   EXPECT_NE(RenderRequestExplanation(secrets, request)
-                .find("also feature read-secrets policies/skypilot/"
+                .find("also feature read-secrets policies/skypilot-docs/"
                       "read-secrets.textproto:3"),
             std::string::npos)
       << RenderRequestExplanation(secrets, request);
@@ -385,7 +386,8 @@ namespace_rules {
 
 TEST(ReviewTest, ExplainGivesTheClosestRuleWhenDenied) {
   const std::string workspace = MakeWorkspace("review_explain_denied");
-  const PolicyInput input = LoadPolicyOrFail("minimal", workspace);
+  const PolicyInput input =
+      LoadPolicyOrFail("skypilot-docs:minimal", workspace);
   Request request;
   request.verb = "delete";
   request.resource = "events";

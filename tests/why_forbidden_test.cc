@@ -232,14 +232,13 @@ Request UrlRequest(const std::string& verb, const std::string& path) {
 INSTANTIATE_TEST_SUITE_P(
     Requests, SuggestedRuleTest,
     ::testing::Values(
-        UngrantedCase{
-            "NamedInTargetNamespace",
-            "configmaps \"sky-config\" is forbidden: User "
-            "\"system:serviceaccount:ml:sky-sa\" cannot get resource "
-            "\"configmaps\" in API group \"\" in the namespace \"ml\"",
-            ResourceRequest("get", "", "configmaps", "sky-config", "ml"),
-            ServiceAccountUser("ml", "sky-sa"),
-            {"--namespace=ml"}},
+        UngrantedCase{"NamedInTargetNamespace",
+                      "secrets \"sky-config\" is forbidden: User "
+                      "\"system:serviceaccount:ml:sky-sa\" cannot get resource "
+                      "\"secrets\" in API group \"\" in the namespace \"ml\"",
+                      ResourceRequest("get", "", "secrets", "sky-config", "ml"),
+                      ServiceAccountUser("ml", "sky-sa"),
+                      {"--namespace=ml"}},
         UngrantedCase{
             "FixedNamespace",
             "leases.coordination.k8s.io is forbidden: User "

@@ -41,8 +41,10 @@ TEST(LintCommandTest, ShippedBundleHasOnlyAcknowledgedFindings) {
 TEST(LintCommandTest, OpenFindingExitsOneAndShowsInJsonAndSarif) {
   CompileOptions options;
   options.workspace_root = MakeWorkspace("lint_open");
-  WriteFile(options.workspace_root + "/policies/skypilot/show-gpus.textproto",
-            R"(name: "show-gpus"
+  options.bundle = "skypilot-docs";
+  WriteFile(
+      options.workspace_root + "/policies/skypilot-docs/show-gpus.textproto",
+      R"(name: "show-gpus"
 summary: "Reads secrets everywhere."
 requires: "base"
 cluster_rules {
@@ -55,9 +57,10 @@ cluster_rules {
 
   const LintRun text = Lint(options, LintFormat::kText);
   EXPECT_EQ(text.exit_code, kExitFindings);
-  EXPECT_NE(text.out.find("policies/skypilot/show-gpus.textproto:4:1: warning: "
-                          "[secrets-read-cluster-wide]"),
-            std::string::npos)
+  EXPECT_NE(
+      text.out.find("policies/skypilot-docs/show-gpus.textproto:4:1: warning: "
+                    "[secrets-read-cluster-wide]"),
+      std::string::npos)
       << text.out;
 
   const LintRun json = Lint(options, LintFormat::kJson);
@@ -70,7 +73,7 @@ cluster_rules {
     EXPECT_EQ(finding["id"].as<std::string>(), "secrets-read-cluster-wide");
     EXPECT_EQ(finding["severity"].as<std::string>(), "high");
     EXPECT_EQ(finding["file"].as<std::string>(),
-              "policies/skypilot/show-gpus.textproto");
+              "policies/skypilot-docs/show-gpus.textproto");
     EXPECT_EQ(finding["line"].as<int>(), 4);
     EXPECT_EQ(finding["feature"].as<std::string>(), "show-gpus");
   }

@@ -31,12 +31,12 @@ TEST(ListCommandTest, PrintsFeaturesProfilesAndIdentities) {
   EXPECT_EQ(listing.rfind("bundle skypilot@", 0), 0u) << listing;
   EXPECT_TRUE(absl::StrContains(
       Line(listing, "    show-gpus "),
-      "Show free GPUs in `sky show-gpus` by reading pods in every namespace. "
+      "Show free GPUs in `sky show-gpus` by listing pods in every namespace. "
       "(requires base)"))
       << listing;
   EXPECT_TRUE(absl::StrContains(
       Line(listing, "    minimal "),
-      "The page's minimum permissions for the sky-sa service account in "
+      "What every launch needs (base), for the sky-sa service account in "
       "default. [base]"))
       << listing;
   EXPECT_TRUE(absl::StrContains(
