@@ -34,6 +34,7 @@
 #include "compiler/emit/graph.h"
 #include "compiler/review/diff.h"
 #include "compiler/review/policy_input.h"
+#include "compiler/validate/bootstrap.h"
 
 ABSL_FLAG(std::string, bundle, "",
           "Bundle: a folder name under policies/ or a path to a bundle folder. "
@@ -67,6 +68,12 @@ ABSL_FLAG(std::string, cluster_scope, "",
           "namespaces and Namespaces the features need; none: only the "
           "target namespaces' objects, for tenants without cluster rights "
           "(what that drops is listed in rbac.yaml and PERMISSIONS.md).");
+ABSL_FLAG(std::string, bootstrap, "",
+          "For an identity mode whose application creates its own account "
+          "(SkyPilot: SERVICE_ACCOUNT, LOCAL_CREDENTIALS, NO_UPLOAD): "
+          "precreate (default): rbac.yaml creates its objects exactly as the "
+          "application writes them and the launcher may only read them; "
+          "grant: the launcher (--subjects) may create and patch them.");
 ABSL_FLAG(std::string, subjects, "",
           "Comma-separated extra subjects bound to every role: User:NAME, "
           "Group:NAME, "
@@ -252,6 +259,12 @@ rbacc::SelectionOverrides Overrides(const CommandLine& line,
     rbacc::v1::ClusterScope scope = rbacc::v1::CLUSTER_SCOPE_UNSPECIFIED;
     rbacc::ParseClusterScope(absl::GetFlag(FLAGS_cluster_scope), &scope);
     overrides.cluster_scope = {scope, {"--cluster_scope"}, {}};
+  }
+  if (Given(line.argc, line.argv, "bootstrap")) {
+    // main() has rejected other values.
+    rbacc::v1::BootstrapMode bootstrap = rbacc::v1::BOOTSTRAP_MODE_UNSPECIFIED;
+    rbacc::ParseBootstrapMode(absl::GetFlag(FLAGS_bootstrap), &bootstrap);
+    overrides.bootstrap = {bootstrap, {"--bootstrap"}, {}};
   }
   if (Given(line.argc, line.argv, "contexts")) {
     overrides.contexts = {SplitList(absl::GetFlag(FLAGS_contexts)),
@@ -530,6 +543,13 @@ int main(int argc, char** argv) {
     std::cerr << "--cluster_scope: error: \""
               << absl::GetFlag(FLAGS_cluster_scope)
               << "\" is not full or none\n";
+    return rbacc::kExitError;
+  }
+  rbacc::v1::BootstrapMode bootstrap;
+  if (Given(argc, argv, "bootstrap") &&
+      !rbacc::ParseBootstrapMode(absl::GetFlag(FLAGS_bootstrap), &bootstrap)) {
+    std::cerr << "--bootstrap: error: \"" << absl::GetFlag(FLAGS_bootstrap)
+              << "\" is not precreate or grant\n";
     return rbacc::kExitError;
   }
   if (flags_internal::GetFlagsHelpMode() ==

@@ -33,6 +33,7 @@
 #include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compile.h"
+#include "compiler/validate/bootstrap.h"
 #include "compiler/validate/bundle_validator.h"
 #include "compiler/validate/catalog_checks.h"
 #include "compiler/validate/selection.h"
@@ -97,6 +98,7 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
   if (overrides.cluster_scope) return overrides.cluster_scope->location.file;
   if (overrides.contexts) return overrides.contexts->location.file;
   if (overrides.chart_release) return overrides.chart_release->location.file;
+  if (overrides.bootstrap) return overrides.bootstrap->location.file;
   return "";
 }
 
@@ -285,6 +287,10 @@ std::string RegenerateCommand(const std::string& bundle_argument,
   if (overrides.chart_release) {
     words.push_back(
         absl::StrCat("--chart_release=", ShellWord(selection.chart_release)));
+  }
+  if (overrides.bootstrap) {
+    words.push_back(
+        absl::StrCat("--bootstrap=", BootstrapFlagValue(selection.bootstrap)));
   }
   if (options.out_dir) {
     words.push_back(absl::StrCat("--out_dir=", ShellWord(*options.out_dir)));
