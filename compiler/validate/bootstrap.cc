@@ -1,5 +1,7 @@
 #include "compiler/validate/bootstrap.h"
 
+#include <algorithm>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -87,6 +89,117 @@ v1::BootstrapMode ResolveBootstrapMode(const BootstrapSelectionInput& input,
     return v1::BOOTSTRAP_GRANT;
   }
   return v1::BOOTSTRAP_PRECREATE;
+}
+
+namespace {
+
+// Checks object `index` of `mode` (at `path`).
+void CheckBootstrapObject(const LoadedBundle& bundle,
+                          const v1::BootstrapObject& object,
+                          const std::string& path, IssueList* issues) {
+  static const auto* const kinds = new std::set<std::string>{
+      "Namespace",   "ServiceAccount", "Role",
+      "RoleBinding", "ClusterRole",    "ClusterRoleBinding"};
+  const auto error = [&](const std::string& field, std::string message) {
+    issues->AddError(
+        bundle.source.Locate(field.empty() ? path : path + "." + field),
+        std::move(message));
+  };
+  const std::string& kind = object.kind();
+  if (kinds->count(kind) == 0) {
+    error("kind",
+          absl::StrCat("unknown bootstrap object kind \"", kind,
+                       "\"; write Namespace, ServiceAccount, Role, "
+                       "RoleBinding, ClusterRole or ClusterRoleBinding"));
+    return;
+  }
+  if (object.name().empty()) error("", "a bootstrap object needs a name");
+  const bool cluster = kind == "Namespace" || kind == "ClusterRole" ||
+                       kind == "ClusterRoleBinding";
+  if (!object.namespace_().empty()) {
+    const auto& fixed = bundle.proto.fixed_namespaces();
+    const bool declared =
+        std::any_of(fixed.begin(), fixed.end(), [&](const auto& namespace_) {
+          return namespace_.name() == object.namespace_();
+        });
+    if (cluster) {
+      error("namespace", absl::StrCat(kind,
+                                      " is cluster-scoped; remove its "
+                                      "namespace"));
+    } else if (!declared) {
+      error("namespace",
+            absl::StrCat("namespace \"", object.namespace_(),
+                         "\" is not in the bundle's fixed_namespaces; declare "
+                         "it there, or leave it empty for the target "
+                         "namespace"));
+    }
+  }
+  const bool role = kind == "Role" || kind == "ClusterRole";
+  const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
+  if (!role && !object.rules().empty()) {
+    error("rules", absl::StrCat(kind, " has no rules; remove them"));
+  }
+  for (int i = 0; i < object.rules_size(); ++i) {
+    const v1::Rule& rule = object.rules(i);
+    if (rule.verbs().empty() ||
+        (rule.resources().empty() && rule.non_resource_urls().empty()) ||
+        rule.reason().empty()) {
+      error(absl::StrCat("rules[", i, "]"),
+            "a template rule needs verbs, resources (or non-resource URLs) "
+            "and a reason citing the template");
+    }
+  }
+  if (binding) {
+    if (object.subjects().empty()) {
+      error("", absl::StrCat(kind, " needs the template's subjects"));
+    }
+    const std::string& ref_kind = object.role_ref().kind();
+    if ((ref_kind != "Role" && ref_kind != "ClusterRole") ||
+        object.role_ref().name().empty() ||
+        (kind == "ClusterRoleBinding" && ref_kind == "Role")) {
+      error("role_ref",
+            absl::StrCat(kind,
+                         " needs role_ref { kind: \"Role\" or "
+                         "\"ClusterRole\" name: \"...\" } (a "
+                         "ClusterRoleBinding binds a ClusterRole)"));
+    }
+  } else if (!object.subjects().empty() || object.has_role_ref()) {
+    error("subjects", absl::StrCat(kind, " has no subjects or role_ref"));
+  }
+  if (!object.feature().empty() &&
+      bundle.features.count(object.feature()) == 0) {
+    error("feature", absl::StrCat("feature \"", object.feature(),
+                                  "\" is not one of the bundle's features"));
+  }
+}
+
+}  // namespace
+
+void CheckBootstrapObjects(const LoadedBundle& bundle, IssueList* issues) {
+  const auto& modes = bundle.proto.application().identity_modes();
+  for (int m = 0; m < modes.size(); ++m) {
+    const v1::IdentityMode& mode = modes[m];
+    if (!HasBootstrapObjects(mode)) continue;
+    const std::string path =
+        absl::StrCat("application.identity_modes[", m, "]");
+    const v1::ObjectNames& names = mode.launcher_object_names();
+    if (mode.service_account().empty() || names.role().empty() ||
+        names.role_binding().empty() || names.cluster_role().empty() ||
+        names.cluster_role_binding().empty()) {
+      issues->AddError(
+          bundle.source.Locate(path),
+          absl::StrCat(mode.name(),
+                       " has bootstrap objects, so it needs the account its "
+                       "pods run as (service_account) and the names of the "
+                       "launcher's roles (every field of "
+                       "launcher_object_names)"));
+    }
+    for (int i = 0; i < mode.bootstrap_objects_size(); ++i) {
+      CheckBootstrapObject(bundle, mode.bootstrap_objects(i),
+                           absl::StrCat(path, ".bootstrap_objects[", i, "]"),
+                           issues);
+    }
+  }
 }
 
 }  // namespace rbacc

@@ -10,6 +10,7 @@
 
 #include "compiler/common/issue.h"
 #include "compiler/common/source_location.h"
+#include "compiler/load/bundle_loader.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {
@@ -57,6 +58,17 @@ struct BootstrapSelectionInput {
 // create_service_account (the account is one of the bootstrap objects).
 v1::BootstrapMode ResolveBootstrapMode(const BootstrapSelectionInput& input,
                                        IssueList* issues);
+
+// Adds an error, at the offending field of bundle.textproto, for each
+// mistake in the identity modes' bootstrap objects: an unknown kind; no name;
+// a namespace on a cluster-scoped kind, or one the bundle does not declare in
+// fixed_namespaces; rules on a kind other than Role and ClusterRole, or a rule
+// without verbs, resources or a reason; subjects or a role_ref on a kind other
+// than the bindings, or a binding without them (role_ref kind Role or
+// ClusterRole, with a name); a `feature` the bundle does not list; and, for a
+// mode with bootstrap objects, a service account or launcher object names
+// left empty.
+void CheckBootstrapObjects(const LoadedBundle& bundle, IssueList* issues);
 
 }  // namespace rbacc
 
