@@ -4,7 +4,9 @@
 // account moved to the subject's namespace), and nobody else gets anything.
 // For the per-context profile, each context's folder binds exactly that
 // context's identity (and no other context's), and config.yaml maps each
-// context to it.
+// context to it. The modes in which SkyPilot bootstraps its own account
+// (SERVICE_ACCOUNT, LOCAL_CREDENTIALS, NO_UPLOAD) have two identities, the
+// launcher and the pods' account: bootstrap_identity_test covers them.
 #include <set>
 #include <string>
 #include <vector>
@@ -90,21 +92,12 @@ TEST_P(IdentityTest, BindsExactlyTheIntendedSubjects) {
 
 INSTANTIATE_TEST_SUITE_P(
     Profiles, IdentityTest,
-    ::testing::Values(
-        IdentityCase{"full", "full", ServiceAccountUser("default", "sky-sa"),
-                     "default", "sky-sa", true},
-        IdentityCase{"service-account", "full",
-                     ServiceAccountUser("default", "skypilot-service-account"),
-                     "default", "skypilot-service-account", true},
-        IdentityCase{
-            "local-credentials", "full",
-            UserInfo{"alice", {"skypilot-users", "system:authenticated"}},
-            "default", "sky-sa", false},
-        IdentityCase{"no-upload", "minimal", UserInfo{"skypilot", {}},
-                     "default", "sky-sa", false},
-        IdentityCase{"existing-account", "minimal",
-                     ServiceAccountUser("ci", "ci-runner"), "ci", "ci-runner",
-                     false}),
+    ::testing::Values(IdentityCase{"full", "full",
+                                   ServiceAccountUser("default", "sky-sa"),
+                                   "default", "sky-sa", true},
+                      IdentityCase{"existing-account", "minimal",
+                                   ServiceAccountUser("ci", "ci-runner"), "ci",
+                                   "ci-runner", false}),
     [](const ::testing::TestParamInfo<IdentityCase>& info) {
       return absl::StrReplaceAll(info.param.profile, {{"-", "_"}});
     });
@@ -166,18 +159,65 @@ TEST_P(PerContextIdentityTest, EachFolderBindsExactlyItsContextsIdentity) {
 
 INSTANTIATE_TEST_SUITE_P(
     MultiCluster, PerContextIdentityTest,
-    ::testing::Values(
-        ContextCase{"gke-prod", "gke-prod", "sky-prod",
-                    ServiceAccountUser("skypilot", "sky-prod"), "skypilot",
-                    "sky-prod", true},
-        ContextCase{"eks-dev", "eks-dev", "SERVICE_ACCOUNT",
-                    ServiceAccountUser("default", "skypilot-service-account"),
-                    "default", "skypilot-service-account", true},
-        ContextCase{"gke_ml-research_us-central1_train", "gke-train",
-                    "LOCAL_CREDENTIALS",
-                    UserInfo{"bob", {"ml-researchers", "system:authenticated"}},
-                    "default", "sky-sa", false}),
+    ::testing::Values(ContextCase{"gke-prod", "gke-prod", "sky-prod",
+                                  ServiceAccountUser("skypilot", "sky-prod"),
+                                  "skypilot", "sky-prod", true}),
     [](const ::testing::TestParamInfo<ContextCase>& info) {
+      return absl::StrReplaceAll(info.param.folder, {{"-", "_"}});
+    });
+
+// A context whose mode bootstraps SkyPilot's own account: its launcher gets
+// every permission the features need, SkyPilot's account is bound too (by
+// SkyPilot's objects), and the other contexts' identities get nothing there.
+struct BootstrapContextCase {
+  std::string context;
+  std::string folder;
+  std::string identity;
+  UserInfo launcher;
+};
+
+class BootstrapContextTest
+    : public ::testing::TestWithParam<BootstrapContextCase> {};
+
+TEST_P(BootstrapContextTest, GrantsItsLauncherAndSkyPilotsAccount) {
+  const BootstrapContextCase& c = GetParam();
+  const RbacObjects objects = Committed("multi-cluster/" + c.folder);
+  const RbacObjects reference = Committed("full");
+  const std::vector<Request> universe = RequestUniverse({&objects, &reference});
+  const std::set<std::string> needed = AllowedRequests(
+      reference, ServiceAccountUser("default", "sky-sa"), universe);
+  const std::set<std::string> granted =
+      AllowedRequests(objects, c.launcher, universe);
+  ASSERT_FALSE(needed.empty());
+  for (const std::string& request : needed) {
+    EXPECT_EQ(granted.count(request), 1u) << request;
+  }
+  const UserInfo pods =
+      ServiceAccountUser("default", "skypilot-service-account");
+  EXPECT_FALSE(AllowedRequests(objects, pods, universe).empty());
+  for (const UserInfo& other : MultiClusterIdentities()) {
+    if (other.name == c.launcher.name || other.name == pods.name) continue;
+    EXPECT_TRUE(AllowedRequests(objects, other, universe).empty())
+        << other.name << " gets permissions in " << c.folder;
+  }
+  const YAML::Node config =
+      YAML::LoadFile(RunfilePath("outputs/skypilot/multi-cluster/config.yaml"));
+  EXPECT_EQ(
+      config["kubernetes"]["remote_identity"][c.context].as<std::string>(""),
+      c.identity);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MultiCluster, BootstrapContextTest,
+    ::testing::Values(
+        BootstrapContextCase{
+            "eks-dev", "eks-dev", "SERVICE_ACCOUNT",
+            UserInfo{"dev", {"eks-developers", "system:authenticated"}}},
+        BootstrapContextCase{
+            "gke_ml-research_us-central1_train", "gke-train",
+            "LOCAL_CREDENTIALS",
+            UserInfo{"bob", {"ml-researchers", "system:authenticated"}}}),
+    [](const ::testing::TestParamInfo<BootstrapContextCase>& info) {
       return absl::StrReplaceAll(info.param.folder, {{"-", "_"}});
     });
 
