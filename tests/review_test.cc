@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -126,6 +127,14 @@ TEST(ReviewTest, ImportRoundTripsThePageAndEveryCommittedOutput) {
   ExpectImportRoundTrips(RunfilePath("tests/testdata/create-sky-sa.yaml"),
                          "page");
   for (const std::string& output : CommittedOutputs()) {
+    // An identity mode whose application bootstraps its own account binds
+    // two identities to different roles (the application's objects and the
+    // launcher's), which one imported feature cannot express;
+    // bootstrap_identity_test covers those outputs.
+    if (absl::StrContains(ReadFileOrDie(RunfilePath(output)),
+                          ", its roles and bindings are ")) {
+      continue;
+    }
     ExpectImportRoundTrips(RunfilePath(output), output);
   }
 }
@@ -292,7 +301,15 @@ int ExpectExplainNamesTheDeclaringFeatures(const std::string& workspace,
   const std::vector<Request> requests = CatalogRequestsIn(namespaces);
   const Authorizer authorizer(input.objects);
   int granted = 0, wrong = 0;
+  const std::string bootstrapped_account =
+      selection.bootstraps() ? ServiceAccountUser(selection.primary_namespace(),
+                                                  selection.service_account)
+                                   .name
+                             : "";
   for (const UserInfo& user : BoundUsers({&input.objects})) {
+    // The account an application bootstraps is bound only by the
+    // application's own objects, which no feature declares.
+    if (user.name == bootstrapped_account) continue;
     for (const Request& request : requests) {
       const std::set<std::string> declaring =
           DeclaringFeatures(*bundle, selection, user, request);
@@ -301,8 +318,13 @@ int ExpectExplainNamesTheDeclaringFeatures(const std::string& workspace,
         continue;
       }
       ++granted;
-      const std::set<std::string> explained =
+      std::set<std::string> explained =
           ExplainedFeatures(ExplainPolicyRequest(input, user, request));
+      // The launcher's bootstrap rules are the identity mode's, not a
+      // feature's.
+      if (selection.bootstraps()) {
+        explained.erase(selection.identity_mode->name());
+      }
       if (explained != declaring && ++wrong <= 10) {
         ADD_FAILURE() << user.name << " " << request.verb << " "
                       << request.api_group << "/" << request.resource << "/"

@@ -78,6 +78,8 @@ TEST(CompileCommandTest, ContextsGetAFolderEachAndOneConfig) {
   options.overrides.contexts = {{"kind-a=robot", "kind-b=SERVICE_ACCOUNT"},
                                 {"--contexts"}};
   options.overrides.chart_release = {{"sky"}, {"--chart_release"}};
+  // SERVICE_ACCOUNT needs its launcher.
+  options.overrides.subjects = {{"User:launcher"}, {"--subjects"}};
   const CompileRun run = Compile(options);
   ASSERT_EQ(run.exit_code, kExitOk) << run.err;
   const auto files =

@@ -166,8 +166,10 @@ void CheckBootstrapObject(const LoadedBundle& bundle,
   } else if (!object.subjects().empty() || object.has_role_ref()) {
     error("subjects", absl::StrCat(kind, " has no subjects or role_ref"));
   }
+  const auto& features = bundle.proto.features();
   if (!object.feature().empty() &&
-      bundle.features.count(object.feature()) == 0) {
+      std::find(features.begin(), features.end(), object.feature()) ==
+          features.end()) {
     error("feature", absl::StrCat("feature \"", object.feature(),
                                   "\" is not one of the bundle's features"));
   }

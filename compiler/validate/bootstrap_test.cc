@@ -137,7 +137,6 @@ TEST(CheckBootstrapObjectsTest, ReportsEachMistakenObject) {
         }
       )pb",
       &bundle.proto));
-  bundle.features["ingress"];
   IssueList issues;
   CheckBootstrapObjects(bundle, &issues);
   std::vector<std::string> messages = Messages(issues);
