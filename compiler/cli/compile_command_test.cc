@@ -109,7 +109,7 @@ TEST(CompileCommandTest, ContextsGetAFolderEachAndOneConfig) {
                 .find("helm upgrade --install sky skypilot"),
             std::string::npos);
   EXPECT_NE(config.find("re-run: bazel run //compiler -- --bundle=skypilot "
-                        "--features=base "
+                        "--features=base --subjects=User:launcher "
                         "--contexts=kind-a=robot,kind-b=SERVICE_ACCOUNT "
                         "--chart_release=sky\n"),
             std::string::npos)
