@@ -48,9 +48,13 @@ const UserInfo& SkyUser() {
   return *kUser;
 }
 
+// An identity mode without an account, added to the scratch bundle: the
+// SkyPilot bundle's modes all have SkyPilot's own account.
+constexpr char kSubjectsOnlyMode[] = "SUBJECTS_ONLY";
+
 // The selection overrides that compile feature `feature` for the subjects
-// `imported` names. Without an account, SkyPilot's identity mode without one
-// (LOCAL_CREDENTIALS) binds the roles to the subjects alone.
+// `imported` names. Without an account, the mode without one
+// (kSubjectsOnlyMode) binds the roles to the subjects alone.
 SelectionOverrides ImportedSelection(const std::string& feature,
                                      const ImportedSubjects& imported) {
   const SourceLocation flag{"test"};
@@ -58,7 +62,7 @@ SelectionOverrides ImportedSelection(const std::string& feature,
   overrides.features = {{feature}, flag, {}};
   overrides.namespaces = {imported.namespaces, flag, {}};
   if (imported.service_account.empty()) {
-    overrides.remote_identity = {"LOCAL_CREDENTIALS", flag, {}};
+    overrides.remote_identity = {kSubjectsOnlyMode, flag, {}};
   } else {
     overrides.service_account = {imported.service_account, flag, {}};
     overrides.create_service_account = {
@@ -95,8 +99,14 @@ void ExpectImportRoundTrips(const std::string& path, const std::string& name) {
   WriteFile(workspace + "/policies/skypilot/imported.textproto", *feature);
   const std::string bundle_file =
       workspace + "/policies/skypilot/bundle.textproto";
-  WriteFile(bundle_file, absl::StrCat(ReadFileOrDie(bundle_file),
-                                      "\nfeatures: \"imported\"\n"));
+  WriteFile(bundle_file,
+            absl::StrCat(absl::StrReplaceAll(
+                             ReadFileOrDie(bundle_file),
+                             {{"\napplication {\n",
+                               absl::StrCat("\napplication {\n  identity_modes "
+                                            "{ name: \"",
+                                            kSubjectsOnlyMode, "\" }\n")}}),
+                         "\nfeatures: \"imported\"\n"));
   PolicySpec spec;
   spec.bundle = "skypilot";
   spec.overrides = ImportedSelection("imported", imported);
