@@ -29,6 +29,7 @@
 #include "compiler/merge/compile.h"
 #include "compiler/resolve/selection.h"
 #include "compiler/review/policy_input.h"
+#include "compiler/validate/bootstrap.h"
 #include "compiler/validate/bundle_validator.h"
 #include "compiler/validate/catalog_checks.h"
 
@@ -90,6 +91,7 @@ std::string FirstParameterOverride(const SelectionOverrides& overrides) {
   if (overrides.cluster_scope) return overrides.cluster_scope->location.file;
   if (overrides.contexts) return overrides.contexts->location.file;
   if (overrides.chart_release) return overrides.chart_release->location.file;
+  if (overrides.bootstrap) return overrides.bootstrap->location.file;
   return "";
 }
 
@@ -390,6 +392,10 @@ std::string RegenerateCommand(const std::string& bundle_argument,
   if (overrides.chart_release) {
     words.push_back(
         absl::StrCat("--chart_release=", ShellWord(selection.chart_release)));
+  }
+  if (overrides.bootstrap) {
+    words.push_back(
+        absl::StrCat("--bootstrap=", BootstrapFlagValue(selection.bootstrap)));
   }
   if (out_dir) {
     words.push_back(absl::StrCat("--out_dir=", ShellWord(*out_dir)));

@@ -242,7 +242,7 @@ INSTANTIATE_TEST_SUITE_P(
     Selections, NamespaceOnlyTest,
     ::testing::Values(Case{"skypilot", "namespace-only"}, Case{"skypilot", ""},
                       Case{"skypilot", "teams"},
-                      Case{"skypilot", "local-credentials"},
+                      Case{"skypilot-legacy", "local-credentials"},
                       Case{"skypilot-legacy", "full"}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = absl::StrCat(

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -48,9 +49,13 @@ const UserInfo& SkyUser() {
   return *kUser;
 }
 
+// An identity mode without an account, added to the scratch bundle: the
+// SkyPilot bundle's modes all have SkyPilot's own account.
+constexpr char kSubjectsOnlyMode[] = "SUBJECTS_ONLY";
+
 // The selection overrides that compile feature `feature` for the subjects
-// `imported` names. Without an account, SkyPilot's identity mode without one
-// (LOCAL_CREDENTIALS) binds the roles to the subjects alone.
+// `imported` names. Without an account, the mode without one
+// (kSubjectsOnlyMode) binds the roles to the subjects alone.
 SelectionOverrides ImportedSelection(const std::string& feature,
                                      const ImportedSubjects& imported) {
   const SourceLocation flag{"test"};
@@ -58,7 +63,7 @@ SelectionOverrides ImportedSelection(const std::string& feature,
   overrides.features = {{feature}, flag, {}};
   overrides.namespaces = {imported.namespaces, flag, {}};
   if (imported.service_account.empty()) {
-    overrides.remote_identity = {"LOCAL_CREDENTIALS", flag, {}};
+    overrides.remote_identity = {kSubjectsOnlyMode, flag, {}};
   } else {
     overrides.service_account = {imported.service_account, flag, {}};
     overrides.create_service_account = {
@@ -95,8 +100,14 @@ void ExpectImportRoundTrips(const std::string& path, const std::string& name) {
   WriteFile(workspace + "/policies/skypilot/imported.textproto", *feature);
   const std::string bundle_file =
       workspace + "/policies/skypilot/bundle.textproto";
-  WriteFile(bundle_file, absl::StrCat(ReadFileOrDie(bundle_file),
-                                      "\nfeatures: \"imported\"\n"));
+  WriteFile(bundle_file,
+            absl::StrCat(absl::StrReplaceAll(
+                             ReadFileOrDie(bundle_file),
+                             {{"\napplication {\n",
+                               absl::StrCat("\napplication {\n  identity_modes "
+                                            "{ name: \"",
+                                            kSubjectsOnlyMode, "\" }\n")}}),
+                         "\nfeatures: \"imported\"\n"));
   PolicySpec spec;
   spec.bundle = "skypilot";
   spec.overrides = ImportedSelection("imported", imported);
@@ -127,6 +138,14 @@ TEST(ReviewTest, ImportRoundTripsThePageAndEveryCommittedOutput) {
   ExpectImportRoundTrips(RunfilePath("tests/testdata/create-sky-sa.yaml"),
                          "page");
   for (const std::string& output : CommittedOutputs()) {
+    // An identity mode whose application bootstraps its own account binds
+    // two identities to different roles (the application's objects and the
+    // launcher's), which one imported feature cannot express;
+    // bootstrap_identity_test covers those outputs.
+    if (absl::StrContains(ReadFileOrDie(RunfilePath(output)),
+                          ", its roles and bindings are ")) {
+      continue;
+    }
     ExpectImportRoundTrips(RunfilePath(output), output);
   }
 }
@@ -293,7 +312,15 @@ int ExpectExplainNamesTheDeclaringFeatures(const std::string& workspace,
   const std::vector<Request> requests = CatalogRequestsIn(namespaces);
   const Authorizer authorizer(input.objects);
   int granted = 0, wrong = 0;
+  const std::string bootstrapped_account =
+      selection.bootstraps() ? ServiceAccountUser(selection.primary_namespace(),
+                                                  selection.service_account)
+                                   .name
+                             : "";
   for (const UserInfo& user : BoundUsers({&input.objects})) {
+    // The account an application bootstraps is bound only by the
+    // application's own objects, which no feature declares.
+    if (user.name == bootstrapped_account) continue;
     for (const Request& request : requests) {
       const std::set<std::string> declaring =
           DeclaringFeatures(*bundle, selection, user, request);
@@ -302,8 +329,13 @@ int ExpectExplainNamesTheDeclaringFeatures(const std::string& workspace,
         continue;
       }
       ++granted;
-      const std::set<std::string> explained =
+      std::set<std::string> explained =
           ExplainedFeatures(ExplainPolicyRequest(input, user, request));
+      // The launcher's bootstrap rules are the identity mode's, not a
+      // feature's.
+      if (selection.bootstraps()) {
+        explained.erase(selection.identity_mode->name());
+      }
       if (explained != declaring && ++wrong <= 10) {
         ADD_FAILURE() << user.name << " " << request.verb << " "
                       << request.api_group << "/" << request.resource << "/"

@@ -78,6 +78,8 @@ TEST(CompileCommandTest, ContextsGetAFolderEachAndOneConfig) {
   options.overrides.contexts = {{"kind-a=robot", "kind-b=SERVICE_ACCOUNT"},
                                 {"--contexts"}};
   options.overrides.chart_release = {{"sky"}, {"--chart_release"}};
+  // SERVICE_ACCOUNT needs its launcher.
+  options.overrides.subjects = {{"User:launcher"}, {"--subjects"}};
   const CompileRun run = Compile(options);
   ASSERT_EQ(run.exit_code, kExitOk) << run.err;
   const auto files =
@@ -107,7 +109,7 @@ TEST(CompileCommandTest, ContextsGetAFolderEachAndOneConfig) {
                 .find("helm upgrade --install sky skypilot"),
             std::string::npos);
   EXPECT_NE(config.find("re-run: bazel run //compiler -- --bundle=skypilot "
-                        "--features=base "
+                        "--features=base --subjects=User:launcher "
                         "--contexts=kind-a=robot,kind-b=SERVICE_ACCOUNT "
                         "--chart_release=sky\n"),
             std::string::npos)

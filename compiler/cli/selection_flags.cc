@@ -12,6 +12,13 @@ const EnumValues<v1::ClusterScope>& ClusterScopes() {
   return *kScopes;
 }
 
+// --bootstrap's values.
+const EnumValues<v1::BootstrapMode>& BootstrapModes() {
+  static const auto* const kModes = new EnumValues<v1::BootstrapMode>{
+      {"precreate", v1::BOOTSTRAP_PRECREATE}, {"grant", v1::BOOTSTRAP_GRANT}};
+  return *kModes;
+}
+
 // The name of the flag that sets the target namespaces.
 std::string TargetFlagName(TargetNamespaceFlag target) {
   return target == TargetNamespaceFlag::kNamespace ? "namespace"
@@ -67,6 +74,13 @@ void AddSelectionFlags(TargetNamespaceFlag target, FlagSet* flags) {
                  "features need; none: only the target namespaces' objects, "
                  "for tenants without cluster rights (what that drops is "
                  "listed in rbac.yaml and PERMISSIONS.md).");
+  flags->AddEnum("bootstrap", BootstrapModes(), "",
+                 "For an identity mode whose application creates its own "
+                 "account (SkyPilot: SERVICE_ACCOUNT, LOCAL_CREDENTIALS, "
+                 "NO_UPLOAD): precreate (default): rbac.yaml creates its "
+                 "objects exactly as the application writes them and the "
+                 "launcher may only read them; grant: the launcher "
+                 "(--subjects) may create and patch them.");
   flags->AddList("subjects", "KIND:NAME,...",
                  "Comma-separated extra subjects bound to every role: "
                  "User:NAME, Group:NAME, ServiceAccount:NAMESPACE/NAME.");
@@ -109,6 +123,10 @@ SelectionOverrides SelectionOverridesFromFlags(const FlagSet& flags,
   if (flags.Given("cluster_scope")) {
     overrides.cluster_scope = {
         flags.Enum("cluster_scope", ClusterScopes()), At("cluster_scope"), {}};
+  }
+  if (flags.Given("bootstrap")) {
+    overrides.bootstrap = {
+        flags.Enum("bootstrap", BootstrapModes()), At("bootstrap"), {}};
   }
   if (flags.Given("contexts")) {
     overrides.contexts = {flags.List("contexts"), At("contexts")};

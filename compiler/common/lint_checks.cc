@@ -19,6 +19,9 @@ const std::vector<LintCheck>& LintChecks() {
        "approving certificate signing requests"},
       {"escalate-verb", LintSeverity::kHigh,
        "escalate on roles or clusterroles"},
+      {"identity-mode-cost", LintSeverity::kHigh,
+       "an identity mode whose application gives its pods broad roles of its "
+       "own"},
       {"impersonate-verb", LintSeverity::kHigh,
        "impersonating users, groups or accounts"},
       {"namespaced-covered-by-cluster", LintSeverity::kLow,

@@ -247,6 +247,38 @@ void WriteDroppedRulesYamlComment(const CompiledPolicy& policy,
   }
 }
 
+// The comment lines rbac.yaml opens with for a bootstrapping identity mode:
+// which objects are the application's own and which are the launcher's.
+void WriteBootstrapYamlComment(const CompiledPolicy& policy, TextOutput& out) {
+  const Selection& selection = policy.selection;
+  if (!selection.bootstraps()) return;
+  const v1::IdentityMode& mode = *selection.identity_mode;
+  std::vector<std::string> launchers;
+  for (const Subject& subject : selection.extra_subjects) {
+    launchers.push_back(SubjectText(subject));
+  }
+  const std::string source = mode.bootstrap_source().empty()
+                                 ? "its template"
+                                 : mode.bootstrap_source();
+  out.Append(YamlComment(
+      selection.bootstrap == v1::BOOTSTRAP_GRANT
+          ? absl::StrCat("remote_identity ", mode.name(),
+                         ", --bootstrap=grant: ", policy.application_name,
+                         " creates ", mode.service_account(),
+                         " and its roles itself (", source,
+                         "); the roles here are the launcher's (",
+                         absl::StrJoin(launchers, ", "),
+                         "), which may read, create and patch them.")
+          : absl::StrCat(
+                "remote_identity ", mode.name(), ": ", mode.service_account(),
+                ", its roles and bindings are ", policy.application_name,
+                "'s own, written exactly as ", source,
+                " writes them (it patches them back when they differ: do not "
+                "edit them); the other roles are the launcher's (",
+                absl::StrJoin(launchers, ", "), ")."),
+      0));
+}
+
 }  // namespace
 
 OutputFile OutputFile::FromText(std::string name, std::string text) {
@@ -270,6 +302,7 @@ void EmitRbacYaml(const CompiledPolicy& policy, TextOutput& out) {
   const RbacObjects& objects = policy.objects;
   out.Append(YamlHeader(policy));
   WriteDroppedRulesYamlComment(policy, out);
+  WriteBootstrapYamlComment(policy, out);
   for (const ObjectMeta& meta : objects.namespaces) {
     out.Append("---\napiVersion: v1\nkind: Namespace\n", MetadataYaml(meta));
   }
@@ -345,7 +378,19 @@ void EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart,
           : absl::StrCat(": ", absl::StrJoin(chart_objects, ", ")),
       ". They are not rbac.yaml's names: use either this file or rbac.yaml "
       "for a cluster, not both."));
-  if (selection.service_account.empty()) {
+  if (selection.bootstraps()) {
+    notes.push_back(absl::StrCat(
+        "Identity ", selection.remote_identity, ": the chart's account",
+        chart.default_service_account().empty()
+            ? ""
+            : absl::StrCat(" ",
+                           ChartName(chart.default_service_account(), release)),
+        " runs the API server, which launches ", policy.application_name,
+        ", so these are the launcher's rules. ", policy.application_name,
+        "'s pods run as ", selection.service_account,
+        ", whose objects only rbac.yaml creates, exactly as ",
+        policy.application_name, " writes them: apply those from rbac.yaml."));
+  } else if (selection.service_account.empty()) {
     notes.push_back(absl::StrCat(
         "Identity ", selection.remote_identity,
         " has no service account: the chart grants these rules to its own "
@@ -390,7 +435,7 @@ void EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart,
     tree.SetScalar(value.key(), ConfigValueYaml(value));
   }
   tree.SetScalar(chart.namespace_key(), YamlScalar(primary_namespace));
-  if (!selection.service_account.empty()) {
+  if (!selection.service_account.empty() && !selection.bootstraps()) {
     tree.SetScalar(chart.service_account_key(),
                    YamlScalar(selection.service_account));
   }

@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -16,6 +17,7 @@
 #include "compiler/common/authorizer.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/lint/identity_cost.h"
 #include "compiler/lint/unused_permission.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -611,6 +613,10 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
   for (LintedPlace& place : linted) {
     std::move(place.unused_allowances.begin(), place.unused_allowances.end(),
               std::back_inserter(result.unused_allowances));
+  }
+  if (std::optional<LintFinding> cost =
+          IdentityModeCostFinding(bundle, policy)) {
+    result.findings.push_back(std::move(*cost));
   }
   return result;
 }

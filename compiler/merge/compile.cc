@@ -16,6 +16,7 @@
 #include "compiler/common/call_citation.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
+#include "compiler/merge/bootstrap_objects.h"
 
 namespace rbacc {
 namespace {
@@ -177,6 +178,88 @@ void CheckUniqueObjects(const RbacObjects& objects,
   }
 }
 
+// The index of `mode` in the bundle's identity modes, for locating its fields.
+int IdentityModeIndex(const LoadedBundle& bundle,
+                      const v1::IdentityMode& mode) {
+  const auto& modes = bundle.proto.application().identity_modes();
+  for (int i = 0; i < modes.size(); ++i) {
+    if (modes[i].name() == mode.name()) return i;
+  }
+  return 0;
+}
+
+// Adds to the launcher's declared rules what the application's bootstrap of
+// `objects` needs (LauncherBootstrapRules), each from the mode's object in
+// bundle.textproto, in the role of the object's namespace (or the ClusterRole).
+void AddLauncherRules(
+    const LoadedBundle& bundle, const v1::IdentityMode& mode,
+    const std::vector<BootstrapObjectRef>& objects, const Selection& selection,
+    std::vector<DeclaredRule>* namespace_rules,
+    std::vector<DeclaredRule>* cluster_rules,
+    std::map<std::string, std::vector<DeclaredRule>>* fixed_rules) {
+  const std::string path = absl::StrCat("application.identity_modes[",
+                                        IdentityModeIndex(bundle, mode), "]");
+  for (LauncherRule& launcher : LauncherBootstrapRules(
+           objects, selection.bootstrap, selection.primary_namespace())) {
+    DeclaredRule declared;
+    declared.rule = std::move(launcher.rule);
+    declared.source.feature = mode.name();
+    declared.source.reason = std::move(launcher.reason);
+    declared.source.location = bundle.source.Locate(absl::StrCat(
+        path, ".bootstrap_objects[", objects[launcher.object].index, "]"));
+    if (launcher.cluster) {
+      cluster_rules->push_back(std::move(declared));
+    } else if (launcher.namespace_name == selection.primary_namespace()) {
+      namespace_rules->push_back(std::move(declared));
+    } else {
+      (*fixed_rules)[launcher.namespace_name].push_back(std::move(declared));
+    }
+  }
+}
+
+// Adds the objects the application bootstraps to `objects`: with
+// BOOTSTRAP_PRECREATE all of them, exactly as its template writes them; with
+// BOOTSTRAP_GRANT only its Namespaces (the launcher's own Roles live in them).
+// A Namespace the bundle already creates is replaced by the template's.
+void AddBootstrappedObjects(const LoadedBundle& bundle,
+                            const v1::IdentityMode& mode,
+                            const std::vector<BootstrapObjectRef>& selected,
+                            const Selection& selection, RbacObjects* objects) {
+  std::vector<BootstrapObjectRef> created;
+  for (const BootstrapObjectRef& object : selected) {
+    if (selection.bootstrap == v1::BOOTSTRAP_PRECREATE ||
+        object.proto->kind() == "Namespace") {
+      created.push_back(object);
+    }
+  }
+  const std::string path = absl::StrCat("application.identity_modes[",
+                                        IdentityModeIndex(bundle, mode), "]");
+  RbacObjects bootstrapped;
+  AppendBootstrapObjects(
+      created, mode.name(), selection.primary_namespace(),
+      [&](int object, int rule) {
+        return bundle.source.Locate(absl::StrCat(
+            path, ".bootstrap_objects[", object, "].rules[", rule, "]"));
+      },
+      &bootstrapped);
+  for (const ObjectMeta& meta : bootstrapped.namespaces) {
+    objects->namespaces.erase(
+        std::remove_if(objects->namespaces.begin(), objects->namespaces.end(),
+                       [&](const ObjectMeta& existing) {
+                         return existing.name == meta.name;
+                       }),
+        objects->namespaces.end());
+  }
+  const auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()),
+              std::make_move_iterator(from.end()));
+  };
+  append(objects->namespaces, bootstrapped.namespaces);
+  append(objects->service_accounts, bootstrapped.service_accounts);
+  append(objects->roles, bootstrapped.roles);
+  append(objects->bindings, bootstrapped.bindings);
+}
+
 }  // namespace
 
 PolicyRule ToPolicyRule(const v1::Rule& rule) {
@@ -220,7 +303,16 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   };
   v1::ObjectNames names = proto.defaults().object_names();
   std::map<std::string, std::string> fixed_role_names;
-  if (selection.identity_mode) {
+  std::map<std::string, std::string> fixed_binding_names;
+  if (selection.bootstraps()) {
+    // The launcher's roles, under the mode's names for them.
+    names = selection.identity_mode->launcher_object_names();
+    for (const auto& [namespace_name, fixed_names] :
+         selection.identity_mode->launcher_fixed_namespace_names()) {
+      fixed_role_names[namespace_name] = fixed_names.role();
+      fixed_binding_names[namespace_name] = fixed_names.role_binding();
+    }
+  } else if (selection.identity_mode) {
     const v1::ObjectNames& mode_names = selection.identity_mode->object_names();
     if (!mode_names.role().empty()) names.set_role(mode_names.role());
     if (!mode_names.role_binding().empty()) {
@@ -311,6 +403,14 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
     rules.resize(fixed_sizes[namespace_name]);
   }
   ParallelFor(ranges.size(), [&](size_t i) { FillDeclared(ranges[i]); });
+  std::vector<BootstrapObjectRef> bootstrap_objects;
+  if (selection.bootstraps()) {
+    const v1::IdentityMode& mode = *selection.identity_mode;
+    bootstrap_objects =
+        SelectedBootstrapObjects(mode, selection.features, primary_namespace);
+    AddLauncherRules(bundle, mode, bootstrap_objects, selection,
+                     &namespace_rules, &cluster_rules, &fixed_rules);
+  }
 
   for (const std::string& name : selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);
@@ -391,7 +491,10 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
                     ? mode_role_name->second
                     : fixed.role_name(),
                 primary_namespace),
-         expand(fixed.role_binding_name(), primary_namespace),
+         expand(fixed_binding_names.count(fixed.name()) > 0
+                    ? fixed_binding_names.at(fixed.name())
+                    : fixed.role_binding_name(),
+                primary_namespace),
          std::move(
              compacted_roles[2 + std::distance(fixed_rules.begin(), rules)]),
          fixed});
@@ -413,7 +516,11 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
       objects.namespaces.push_back(Meta(role.namespace_name, "", labels));
     }
   }
-  const std::vector<Subject> accounts = selection.ServiceAccounts();
+  // In a bootstrapping mode the account is bound only by the application's
+  // own objects; the compiled roles are the launcher's.
+  const std::vector<Subject> accounts = selection.bootstraps()
+                                            ? std::vector<Subject>()
+                                            : selection.ServiceAccounts();
   if (selection.create_service_account) {
     for (const Subject& account : accounts) {
       objects.service_accounts.push_back(
@@ -444,6 +551,10 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
     objects.bindings.push_back(
         {Meta(role.binding_name, role.namespace_name, labels),
          cluster ? "ClusterRole" : "Role", role.role_name, subjects});
+  }
+  if (selection.bootstraps()) {
+    AddBootstrappedObjects(bundle, *selection.identity_mode, bootstrap_objects,
+                           selection, &objects);
   }
   std::sort(objects.service_accounts.begin(), objects.service_accounts.end(),
             [](const ObjectMeta& a, const ObjectMeta& b) {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "compiler/common/names.h"
+#include "compiler/validate/bootstrap.h"
 
 namespace rbacc {
 namespace {
@@ -330,6 +331,7 @@ Selection ResolveOne(const LoadedBundle& bundle,
                 bundle.source.Locate("helm_chart.default_release"),
                 {}};
   bool chart_release_given = false;
+  std::optional<Located<v1::BootstrapMode>> bootstrap;
 
   if (!profile_name.empty()) {
     const auto found = bundle.profiles.find(profile_name);
@@ -380,6 +382,11 @@ Selection ResolveOne(const LoadedBundle& bundle,
           FromProfile(proto.chart_release(), profile, "chart_release");
       chart_release_given = true;
     }
+    if (proto.bootstrap() != v1::BOOTSTRAP_MODE_UNSPECIFIED) {
+      bootstrap = Located<v1::BootstrapMode>{
+          proto.bootstrap(), profile.source.Locate("bootstrap"), {}};
+    }
+    selection.allowances.assign(proto.allow().begin(), proto.allow().end());
   }
   if (context != nullptr) {
     selection.context = context->name.value;
@@ -416,6 +423,7 @@ Selection ResolveOne(const LoadedBundle& bundle,
     chart_release = *overrides.chart_release;
     chart_release_given = true;
   }
+  if (overrides.bootstrap) bootstrap = overrides.bootstrap;
   // An account named at a higher layer than the identity means that custom
   // account; an account below the identity's layer gives way to it.
   if (account_layer > identity_layer) remote_identity.value.clear();
@@ -595,8 +603,27 @@ Selection ResolveOne(const LoadedBundle& bundle,
     selection.service_account = service_account.value;
     selection.remote_identity = service_account.value;
   }
+  selection.identity_location = remote_identity.location;
+  BootstrapSelectionInput bootstrap_input;
+  bootstrap_input.mode =
+      selection.identity_mode ? &*selection.identity_mode : nullptr;
+  bootstrap_input.identity_location = remote_identity.location;
+  if (bootstrap) {
+    bootstrap_input.bootstrap = bootstrap->value;
+    bootstrap_input.bootstrap_location = bootstrap->location;
+  }
+  bootstrap_input.subject_count = subjects.value.size();
+  bootstrap_input.namespace_count = selection.namespaces.size();
+  bootstrap_input.namespaces_location = namespaces.location;
+  bootstrap_input.namespace_only = selection.namespace_only();
+  if (create_service_account) {
+    bootstrap_input.create_service_account_given = true;
+    bootstrap_input.create_service_account_location =
+        create_service_account->location;
+  }
+  selection.bootstrap = ResolveBootstrapMode(bootstrap_input, issues);
   selection.create_service_account =
-      !selection.service_account.empty() &&
+      !selection.service_account.empty() && !selection.bootstraps() &&
       (!create_service_account || create_service_account->value);
 
   std::set<Subject> extra;

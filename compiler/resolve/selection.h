@@ -49,6 +49,8 @@ struct SelectionOverrides {
   std::optional<Located<std::vector<std::string>>> contexts;
   // --chart_release: the Helm release values.yaml is written for.
   std::optional<Located<std::string>> chart_release;
+  // --bootstrap: who creates a bootstrapping identity mode's objects.
+  std::optional<Located<v1::BootstrapMode>> bootstrap;
 };
 
 // A checked selection: what to compile and for whom.
@@ -77,6 +79,14 @@ struct Selection {
   std::string remote_identity;
   // The identity mode remote_identity names; unset for a custom account.
   std::optional<v1::IdentityMode> identity_mode;
+  // Where the identity was given: the profile field, the flag or the bundle's
+  // default.
+  SourceLocation identity_location;
+  // For an identity mode with bootstrap objects: whether rbac.yaml pre-creates
+  // them or the launcher (extra_subjects) may; UNSPECIFIED otherwise.
+  v1::BootstrapMode bootstrap = v1::BOOTSTRAP_MODE_UNSPECIFIED;
+  // The profile's acknowledged lint findings about the selection itself.
+  std::vector<v1::LintAllowance> allowances;
   // Subjects bound to every role besides the service accounts, sorted.
   std::vector<Subject> extra_subjects;
   // Whether the compilation keeps what lies outside the target namespaces
@@ -100,6 +110,11 @@ struct Selection {
   const std::string& primary_namespace() const { return namespaces.front(); }
   // The service account in each target namespace (none without an account).
   std::vector<Subject> ServiceAccounts() const;
+  // True for an identity mode whose application bootstraps its own account:
+  // the account runs the application's pods, extra_subjects launch it.
+  bool bootstraps() const {
+    return bootstrap != v1::BOOTSTRAP_MODE_UNSPECIFIED;
+  }
 };
 
 // Builds the selection for `profile_name` (or, when empty, an ad-hoc selection
@@ -110,9 +125,9 @@ struct Selection {
 // in a profile), a service account that is not a DNS-1123 subdomain, an
 // unknown identity mode, a service account given for a mode that has its own
 // or none, a mode without an account and no subjects, creating an account a
-// mode does not have, and subjects not of the form User:NAME, Group:NAME or
-// ServiceAccount:NAMESPACE/NAME. Returns what it could resolve; it is only
-// meaningful when no error was added.
+// mode does not have, subjects not of the form User:NAME, Group:NAME or
+// ServiceAccount:NAMESPACE/NAME, and ResolveBootstrapMode's mistakes. Returns
+// what it could resolve; it is only meaningful when no error was added.
 //
 // A selection of a profile with more than one context (or --contexts naming
 // more than one) is an error here, at the profile's contexts (or the flag),

@@ -19,6 +19,7 @@
 #include "compiler/common/lint_checks.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
+#include "compiler/validate/bootstrap.h"
 #include "compiler/validate/bundle_fields.h"
 #include "compiler/validate/calls_validator.h"
 #include "compiler/validate/catalog_checks.h"
@@ -80,13 +81,15 @@ void CheckStrings(const google::protobuf::RepeatedPtrField<std::string>& values,
   }
 }
 
-// Each `allow` must name a lint check and say why.
-void CheckAllowances(const Rule& rule, const SourceFile& source,
-                     const std::string& path, IssueList* issues) {
-  for (int i = 0; i < rule.allow_size(); ++i) {
-    const v1::LintAllowance& allowance = rule.allow(i);
+// Each `allow` (the list at `path`, e.g. "cluster_rules[3].allow") must name
+// a lint check and say why.
+void CheckAllowances(
+    const google::protobuf::RepeatedPtrField<v1::LintAllowance>& allowances,
+    const SourceFile& source, const std::string& path, IssueList* issues) {
+  for (int i = 0; i < allowances.size(); ++i) {
+    const v1::LintAllowance& allowance = allowances[i];
     const auto location = [&] {
-      return source.Locate(absl::StrCat(path, ".allow[", i, "]"));
+      return source.Locate(absl::StrCat(path, "[", i, "]"));
     };
     if (FindLintCheck(allowance.id()) == nullptr) {
       std::vector<std::string> ids;
@@ -184,7 +187,7 @@ void CheckRule(const Rule& rule, const RuleListPlace& place,
                "non-resource URL", /*allow_empty=*/false, source, issues);
   CheckRuleAgainstCatalog(rule, place.cluster_scope, *place.catalog, source,
                           path, issues);
-  CheckAllowances(rule, source, path, issues);
+  CheckAllowances(rule.allow(), source, path + ".allow", issues);
 }
 
 void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
@@ -505,7 +508,9 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                                     "\" must be lower case letters, digits and "
                                     "\"-\""));
     }
+    CheckAllowances(profile.proto.allow(), profile.source, "allow", issues);
   }
+  CheckBootstrapObjects(bundle, issues);
 }
 
 }  // namespace rbacc
