@@ -89,10 +89,11 @@ TEST(CoverageCommandTest, SubjectsAreTheLauncher) {
 
 TEST(CoverageCommandTest, BundleWithoutCallsExitsTwo) {
   CoverageOptions options;
-  options.target = "skypilot:full";
+  options.target = "skypilot-legacy:full";
   const CoverageRun run = Coverage(options);
   EXPECT_EQ(run.exit_code, kExitError);
-  EXPECT_NE(run.err.find("bundle skypilot records no calls"), std::string::npos)
+  EXPECT_NE(run.err.find("bundle skypilot-legacy records no calls"),
+            std::string::npos)
       << run.err;
   EXPECT_EQ(run.out, "");
 }

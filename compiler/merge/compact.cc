@@ -561,8 +561,12 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   covered_sources->reserve(covered_rules.size());
   for (uint32_t rule : covered_rules) {
     const RuleSource& source = declared[rule].source;
-    covered_sources->push_back(RuleSource{
-        source.feature, source.reason, source.location, {}, source.serves});
+    RuleSource covered;
+    covered.feature = source.feature;
+    covered.reason = source.reason;
+    covered.location = source.location;
+    covered.serves = source.serves;
+    covered_sources->push_back(std::move(covered));
   }
   const auto source_of = [&](uint32_t rule) {
     return &(*covered_sources)[covered_source_of[rule]];
