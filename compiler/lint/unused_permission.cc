@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/common/call_request.h"
 
 namespace rbacc {
 namespace {
@@ -23,20 +24,6 @@ bool ScopeServes(const RuleScopeForCalls& scope, const v1::ApiCall& call) {
            call.namespace_() == scope.fixed_namespace;
   }
   return call.scope() == v1::CALL_SCOPE_TARGET_NAMESPACE;
-}
-
-Request CallRequest(const v1::ApiCall& call) {
-  Request request;
-  request.verb = call.verb();
-  request.api_group = call.api_group();
-  const size_t slash = call.resource().find('/');
-  request.resource = call.resource().substr(0, slash);
-  if (slash != std::string::npos) {
-    request.subresource = call.resource().substr(slash + 1);
-  }
-  request.name = call.resource_name();
-  request.namespace_name = call.namespace_();
-  return request;
 }
 
 // True when `pattern` of the rule ("*", "*/sub" or a name) covers `value`.
@@ -91,7 +78,8 @@ std::optional<UnusedPermission> FindUnusedPermission(
   if (!rule.non_resource_urls.empty()) return std::nullopt;
   std::vector<const v1::ApiCall*> used;
   for (const v1::ApiCall* call : calls) {
-    if (ScopeServes(scope, *call) && RuleAllows(rule, CallRequest(*call))) {
+    if (ScopeServes(scope, *call) &&
+        RuleAllows(rule, CallRequest(*call, call->namespace_()))) {
       used.push_back(call);
     }
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/common/call_request.h"
 #include "compiler/common/json.h"
 
 namespace rbacc {
@@ -41,20 +42,6 @@ std::vector<std::string> RequestNamespaces(const ApiCall& call,
     default:
       return {""};
   }
-}
-
-Request CallRequest(const ApiCall& call, const std::string& namespace_name) {
-  Request request;
-  request.verb = call.verb();
-  request.api_group = call.api_group();
-  const size_t slash = call.resource().find('/');
-  request.resource = call.resource().substr(0, slash);
-  if (slash != std::string::npos) {
-    request.subresource = call.resource().substr(slash + 1);
-  }
-  request.name = call.resource_name();
-  request.namespace_name = namespace_name;
-  return request;
 }
 
 // "update networking.k8s.io/ingresses in default", "list nodes (cluster)".
