@@ -107,8 +107,15 @@ CoverageTarget SelectionTarget(const PolicyInput& input) {
     target.launchers.push_back(SubjectIdentity(subject));
   }
   if (!pod_account.empty()) {
-    target.pods.push_back(SubjectIdentity(
-        {"ServiceAccount", pod_account, selection.primary_namespace()}));
+    // Each target namespace binds its own account.
+    for (const std::string& namespace_name : selection.namespaces) {
+      CoverageIdentity pods =
+          SubjectIdentity({"ServiceAccount", pod_account, namespace_name});
+      if (selection.namespaces.size() > 1) {
+        pods.target_namespace = namespace_name;
+      }
+      target.pods.push_back(std::move(pods));
+    }
   } else {
     target.pods = target.launchers;
     target.notes.push_back(
@@ -119,7 +126,17 @@ CoverageTarget SelectionTarget(const PolicyInput& input) {
     target.launchers = target.pods;
     target.notes.push_back(absl::StrCat(
         "no --subjects: the launcher is evaluated as ", target.pods[0].label,
+        target.pods.size() > 1 ? " (and each target namespace's account there)"
+                               : "",
         " (a launcher holding the same roles)"));
+  }
+  if (selection.bootstraps() && selection.bootstrap != v1::BOOTSTRAP_GRANT) {
+    target.bootstrap_objects_precreated = true;
+    target.notes.push_back(
+        "rbac.yaml pre-creates the objects the application's bootstrap "
+        "creates or patches, exactly as its template writes them: the "
+        "bootstrap's create and patch calls are not made (--bootstrap=grant "
+        "evaluates them)");
   }
   return target;
 }

@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "compiler/common/call_request.h"
 #include "compiler/common/json.h"
 
@@ -29,6 +31,28 @@ std::string ReportedFeature(const ApiCall& call, const CoverageTarget& target) {
     }
   }
   return "";
+}
+
+// The requests `call` makes in `namespace_name`: one, or, when its object's
+// name holds "{namespace}", one per target namespace it may stand for (the
+// namespace itself for a call in the target namespace).
+std::vector<Request> Requests(const ApiCall& call,
+                              const std::string& namespace_name,
+                              const CoverageTarget& target) {
+  const Request request = CallRequest(call, namespace_name);
+  if (!absl::StrContains(request.name, "{namespace}")) return {request};
+  std::vector<Request> requests;
+  const std::vector<std::string> targets =
+      call.scope() == v1::CALL_SCOPE_TARGET_NAMESPACE
+          ? std::vector<std::string>{namespace_name}
+          : target.namespaces;
+  for (const std::string& target_namespace : targets) {
+    Request named = request;
+    named.name =
+        absl::StrReplaceAll(request.name, {{"{namespace}", target_namespace}});
+    requests.push_back(std::move(named));
+  }
+  return requests;
 }
 
 // The namespaces the call's request is addressed to ("" for cluster-wide).
@@ -216,7 +240,10 @@ CoverageReport EvaluateCoverage(const v1::CallRecord& calls,
         call.identity_modes().empty() ||
         std::find(call.identity_modes().begin(), call.identity_modes().end(),
                   target.identity_mode) != call.identity_modes().end();
-    if (feature.empty() || !mode_applies) {
+    const bool precreated = target.bootstrap_objects_precreated &&
+                            !call.identity_modes().empty() &&
+                            (call.verb() == "create" || call.verb() == "patch");
+    if (feature.empty() || !mode_applies || precreated) {
       ++report.skipped_calls;
       continue;
     }
@@ -225,11 +252,17 @@ CoverageReport EvaluateCoverage(const v1::CallRecord& calls,
         call.identity() == v1::CALL_IDENTITY_POD ? target.pods
                                                  : target.launchers;
     for (const std::string& namespace_name : RequestNamespaces(call, target)) {
-      const Request request = CallRequest(call, namespace_name);
-      for (const CoverageIdentity& identity : identities) {
-        if (authorizer.Allows(identity.user, request)) continue;
-        by_feature[feature].push_back(
-            {&call, feature, identity.label, namespace_name});
+      for (const Request& request : Requests(call, namespace_name, target)) {
+        for (const CoverageIdentity& identity : identities) {
+          if (call.scope() == v1::CALL_SCOPE_TARGET_NAMESPACE &&
+              !identity.target_namespace.empty() &&
+              identity.target_namespace != namespace_name) {
+            continue;
+          }
+          if (authorizer.Allows(identity.user, request)) continue;
+          by_feature[feature].push_back(
+              {&call, feature, identity.label, namespace_name});
+        }
       }
     }
   }

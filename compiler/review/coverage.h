@@ -26,6 +26,10 @@ struct CoverageIdentity {
   // "ServiceAccount:default/sky-sa".
   std::string label;
   UserInfo user;
+  // For an account of one target namespace (each target namespace binds its
+  // own): that namespace, whose CALL_SCOPE_TARGET_NAMESPACE calls alone it
+  // makes; "" for an identity that makes them in every target namespace.
+  std::string target_namespace;
 };
 
 // What to evaluate the calls against.
@@ -43,6 +47,12 @@ struct CoverageTarget {
   // The identity mode the compilation is for (IdentityMode.name); "" for a
   // custom service account. Calls recorded for other modes only are skipped.
   std::string identity_mode;
+  // True when the compilation pre-creates the objects the application's
+  // bootstrap creates or patches when missing or different (an identity mode's
+  // bootstrap_objects, written exactly as the application's template writes
+  // them): the bootstrap's create and patch calls (calls recorded for some
+  // identity modes only) are then not made, and not evaluated.
+  bool bootstrap_objects_precreated = false;
   // Who makes CALL_IDENTITY_LAUNCHER calls: each is evaluated separately.
   std::vector<CoverageIdentity> launchers;
   // Who makes CALL_IDENTITY_POD calls.
