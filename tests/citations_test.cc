@@ -1,9 +1,11 @@
 // Tests that the calls a declared rule serves (Rule.serves) travel with it:
 // through compaction, whether the rule is merged with another or dropped as
 // covered, and through compilation of a bundle with recorded calls.
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/compiler.h"
 #include "compiler/merge/compact.h"
@@ -84,6 +86,29 @@ TEST(CitationsTest, TheRuleGrantingACallCitesIt) {
     }
   }
   EXPECT_TRUE(cited);
+}
+
+TEST(CitationsTest, EachCallSiteIsCitedOncePerSource) {
+  // instance.py:149 serves two recorded calls (two operations of one
+  // list_namespaced_deployment site): the rule serving both cites it once.
+  const PolicyInput input = ::rbacc::testing::LoadPolicyOrFail(
+      "skypilot:full", ::rbacc::testing::MakeWorkspace("citations-once"));
+  ASSERT_TRUE(input.compiled.has_value());
+  bool saw_shared_site = false;
+  for (const ScopedRole& role : input.compiled->roles) {
+    for (const CompiledRule& rule : role.rules.rules) {
+      for (const RuleSource& source : rule.sources) {
+        const std::vector<std::string> cited =
+            absl::StrSplit(source.serves, ", ", absl::SkipEmpty());
+        const std::set<std::string> distinct(cited.begin(), cited.end());
+        EXPECT_EQ(distinct.size(), cited.size()) << source.serves;
+        saw_shared_site =
+            saw_shared_site ||
+            distinct.count("instance.py:149 list_namespaced_deployment") > 0;
+      }
+    }
+  }
+  EXPECT_TRUE(saw_shared_site);
 }
 
 }  // namespace

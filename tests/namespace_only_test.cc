@@ -240,8 +240,8 @@ TEST_P(NamespaceOnlyTest, GrantsOnlyTheTargetNamespacesAndAllOfThem) {
 
 INSTANTIATE_TEST_SUITE_P(
     Selections, NamespaceOnlyTest,
-    ::testing::Values(Case{"skypilot", "namespace-only"}, Case{"skypilot", ""},
-                      Case{"skypilot", "teams"},
+    ::testing::Values(Case{"skypilot-docs", "namespace-only"},
+                      Case{"skypilot", ""}, Case{"skypilot", "teams"},
                       Case{"skypilot-legacy", "local-credentials"},
                       Case{"skypilot-legacy", "full"}),
     [](const ::testing::TestParamInfo<Case>& info) {
@@ -256,12 +256,12 @@ INSTANTIATE_TEST_SUITE_P(
 // its committed rbac.yaml is what the compiler writes (outputs_test checks
 // the bytes; this checks the profile field takes effect).
 TEST(NamespaceOnlyProfileTest, CommittedOutputsHaveNoClusterObjects) {
-  const std::string rbac =
-      ReadFileOrDie(RunfilePath("outputs/skypilot/namespace-only/rbac.yaml"));
+  const std::string rbac = ReadFileOrDie(
+      RunfilePath("outputs/skypilot-docs/namespace-only/rbac.yaml"));
   EXPECT_EQ(rbac.find("kind: ClusterRole"), std::string::npos);
   EXPECT_EQ(rbac.find("kind: Namespace"), std::string::npos);
   const Compiled compiled =
-      Compile("skypilot", "namespace-only", v1::CLUSTER_SCOPE_UNSPECIFIED);
+      Compile("skypilot-docs", "namespace-only", v1::CLUSTER_SCOPE_UNSPECIFIED);
   EXPECT_TRUE(compiled.policy.selection.namespace_only());
   EXPECT_EQ(compiled.rbac_yaml, rbac);
 }

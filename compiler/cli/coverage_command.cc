@@ -1,6 +1,5 @@
 #include "compiler/cli/coverage_command.h"
 
-#include <filesystem>
 #include <map>
 #include <ostream>
 #include <string>
@@ -16,8 +15,6 @@
 #include "compiler/compiler.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/review/policy_input.h"
-#include "compiler/validate/bundle_validator.h"
-#include "compiler/validate/catalog_checks.h"
 
 namespace rbacc {
 namespace {
@@ -38,31 +35,23 @@ void ApplyOverrides(const SelectionOverrides& from, SelectionOverrides* into) {
   apply(from.chart_release, into->chart_release);
 }
 
-// The bundle `argument` names, loaded and validated. Prints the issues on
-// `err`; returns false when it cannot be used.
+// The bundle `argument` names, loaded and validated (the facade's
+// LoadValidatedBundle). Prints the issues on `err`; returns false when it
+// cannot be used or records no calls.
 bool LoadCallsBundle(const std::string& workspace_root,
                      const std::string& argument, std::ostream& err,
-                     LoadedBundle* bundle) {
+                     ValidatedBundle* bundle) {
   IssueList issues;
-  const std::string shown =
-      IsBundlePath(argument)
-          ? argument
-          : (std::filesystem::path(kPoliciesFolder) / argument).string();
-  absl::StatusOr<LoadedBundle> loaded =
-      LoadBundle(BundleDirectory(workspace_root, argument), shown, &issues);
+  std::map<std::string, std::string> file_texts;
+  absl::StatusOr<ValidatedBundle> loaded =
+      LoadValidatedBundle(workspace_root, argument, &issues, &file_texts);
   if (!loaded.ok()) {
     err << "rbacc coverage: " << loaded.status().message() << "\n";
     return false;
   }
-  absl::StatusOr<ResourceCatalog> catalog = CatalogForBundle(*loaded, &issues);
-  if (!catalog.ok()) {
-    err << "rbacc coverage: " << catalog.status().message() << "\n";
-    return false;
-  }
-  ValidateBundle(*loaded, *catalog, &issues);
-  if (!issues.issues().empty()) err << issues.Render(loaded->file_texts);
+  if (!issues.issues().empty()) err << issues.Render(file_texts);
   if (issues.has_errors()) return false;
-  if (!loaded->calls.has_value()) {
+  if (!loaded->bundle->calls.has_value()) {
     err << "rbacc coverage: bundle " << argument
         << " records no calls (bundle.textproto names no calls_file); name "
            "a bundle that does with --calls=BUNDLE\n";
@@ -200,12 +189,12 @@ int RunCoverage(const CoverageOptions& options, std::ostream& out,
     if (spec.ok() && spec->yaml_path.empty()) calls_argument = spec->bundle;
   }
   if (calls_argument.empty()) calls_argument = kDefaultBundle;
-  LoadedBundle calls;
+  ValidatedBundle calls;
   if (!LoadCallsBundle(options.workspace_root, calls_argument, err, &calls)) {
     return kExitError;
   }
   std::vector<PolicySpec> specs;
-  if (!TargetSpecs(options, calls, calls_argument, err, &specs)) {
+  if (!TargetSpecs(options, *calls.bundle, calls_argument, err, &specs)) {
     return kExitError;
   }
   bool fails = false;
@@ -224,7 +213,8 @@ int RunCoverage(const CoverageOptions& options, std::ostream& out,
     } else if (!YamlTarget(input, err, &target)) {
       return kExitError;
     }
-    const CoverageReport report = EvaluateCoverage(calls.calls->proto, target);
+    const CoverageReport report =
+        EvaluateCoverage(calls.bundle->calls->proto, target);
     if (i > 0) absl::StrAppend(&text, json_array ? ",\n" : "\n");
     absl::StrAppend(&text, RenderCoverage(report, options.format));
     fails = fails || report.fails();

@@ -12,7 +12,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 #include "compiler/common/call_citation.h"
 #include "compiler/common/names.h"
 #include "compiler/common/parallel.h"
@@ -35,16 +37,22 @@ struct DeclaredRange {
   const std::map<std::string, std::string>* citations;
 };
 
-// The citations of the calls `rule` serves, joined (RuleSource::serves).
+// The citations of the calls `rule` serves, joined (RuleSource::serves) in
+// the order of `serves`; a call site cited by two calls of one client method
+// is listed once.
 std::string ServedCalls(const v1::Rule& rule,
                         const std::map<std::string, std::string>& citations) {
-  std::string served;
+  std::vector<absl::string_view> served;
   for (const std::string& id : rule.serves()) {
     const auto found = citations.find(id);
     if (found == citations.end()) continue;
-    absl::StrAppend(&served, served.empty() ? "" : ", ", found->second);
+    if (std::find(served.begin(), served.end(), found->second) !=
+        served.end()) {
+      continue;
+    }
+    served.push_back(found->second);
   }
-  return served;
+  return absl::StrJoin(served, ", ");
 }
 
 // Fills the range's place in its list.
