@@ -31,7 +31,7 @@ writes nothing that depends on where it runs (no absolute path, time or environm
 disk cache, remote cache and remote executor can share its results (docs/bazel.md).
 """
 
-# The files of one output folder (see README.md, "Using the outputs").
+# The files of one output folder (see docs/gitops.md, "Using the outputs").
 RBACC_OUTPUT_FILES = [
     "PERMISSIONS.md",
     "config.yaml",
