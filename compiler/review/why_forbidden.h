@@ -1,0 +1,186 @@
+// Why the API server denied a request (a Kubernetes "403 Forbidden" message,
+// parsed by forbidden_message.h), and what to do about it: which features of
+// which bundles grant the request, whether a selection already grants it (then
+// its outputs are probably not applied, or bound to another subject), whether
+// a namespace-only compilation left it out, or, when nothing grants it, the
+// smallest rule that would.
+//
+// Diagnose looks only at what it is given: the caller loads the bundles and
+// compiles the selections to examine (compiler/compiler.h), then renders the
+// Report.
+//
+//   absl::StatusOr<Report> report = Diagnose(message, input);
+//   if (report.ok() && report->verdict == Verdict::kNotGranted) ...
+#ifndef RBACC_COMPILER_REVIEW_WHY_FORBIDDEN_H_
+#define RBACC_COMPILER_REVIEW_WHY_FORBIDDEN_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "compiler/common/authorizer.h"
+#include "compiler/common/rbac_objects.h"
+#include "compiler/load/bundle_loader.h"
+#include "compiler/resolve/selection.h"
+#include "compiler/review/forbidden_message.h"
+#include "compiler/review/policy_input.h"
+#include "proto/rbacc/v1/policy.pb.h"
+
+namespace rbacc {
+
+// The answer, most useful first.
+enum class Verdict {
+  // A selection examined already grants the request to the asker.
+  kGranted,
+  // A namespace-only compilation (cluster_scope none) dropped the rule.
+  kDroppedByClusterScope,
+  // A selection grants it, but to another subject.
+  kBoundToAnotherSubject,
+  // A feature grants it; the selection does not compile it in (or not for
+  // the asker, or not in the request's namespace).
+  kMissingFeature,
+  // No feature of the bundles searched grants it.
+  kNotGranted,
+};
+
+// Returns the verdict's name in JSON answers: "granted",
+// "dropped-by-cluster-scope", "bound-to-another-subject", "missing-feature"
+// or "not-granted".
+absl::string_view VerdictName(Verdict verdict);
+
+// A bundle searched for features granting the request.
+struct SearchedBundle {
+  // The bundle as the user named it (a name under policies/ or a path).
+  std::string argument;
+  // The bundle, loaded and validated without errors.
+  std::shared_ptr<const LoadedBundle> bundle;
+};
+
+// A rule of a feature that allows the request, in the scope it would have.
+struct FeatureMatch {
+  // SearchedBundle::argument of the bundle declaring it.
+  std::string bundle_argument;
+  // The bundle's name and LoadedBundle::digest.
+  std::string bundle_name;
+  std::string digest;
+  // The feature's name.
+  std::string feature;
+  // kCluster, kTargetNamespace (the request's namespace must be a target
+  // namespace) or kFixedNamespace.
+  RoleScope scope = RoleScope::kCluster;
+  // The rule's reason, "file:line:col" and when_denied.
+  std::string reason;
+  std::string location;
+  std::string when_denied;
+};
+
+// Returns where `match` grants `request`: "cluster-wide", "in the target
+// namespace, when that is NS" or "in namespace NS". Never fails.
+std::string FeatureScopeText(const FeatureMatch& match, const Request& request);
+
+// What one selection (or the RBAC YAML given instead) says about the request.
+struct SelectionFinding {
+  // "skypilot:full", "skypilot:show-gpus (new selection)" or the YAML's label.
+  std::string selection;
+  // What this selection alone says.
+  Verdict finding = Verdict::kNotGranted;
+  // Sentences saying why, each ending in a newline.
+  std::string detail;
+  // The compile command that fixes it (for kGranted: that writes the outputs
+  // to apply); "" when there is none.
+  std::string command;
+  // The kubectl command that shows the answer on the cluster; "" when none.
+  std::string check_command;
+};
+
+// The smallest rule that grants the request, as a new feature of a bundle.
+struct SuggestedFix {
+  // The feature: its name, summary and the one rule (in cluster_rules,
+  // namespace_rules or fixed_namespace_rules).
+  v1::Feature feature;
+  // Where the rule grants the request, in words: "cluster-wide (a
+  // ClusterRole)", "in the bundle's fixed namespace skypilot-system", "in the
+  // target namespace: compile with --namespace=ml".
+  std::string where;
+  // The bundle it is for ("<bundle>" when none was searched).
+  std::string bundle_name;
+  // The feature file to save, with a header saying where and how: the
+  // feature printed by protobuf's TextFormat::Printer.
+  std::string file_text;
+};
+
+// The answer to one Forbidden message.
+struct Report {
+  // The message: the request and who asked.
+  ForbiddenMessage message;
+  // The asker as a binding subject (a ServiceAccount or a User).
+  Subject subject;
+  // The most useful finding.
+  Verdict verdict = Verdict::kNotGranted;
+  // The names of the bundles searched, in search order.
+  std::vector<std::string> bundle_names;
+  // Every rule of the bundles' features that allows the request.
+  std::vector<FeatureMatch> features;
+  // What each selection examined says (only those that speak for the asker).
+  std::vector<SelectionFinding> selections;
+  // For kNotGranted: the smallest rule that would grant it.
+  std::optional<SuggestedFix> suggested_fix;
+};
+
+// A selection compiled for examination.
+struct ExaminedSelection {
+  // What was compiled (label, bundle argument, profile and overrides).
+  PolicySpec spec;
+  // The compilation (PolicyInput::compiled is set).
+  PolicyInput input;
+  // The bundle it was compiled from.
+  std::shared_ptr<const LoadedBundle> bundle;
+  // For a committed profile compiled unchanged: its rbac.yaml, relative to
+  // the workspace; "" otherwise.
+  std::string outputs_file;
+};
+
+// Returns the shell command that compiles `selection` of `profile` ("" for
+// an ad-hoc one) of the bundle named `bundle_argument`, with a flag for each
+// override set, and --out_dir when `out_dir` is set (RegenerateCommand).
+using CompileCommandSpeller = std::function<std::string(
+    const std::string& bundle_argument, const std::string& profile,
+    const Selection& selection, const SelectionOverrides& overrides,
+    const std::optional<std::string>& out_dir)>;
+
+// What Diagnose looks at.
+struct DiagnoseInput {
+  // The bundles searched for features (at least one), in search order; the
+  // suggested rule is for the first.
+  std::vector<SearchedBundle> bundles;
+  // True when the user named the selection (a profile or features): its
+  // finding is reported whether or not it binds the asker.
+  bool selection_given = false;
+  // The selections examined (none with `rbac`).
+  std::vector<ExaminedSelection> selections;
+  // RBAC YAML examined instead of selections (--rbac).
+  std::optional<PolicyInput> rbac;
+  // Spells the compile commands of the findings; must be set.
+  CompileCommandSpeller compile_command;
+};
+
+// Answers `message` from `input`. Returns InvalidArgumentError when `input`
+// searches no bundle or has no compile_command, or holds a selection that
+// was not compiled.
+absl::StatusOr<Report> Diagnose(const ForbiddenMessage& message,
+                                const DiagnoseInput& input);
+
+// Returns the smallest rule that grants `message`'s request, as a feature of
+// `bundle` (nullptr: of no bundle in particular): a cluster rule for a
+// cluster-wide or non-resource request, a fixed namespace rule in one of the
+// bundle's fixed namespaces, a target namespace rule otherwise. Never fails.
+SuggestedFix SuggestFix(const ForbiddenMessage& message,
+                        const LoadedBundle* bundle);
+
+}  // namespace rbacc
+
+#endif  // RBACC_COMPILER_REVIEW_WHY_FORBIDDEN_H_
