@@ -16,6 +16,7 @@
 #include "compiler/cli/review_input.h"
 #include "compiler/cli/selection_flags.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/common/call_citation.h"
 #include "compiler/common/input_file.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
@@ -117,6 +118,22 @@ std::string VerdictText(const Report& report) {
                       " grants this; the smallest rule that would is below.");
 }
 
+// "fails" or "degrades": what the application does on the 403.
+std::string OnForbiddenText(const v1::ApiCall& call) {
+  return call.on_forbidden() == v1::FORBIDDEN_DEGRADES ? "degrades" : "fails";
+}
+
+// "SkyPilot: creating the ingress for ... fails (network_utils.py:165
+// create_namespaced_ingress, in create_or_replace_namespaced_ingress)", and
+// for a call that degrades, what is lost after a colon.
+std::string CallText(const CallMatch& match) {
+  const v1::ApiCall& call = match.call;
+  return absl::StrCat(
+      match.application, ": ", call.operation(), " ", OnForbiddenText(call),
+      " (", CallCitation(call), ", in ", call.function(), ")",
+      call.degrades().empty() ? "" : absl::StrCat(": ", call.degrades()));
+}
+
 std::string JsonOrNull(const std::string& value) {
   return value.empty() ? "null" : JsonString(value);
 }
@@ -159,6 +176,20 @@ std::string RenderJson(const Report& report) {
         ", \"when_denied\": ", JsonString(match.when_denied), "}");
   }
   absl::StrAppend(&out, report.features.empty() ? "]" : "\n  ]",
+                  ",\n  \"calls\": [");
+  for (size_t i = 0; i < report.calls.size(); ++i) {
+    const v1::ApiCall& call = report.calls[i].call;
+    absl::StrAppend(&out, i == 0 ? "\n" : ",\n", "    {\"application\": ",
+                    JsonString(report.calls[i].application),
+                    ", \"id\": ", JsonString(call.id()),
+                    ", \"site\": ", JsonString(call.site()),
+                    ", \"function\": ", JsonString(call.function()),
+                    ", \"client_method\": ", JsonString(call.client_method()),
+                    ", \"operation\": ", JsonString(call.operation()),
+                    ", \"on_forbidden\": ", JsonString(OnForbiddenText(call)),
+                    ", \"degrades\": ", JsonString(call.degrades()), "}");
+  }
+  absl::StrAppend(&out, report.calls.empty() ? "]" : "\n  ]",
                   ",\n  \"selections\": [");
   for (size_t i = 0; i < report.selections.size(); ++i) {
     const SelectionFinding& finding = report.selections[i];
@@ -196,6 +227,12 @@ std::string RenderText(const Report& report) {
     }
   }
   absl::StrAppend(&out, "Answer: ", VerdictText(report), "\n");
+  if (!report.calls.empty()) {
+    absl::StrAppend(&out, "\nWhere the application makes it:\n");
+    for (const CallMatch& match : report.calls) {
+      absl::StrAppend(&out, "  ", CallText(match), "\n");
+    }
+  }
   if (!report.features.empty()) {
     absl::StrAppend(&out, "\nFeatures that grant it:\n");
     for (const FeatureMatch& match : report.features) {

@@ -51,10 +51,13 @@ struct WhyForbiddenOptions {
 // "authorizer_reason", "verdict" ("granted", "dropped-by-cluster-scope",
 // "bound-to-another-subject", "missing-feature" or "not-granted"),
 // "features" (each: bundle, digest, feature, scope, reason, location,
-// when_denied), "selections" (each: selection, finding, detail, command,
-// check_command) and "suggested_rule" (feature textproto, or null). Returns
-// kExitOk after answering, or kExitError after printing on `err` why the
-// input is not a Forbidden message or the policies cannot be loaded.
+// when_denied), "calls" (the application's recorded calls making the request,
+// each: application, id, site, function, client_method, operation,
+// on_forbidden "fails" or "degrades", degrades), "selections" (each:
+// selection, finding, detail, command, check_command) and "suggested_rule"
+// (feature textproto, or null). Returns kExitOk after answering, or
+// kExitError after printing on `err` why the input is not a Forbidden message
+// or the policies cannot be loaded.
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
                     std::ostream& err);
 

@@ -1,17 +1,25 @@
 #include "compiler/review/why_forbidden.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
+#include "compiler/common/call_request.h"
 #include "compiler/merge/compile.h"
 #include "compiler/review/why_forbidden_selection.h"
 
 namespace rbacc {
 namespace {
+
+// What a recorded call's object name holds in place of the target namespace.
+constexpr char kNamespacePlaceholder[] = "{namespace}";
 
 // The rules of `rules` (at field `path` of the feature) that allow `request`.
 void AddMatches(const google::protobuf::RepeatedPtrField<v1::Rule>& rules,
@@ -73,6 +81,65 @@ std::vector<FeatureMatch> MatchFeatures(
             grant.rules(), absl::StrCat("fixed_namespace_rules[", i, "].rules"),
             RoleScope::kFixedNamespace, searched, feature, request, &matches);
       }
+    }
+  }
+  return matches;
+}
+
+// True when `pattern`, an object name in which "{namespace}" stands for any
+// target namespace, names `name`.
+bool NameMatches(const std::string& pattern, const std::string& name) {
+  const size_t at = pattern.find(kNamespacePlaceholder);
+  if (at == std::string::npos) return pattern == name;
+  const absl::string_view prefix = absl::string_view(pattern).substr(0, at);
+  const absl::string_view suffix = absl::string_view(pattern).substr(
+      at + std::strlen(kNamespacePlaceholder));
+  return name.size() > prefix.size() + suffix.size() &&
+         absl::StartsWith(name, prefix) && absl::EndsWith(name, suffix);
+}
+
+// True when `call` makes `request`. A call whose code names no fixed object
+// makes it whatever the object's name; a request without a name (a list
+// filtered by name is denied without one) matches any call.
+bool CallMakes(const v1::ApiCall& call, const Request& request) {
+  if (!request.is_resource_request) return false;
+  std::string namespace_name;
+  switch (call.scope()) {
+    case v1::CALL_SCOPE_TARGET_NAMESPACE:
+      if (request.namespace_name.empty()) return false;
+      namespace_name = request.namespace_name;
+      break;
+    case v1::CALL_SCOPE_NAMED_NAMESPACE:
+      namespace_name = call.namespace_();
+      break;
+    default:
+      break;
+  }
+  const Request made = CallRequest(call, namespace_name);
+  if (made.verb != request.verb || made.api_group != request.api_group ||
+      made.resource != request.resource ||
+      made.subresource != request.subresource ||
+      made.namespace_name != request.namespace_name) {
+    return false;
+  }
+  if (made.name.empty() || request.name.empty()) return true;
+  if (call.scope() == v1::CALL_SCOPE_TARGET_NAMESPACE) {
+    return absl::StrReplaceAll(
+               made.name, {{kNamespacePlaceholder, request.namespace_name}}) ==
+           request.name;
+  }
+  return NameMatches(made.name, request.name);
+}
+
+// The recorded calls of the bundles' applications that make `request`.
+std::vector<CallMatch> MatchCalls(const std::vector<SearchedBundle>& bundles,
+                                  const Request& request) {
+  std::vector<CallMatch> matches;
+  for (const SearchedBundle& searched : bundles) {
+    if (!searched.bundle->calls) continue;
+    for (const v1::ApiCall& call : searched.bundle->calls->proto.calls()) {
+      if (!CallMakes(call, request)) continue;
+      matches.push_back({searched.bundle->proto.application().name(), call});
     }
   }
   return matches;
@@ -157,6 +224,7 @@ absl::StatusOr<Report> Diagnose(const ForbiddenMessage& message,
     report.bundle_names.push_back(searched.bundle->proto.name());
   }
   report.features = MatchFeatures(input.bundles, message.request);
+  report.calls = MatchCalls(input.bundles, message.request);
   const Examination exam{message, report.subject, report.features,
                          input.compile_command};
   if (input.rbac) {

@@ -28,6 +28,7 @@
 #include "compiler/resolve/selection.h"
 #include "compiler/review/forbidden_message.h"
 #include "compiler/review/policy_input.h"
+#include "proto/rbacc/v1/calls.pb.h"
 #include "proto/rbacc/v1/policy.pb.h"
 
 namespace rbacc {
@@ -78,6 +79,15 @@ struct FeatureMatch {
   std::string when_denied;
 };
 
+// A recorded call of the application (the bundle's calls file) that makes
+// the denied request: what the application was doing when it was denied.
+struct CallMatch {
+  // The application's name (Application.name, e.g. "SkyPilot").
+  std::string application;
+  // The call as recorded.
+  v1::ApiCall call;
+};
+
 // Returns where `match` grants `request`: "cluster-wide", "in the target
 // namespace, when that is NS" or "in namespace NS". Never fails.
 std::string FeatureScopeText(const FeatureMatch& match, const Request& request);
@@ -125,6 +135,9 @@ struct Report {
   std::vector<std::string> bundle_names;
   // Every rule of the bundles' features that allows the request.
   std::vector<FeatureMatch> features;
+  // The recorded calls of the bundles' applications that make the request,
+  // in bundle, then record order.
+  std::vector<CallMatch> calls;
   // What each selection examined says (only those that speak for the asker).
   std::vector<SelectionFinding> selections;
   // For kNotGranted: the smallest rule that would grant it.

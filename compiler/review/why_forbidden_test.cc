@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/rbac_objects.h"
@@ -122,6 +123,33 @@ TEST_F(DiagnoseTest, AFeatureTheProfileLacksIsMissing) {
   EXPECT_EQ(report.selections[0].finding, Verdict::kMissingFeature);
   EXPECT_EQ(report.selections[0].command,
             "compile skypilot:minimal base,ingress");
+  // SkyPilot creates the Ingress in network_utils.py, and fails without it.
+  std::vector<std::string> calls;
+  for (const CallMatch& match : report.calls) {
+    EXPECT_EQ(match.application, "SkyPilot");
+    calls.push_back(match.call.id());
+  }
+  EXPECT_EQ(calls, std::vector<std::string>{"network_utils.create_ingress"});
+  ASSERT_EQ(report.calls.size(), 1u);
+  EXPECT_EQ(report.calls[0].call.on_forbidden(), v1::FORBIDDEN_FAILS);
+}
+
+TEST_F(DiagnoseTest, ACallNamingItsObjectAfterTheNamespaceMatchesThatName) {
+  const std::string message =
+      "rolebindings.rbac.authorization.k8s.io "
+      "\"skypilot-system-service-account-role-binding-ml\" is forbidden: User "
+      "\"alice\" cannot patch resource \"rolebindings\" in API group "
+      "\"rbac.authorization.k8s.io\" in the namespace \"skypilot-system\"";
+  std::vector<std::string> calls;
+  for (const CallMatch& match : Answer(message, ForProfile("full")).calls) {
+    calls.push_back(match.call.id());
+  }
+  EXPECT_EQ(calls, std::vector<std::string>{
+                       "config.patch_skypilot_system_role_binding"});
+  // Another object's name is not that call's.
+  const std::string other =
+      absl::StrReplaceAll(message, {{"role-binding-ml", "other-binding"}});
+  EXPECT_TRUE(Answer(other, ForProfile("full")).calls.empty());
 }
 
 TEST_F(DiagnoseTest, SearchesAtLeastOneBundle) {
