@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -138,7 +139,7 @@ std::string JsonOrNull(const std::string& value) {
   return value.empty() ? "null" : JsonString(value);
 }
 
-std::string RenderJson(const Report& report) {
+std::string ReportJson(const Report& report) {
   const ForbiddenMessage& message = report.message;
   const Request& request = message.request;
   std::string out = absl::StrCat(
@@ -210,7 +211,7 @@ std::string RenderJson(const Report& report) {
   return out;
 }
 
-std::string RenderText(const Report& report) {
+std::string ReportText(const Report& report) {
   const ForbiddenMessage& message = report.message;
   const Request& request = message.request;
   std::string out = absl::StrCat("Forbidden: ", RequestText(request),
@@ -260,17 +261,39 @@ std::string RenderText(const Report& report) {
   return out;
 }
 
+// One answer as a JSON object; several as a list of them.
+std::string RenderJson(const std::vector<Report>& reports) {
+  if (reports.size() == 1) return ReportJson(reports.front());
+  std::vector<std::string> objects;
+  for (const Report& report : reports) {
+    objects.push_back(
+        std::string(absl::StripTrailingAsciiWhitespace(ReportJson(report))));
+  }
+  return absl::StrCat("[\n", absl::StrJoin(objects, ",\n"), "\n]\n");
+}
+
+// One answer; several each under a heading saying which it is.
+std::string RenderText(const std::vector<Report>& reports) {
+  if (reports.size() == 1) return ReportText(reports.front());
+  std::string out = absl::StrCat("The input holds ", reports.size(),
+                                 " different Forbidden messages.\n");
+  for (size_t i = 0; i < reports.size(); ++i) {
+    absl::StrAppend(&out, "\n=== ", i + 1, " of ", reports.size(), " ===\n",
+                    ReportText(reports[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
                     std::ostream& err) {
-  const absl::StatusOr<ForbiddenMessage> parsed =
-      ParseForbiddenMessage(options.input);
-  if (!parsed.ok()) {
-    err << "rbacc why-forbidden: " << parsed.status().message() << "\n";
+  const absl::StatusOr<std::vector<ForbiddenMessage>> messages =
+      ParseForbiddenMessages(options.input);
+  if (!messages.ok()) {
+    err << "rbacc why-forbidden: " << messages.status().message() << "\n";
     return kExitError;
   }
-  const ForbiddenMessage& message = *parsed;
   const bool given = !options.profile.empty() || options.overrides.features;
 
   std::vector<std::string> arguments;
@@ -331,13 +354,17 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
     }
   }
   if (!issues.issues().empty()) err << issues.Render(file_texts);
-  const absl::StatusOr<Report> report = Diagnose(message, input);
-  if (!report.ok()) {
-    err << "rbacc why-forbidden: " << report.status().message() << "\n";
-    return kExitError;
+  std::vector<Report> reports;
+  for (const ForbiddenMessage& message : *messages) {
+    absl::StatusOr<Report> report = Diagnose(message, input);
+    if (!report.ok()) {
+      err << "rbacc why-forbidden: " << report.status().message() << "\n";
+      return kExitError;
+    }
+    reports.push_back(*std::move(report));
   }
-  out << (options.format == WhyForbiddenFormat::kJson ? RenderJson(*report)
-                                                      : RenderText(*report));
+  out << (options.format == WhyForbiddenFormat::kJson ? RenderJson(reports)
+                                                      : RenderText(reports));
   return kExitOk;
 }
 

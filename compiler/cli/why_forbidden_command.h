@@ -45,7 +45,9 @@ struct WhyForbiddenOptions {
   WhyForbiddenFormat format = WhyForbiddenFormat::kText;
 };
 
-// Answers on `out`. The JSON form is one object: "request" (verb, api_group,
+// Answers each Forbidden message of the input (each request and user once)
+// on `out`; several answers are each under a heading, or, in JSON, a list of
+// the objects. The JSON form of one answer is one object: "request" (verb, api_group,
 // resource, subresource, name, namespace, path, non_resource), "user",
 // "service_account" (namespace and name, or null), "found_in",
 // "authorizer_reason", "verdict" ("granted", "dropped-by-cluster-scope",
