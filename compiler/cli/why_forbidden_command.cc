@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -135,6 +136,15 @@ std::string CallText(const CallMatch& match) {
       call.degrades().empty() ? "" : absl::StrCat(": ", call.degrades()));
 }
 
+// {"file": ..., "edits": [...]}, or null.
+std::string ProfileEditJson(const std::optional<ProfileEdit>& edit) {
+  if (!edit) return "null";
+  std::vector<std::string> edits;
+  for (const std::string& text : edit->edits) edits.push_back(JsonString(text));
+  return absl::StrCat("{\"file\": ", JsonString(edit->file), ", \"edits\": [",
+                      absl::StrJoin(edits, ", "), "]}");
+}
+
 std::string JsonOrNull(const std::string& value) {
   return value.empty() ? "null" : JsonString(value);
 }
@@ -194,14 +204,15 @@ std::string ReportJson(const Report& report) {
                   ",\n  \"selections\": [");
   for (size_t i = 0; i < report.selections.size(); ++i) {
     const SelectionFinding& finding = report.selections[i];
-    absl::StrAppend(&out, i == 0 ? "\n" : ",\n",
-                    "    {\"selection\": ", JsonString(finding.selection),
-                    ", \"finding\": ",
-                    JsonString(std::string(VerdictName(finding.finding))),
-                    ", \"detail\": ", JsonString(finding.detail),
-                    ", \"command\": ", JsonOrNull(finding.command),
-                    ", \"check_command\": ", JsonOrNull(finding.check_command),
-                    "}");
+    absl::StrAppend(
+        &out, i == 0 ? "\n" : ",\n",
+        "    {\"selection\": ", JsonString(finding.selection),
+        ", \"finding\": ",
+        JsonString(std::string(VerdictName(finding.finding))),
+        ", \"detail\": ", JsonString(finding.detail),
+        ", \"profile_edit\": ", ProfileEditJson(finding.profile_edit),
+        ", \"command\": ", JsonOrNull(finding.command),
+        ", \"check_command\": ", JsonOrNull(finding.check_command), "}");
   }
   absl::StrAppend(
       &out, report.selections.empty() ? "]" : "\n  ]",
@@ -247,6 +258,11 @@ std::string ReportText(const Report& report) {
   }
   for (const SelectionFinding& finding : report.selections) {
     absl::StrAppend(&out, "\n", finding.detail);
+    if (finding.profile_edit) {
+      absl::StrAppend(&out, "  ", finding.profile_edit->file, ": ",
+                      absl::StrJoin(finding.profile_edit->edits, "; "),
+                      "\nThen regenerate its outputs:\n");
+    }
     if (!finding.command.empty()) {
       absl::StrAppend(&out, "  ", finding.command, "\n");
     }

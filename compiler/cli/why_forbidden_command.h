@@ -47,19 +47,19 @@ struct WhyForbiddenOptions {
 
 // Answers each Forbidden message of the input (each request and user once)
 // on `out`; several answers are each under a heading, or, in JSON, a list of
-// the objects. The JSON form of one answer is one object: "request" (verb, api_group,
-// resource, subresource, name, namespace, path, non_resource), "user",
-// "service_account" (namespace and name, or null), "found_in",
+// the objects. The JSON form of one answer is one object: "request" (verb,
+// api_group, resource, subresource, name, namespace, path, non_resource),
+// "user", "service_account" (namespace and name, or null), "found_in",
 // "authorizer_reason", "verdict" ("granted", "dropped-by-cluster-scope",
 // "bound-to-another-subject", "missing-feature" or "not-granted"),
 // "features" (each: bundle, digest, feature, scope, reason, location,
 // when_denied), "calls" (the application's recorded calls making the request,
 // each: application, id, site, function, client_method, operation,
 // on_forbidden "fails" or "degrades", degrades), "selections" (each:
-// selection, finding, detail, command, check_command) and "suggested_rule"
-// (feature textproto, or null). Returns kExitOk after answering, or
-// kExitError after printing on `err` why the input is not a Forbidden message
-// or the policies cannot be loaded.
+// selection, finding, detail, profile_edit (file and edits, or null),
+// command, check_command) and "suggested_rule" (feature textproto, or null).
+// Returns kExitOk after answering, or kExitError after printing on `err` why
+// the input is not a Forbidden message or the policies cannot be loaded.
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
                     std::ostream& err);
 

@@ -88,6 +88,18 @@ struct CallMatch {
   v1::ApiCall call;
 };
 
+// A change to a committed profile that makes it grant the request: edit the
+// profile's file, then compile it again (SelectionFinding::command).
+struct ProfileEdit {
+  // The profile file, as shown to the user
+  // ("policies/skypilot/profiles/minimal.textproto").
+  std::string file;
+  // The edits, one each: `add "ingress" to features`, `add
+  // "User:alice" to subjects`, `set cluster_scope: CLUSTER_SCOPE_FULL`, `set
+  // namespaces: ["default", "ml"] in place of namespace`.
+  std::vector<std::string> edits;
+};
+
 // Returns where `match` grants `request`: "cluster-wide", "in the target
 // namespace, when that is NS" or "in namespace NS". Never fails.
 std::string FeatureScopeText(const FeatureMatch& match, const Request& request);
@@ -100,6 +112,9 @@ struct SelectionFinding {
   Verdict finding = Verdict::kNotGranted;
   // Sentences saying why, each ending in a newline.
   std::string detail;
+  // For a committed profile to change: the edit to its file; `command` then
+  // compiles the profile again. Unset: `command` compiles the change.
+  std::optional<ProfileEdit> profile_edit;
   // The compile command that fixes it (for kGranted: that writes the outputs
   // to apply); "" when there is none.
   std::string command;

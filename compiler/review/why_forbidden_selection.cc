@@ -124,6 +124,97 @@ std::string ChangedCommand(const CompileCommandSpeller& speller,
   return speller(spec.bundle, spec.profile, selection, overrides, out_dir);
 }
 
+// The profile file `examined` compiles unchanged (one of its contexts at
+// most), or nullptr for a selection the user changed or made up.
+const LoadedProfile* CommittedProfile(const ExaminedSelection& examined) {
+  const PolicySpec& spec = examined.spec;
+  const SelectionOverrides& overrides = spec.overrides;
+  if (spec.profile.empty() || overrides.features || overrides.namespaces ||
+      overrides.subjects || overrides.service_account ||
+      overrides.remote_identity || overrides.cluster_scope ||
+      overrides.create_service_account || overrides.chart_release) {
+    return nullptr;
+  }
+  const auto profile = examined.bundle->profiles.find(spec.profile);
+  return profile == examined.bundle->profiles.end() ? nullptr
+                                                    : &profile->second;
+}
+
+// "ServiceAccount:ns/name", "User:alice" or "Group:team", as Profile.subjects
+// lists a subject.
+std::string ProfileSubject(const Subject& subject) {
+  return subject.kind == "ServiceAccount"
+             ? absl::StrCat("ServiceAccount:", subject.namespace_name, "/",
+                            subject.name)
+             : absl::StrCat(subject.kind, ":", subject.name);
+}
+
+// The edits to `profile`'s file that make the change, or nothing when one of
+// them has no place in the file (a context's own subjects or namespaces, a
+// second set of outputs).
+std::optional<ProfileEdit> EditOf(const LoadedProfile& profile,
+                                  const Selection& selection, bool context,
+                                  const SelectionChange& change) {
+  if (!change.replace_namespaces.empty() ||
+      (context &&
+       (!change.add_subjects.empty() || !change.add_namespaces.empty()))) {
+    return std::nullopt;
+  }
+  ProfileEdit edit;
+  edit.file = profile.source.display_path;
+  for (const std::string& feature : change.add_features) {
+    edit.edits.push_back(absl::StrCat("add \"", feature, "\" to features"));
+  }
+  if (!change.add_namespaces.empty()) {
+    if (profile.proto.namespaces_size() > 0) {
+      for (const std::string& namespace_name : change.add_namespaces) {
+        edit.edits.push_back(
+            absl::StrCat("add \"", namespace_name, "\" to namespaces"));
+      }
+    } else {
+      std::vector<std::string> quoted;
+      for (const std::string& namespace_name : selection.namespaces) {
+        quoted.push_back(absl::StrCat("\"", namespace_name, "\""));
+      }
+      for (const std::string& namespace_name : change.add_namespaces) {
+        quoted.push_back(absl::StrCat("\"", namespace_name, "\""));
+      }
+      edit.edits.push_back(absl::StrCat(
+          "set namespaces: [", absl::StrJoin(quoted, ", "), "]",
+          profile.proto.namespace_().empty() ? "" : " in place of namespace"));
+    }
+  }
+  for (const Subject& subject : change.add_subjects) {
+    edit.edits.push_back(
+        absl::StrCat("add \"", ProfileSubject(subject), "\" to subjects"));
+  }
+  if (change.cluster_scope_full) {
+    edit.edits.push_back("set cluster_scope: CLUSTER_SCOPE_FULL");
+  }
+  if (edit.edits.empty()) return std::nullopt;
+  return edit;
+}
+
+// Sets `finding`'s fix for `change` to `examined`: for a committed profile,
+// the edit to its file and the command that compiles it again (a command
+// overriding the profile with flags would overwrite its committed outputs,
+// which the next `check` reverts); otherwise the compile command with the
+// changed flags.
+void SetFix(const ExaminedSelection& examined, const Examination& exam,
+            const SelectionChange& change, SelectionFinding* finding) {
+  const PolicySpec& spec = examined.spec;
+  const Selection& selection = examined.input.compiled->selection;
+  if (const LoadedProfile* profile = CommittedProfile(examined)) {
+    finding->profile_edit = EditOf(*profile, selection,
+                                   spec.overrides.contexts.has_value(), change);
+    if (finding->profile_edit) {
+      finding->command = ChangedCommand(exam.speller, spec, selection, {});
+      return;
+    }
+  }
+  finding->command = ChangedCommand(exam.speller, spec, selection, change);
+}
+
 // The finding of `examined` when a feature of its bundle grants the request
 // (`best`, needing another target namespace when `needs_namespace`).
 SelectionFinding MissingFeature(const ExaminedSelection& examined,
@@ -190,7 +281,7 @@ SelectionFinding MissingFeature(const ExaminedSelection& examined,
   }
   finding.finding = Verdict::kMissingFeature;
   finding.detail = absl::StrCat(spec.label, why);
-  finding.command = ChangedCommand(exam.speller, spec, selection, change);
+  SetFix(examined, exam, change, &finding);
   return finding;
 }
 
@@ -367,7 +458,7 @@ SelectionFinding ExamineSelection(const ExaminedSelection& examined,
     SelectionChange change;
     change.cluster_scope_full = true;
     if (!bound) change.add_subjects.push_back(exam.asker);
-    finding.command = ChangedCommand(exam.speller, spec, selection, change);
+    SetFix(examined, exam, change, &finding);
     return finding;
   }
 
@@ -392,7 +483,7 @@ SelectionFinding ExamineSelection(const ExaminedSelection& examined,
         "Bind them to ", SubjectText(exam.asker), " as well:\n");
     SelectionChange change;
     change.add_subjects.push_back(exam.asker);
-    finding.command = ChangedCommand(exam.speller, spec, selection, change);
+    SetFix(examined, exam, change, &finding);
     finding.check_command = KubectlCanI(request, holders[0], context);
     return finding;
   }

@@ -121,8 +121,14 @@ TEST_F(DiagnoseTest, AFeatureTheProfileLacksIsMissing) {
   EXPECT_EQ(report.features[0].scope, RoleScope::kTargetNamespace);
   ASSERT_EQ(report.selections.size(), 1u);
   EXPECT_EQ(report.selections[0].finding, Verdict::kMissingFeature);
-  EXPECT_EQ(report.selections[0].command,
-            "compile skypilot:minimal base,ingress");
+  // A committed profile is edited, then compiled as it is: flags overriding
+  // it would overwrite its committed outputs.
+  ASSERT_TRUE(report.selections[0].profile_edit.has_value());
+  EXPECT_EQ(report.selections[0].profile_edit->file,
+            "policies/skypilot/profiles/minimal.textproto");
+  EXPECT_EQ(report.selections[0].profile_edit->edits,
+            std::vector<std::string>{"add \"ingress\" to features"});
+  EXPECT_EQ(report.selections[0].command, "compile skypilot:minimal ");
   // SkyPilot creates the Ingress in network_utils.py, and fails without it.
   std::vector<std::string> calls;
   for (const CallMatch& match : report.calls) {
@@ -150,6 +156,18 @@ TEST_F(DiagnoseTest, ACallNamingItsObjectAfterTheNamespaceMatchesThatName) {
   const std::string other =
       absl::StrReplaceAll(message, {{"role-binding-ml", "other-binding"}});
   EXPECT_TRUE(Answer(other, ForProfile("full")).calls.empty());
+}
+
+TEST_F(DiagnoseTest, AnAdHocSelectionGetsTheChangedCommand) {
+  DiagnoseInput input = ForProfile("minimal");
+  ExaminedSelection& examined = input.selections[0];
+  examined.spec.overrides.features =
+      Located<std::vector<std::string>>{{"base"}, {"--features"}, {}};
+  const Report report = Answer(kCreateIngress, input);
+  ASSERT_EQ(report.selections.size(), 1u);
+  EXPECT_FALSE(report.selections[0].profile_edit.has_value());
+  EXPECT_EQ(report.selections[0].command,
+            "compile skypilot:minimal base,ingress");
 }
 
 TEST_F(DiagnoseTest, SearchesAtLeastOneBundle) {
