@@ -357,7 +357,6 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
     input.rbac = std::move(rbac);
   }
   for (const ValidatedBundle& searched : bundles) {
-    if (input.rbac) break;
     for (PolicySpec& spec : SelectionsToExamine(options, given, searched)) {
       PolicyInput compiled = CompileForReview(searched, spec, &issues);
       if (issues.has_errors()) {

@@ -185,6 +185,26 @@ std::vector<SelectionFinding> ExamineSelections(const DiagnoseInput& input,
   return findings;
 }
 
+// The findings for RBAC YAML given instead of a selection: the YAML's, and
+// when it does not grant the request, those of the committed profiles that
+// bind the asker (else new selections for it).
+std::vector<SelectionFinding> ExamineRbac(const DiagnoseInput& input,
+                                          const Examination& exam) {
+  std::vector<SelectionFinding> findings = {
+      ExamineYaml(*input.rbac, exam.message, exam.asker)};
+  if (findings.front().finding != Verdict::kNotGranted) return findings;
+  for (const ExaminedSelection& examined : input.selections) {
+    if (BindsUser(examined.input.objects, SubjectUser(exam.asker))) {
+      findings.push_back(ExamineSelection(examined, exam));
+    }
+  }
+  if (findings.size() == 1) {
+    AddNewSelections(exam.matches, exam.message, exam.asker,
+                     input.compile_command, &findings);
+  }
+  return findings;
+}
+
 }  // namespace
 
 absl::string_view VerdictName(Verdict verdict) {
@@ -228,16 +248,14 @@ absl::StatusOr<Report> Diagnose(const ForbiddenMessage& message,
   const Examination exam{message, report.subject, report.features,
                          input.compile_command};
   if (input.rbac) {
-    report.selections.push_back(
-        ExamineYaml(*input.rbac, message, report.subject));
-    if (report.selections.back().finding == Verdict::kNotGranted) {
-      AddNewSelections(report.features, message, report.subject,
-                       input.compile_command, &report.selections);
-    }
+    report.selections = ExamineRbac(input, exam);
+    // The verdict is the YAML's: the committed profiles only suggest.
+    report.verdict =
+        OverallVerdict({report.selections.front()}, report.features);
   } else {
     report.selections = ExamineSelections(input, exam);
+    report.verdict = OverallVerdict(report.selections, report.features);
   }
-  report.verdict = OverallVerdict(report.selections, report.features);
   // The smallest rule is for the bundle searched first.
   if (report.verdict == Verdict::kNotGranted) {
     report.suggested_fix =

@@ -188,9 +188,11 @@ struct DiagnoseInput {
   // True when the user named the selection (a profile or features): its
   // finding is reported whether or not it binds the asker.
   bool selection_given = false;
-  // The selections examined (none with `rbac`).
+  // The selections examined: the one the user gave, or the committed
+  // profiles.
   std::vector<ExaminedSelection> selections;
-  // RBAC YAML examined instead of selections (--rbac).
+  // RBAC YAML examined in place of the selections (--rbac); when it does not
+  // grant the request, the selections that bind the asker say what would.
   std::optional<PolicyInput> rbac;
   // Spells the compile commands of the findings; must be set.
   CompileCommandSpeller compile_command;

@@ -170,6 +170,22 @@ TEST_F(DiagnoseTest, AnAdHocSelectionGetsTheChangedCommand) {
             "compile skypilot:minimal base,ingress");
 }
 
+TEST_F(DiagnoseTest, RbacYamlNamesTheCommittedProfilesBindingTheAsker) {
+  DiagnoseInput input = ForProfile("minimal");
+  input.selection_given = false;
+  input.rbac = PolicyInput();
+  input.rbac->label = "empty.yaml";
+  const Report report = Answer(kCreateIngress, input);
+  // The YAML decides the verdict; the committed profile binding the asker
+  // says how it would grant it, not a new selection "no profile binds".
+  EXPECT_EQ(report.verdict, Verdict::kMissingFeature);
+  ASSERT_EQ(report.selections.size(), 2u);
+  EXPECT_EQ(report.selections[0].selection, "empty.yaml");
+  EXPECT_EQ(report.selections[0].finding, Verdict::kNotGranted);
+  EXPECT_EQ(report.selections[1].selection, "skypilot:minimal");
+  EXPECT_EQ(report.selections[1].finding, Verdict::kMissingFeature);
+}
+
 TEST_F(DiagnoseTest, SearchesAtLeastOneBundle) {
   const absl::StatusOr<ForbiddenMessage> message =
       ParseForbiddenMessage(kListPods);
