@@ -196,6 +196,8 @@ struct UngrantedCase {
   Request request;
   UserInfo user;
   std::vector<std::string> compile_flags;
+  // True when the resource is a CRD's, which the answer declares.
+  bool custom_resource = false;
 };
 
 void PrintTo(const UngrantedCase& ungranted, std::ostream* out) {
@@ -218,10 +220,19 @@ TEST_P(SuggestedRuleTest, GrantsExactlyTheRequest) {
       feature.substr(name_start, feature.find('"', name_start) - name_start);
   WriteFile(absl::StrCat(workspace, "/policies/skypilot/", name, ".textproto"),
             feature);
+  // A CRD's resource comes with the custom resource to declare.
+  std::string declaration;
+  const size_t custom = answer.out.find("\ncustom_resources {");
+  if (custom < start) {
+    declaration = answer.out.substr(
+        custom + 1, answer.out.find("\n}\n", custom) + 3 - custom - 1);
+  }
+  EXPECT_EQ(!declaration.empty(), ungranted.custom_resource) << answer.out;
   const std::string bundle_file =
       workspace + "/policies/skypilot/bundle.textproto";
-  WriteFile(bundle_file, absl::StrCat(ReadFileOrDie(bundle_file),
-                                      "features: \"", name, "\"\n"));
+  WriteFile(bundle_file,
+            absl::StrCat(ReadFileOrDie(bundle_file), "features: \"", name,
+                         "\"\n", declaration));
 
   std::vector<std::string> compile = {"--features=" + name, "--out_dir=out",
                                       "--lint=off"};
@@ -283,6 +294,16 @@ INSTANTIATE_TEST_SUITE_P(
                       ResourceRequest("get", "", "secrets", "sky-config", "ml"),
                       ServiceAccountUser("ml", "sky-sa"),
                       {"--namespace=ml"}},
+        UngrantedCase{
+            "CustomResource",
+            "rayclusters.ray.io \"train\" is forbidden: User "
+            "\"system:serviceaccount:ml:sky-sa\" cannot get "
+            "resource \"rayclusters\" in API group \"ray.io\" "
+            "in the namespace \"ml\"",
+            ResourceRequest("get", "ray.io", "rayclusters", "train", "ml"),
+            ServiceAccountUser("ml", "sky-sa"),
+            {"--namespace=ml"},
+            true},
         UngrantedCase{
             "FixedNamespace",
             "leases.coordination.k8s.io is forbidden: User "

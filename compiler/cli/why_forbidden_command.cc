@@ -218,6 +218,8 @@ std::string ReportJson(const Report& report) {
       &out, report.selections.empty() ? "]" : "\n  ]",
       ",\n  \"suggested_rule\": ",
       JsonOrNull(report.suggested_fix ? report.suggested_fix->file_text : ""),
+      ",\n  \"suggested_custom_resource\": ",
+      JsonOrNull(report.suggested_fix ? report.suggested_fix->bundle_text : ""),
       "\n}\n");
   return out;
 }
@@ -272,6 +274,9 @@ std::string ReportText(const Report& report) {
     }
   }
   if (report.suggested_fix) {
+    if (!report.suggested_fix->bundle_text.empty()) {
+      absl::StrAppend(&out, "\n", report.suggested_fix->bundle_text);
+    }
     absl::StrAppend(&out, "\n", report.suggested_fix->file_text);
   }
   return out;
@@ -341,7 +346,8 @@ int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
       err << bundle.status().message() << "\n";
       return kExitError;
     }
-    input.bundles.push_back({bundle->argument, bundle->bundle});
+    input.bundles.push_back(
+        {bundle->argument, bundle->bundle, bundle->catalog});
     bundles.push_back(*std::move(bundle));
   }
   if (issues.has_errors()) {

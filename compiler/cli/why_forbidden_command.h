@@ -57,7 +57,9 @@ struct WhyForbiddenOptions {
 // each: application, id, site, function, client_method, operation,
 // on_forbidden "fails" or "degrades", degrades), "selections" (each:
 // selection, finding, detail, profile_edit (file and edits, or null),
-// command, check_command) and "suggested_rule" (feature textproto, or null).
+// command, check_command), "suggested_rule" (feature textproto, or null) and
+// "suggested_custom_resource" (bundle.textproto addition for a CRD's
+// resource, or null).
 // Returns kExitOk after answering, or kExitError after printing on `err` why
 // the input is not a Forbidden message or the policies cannot be loaded.
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,

@@ -259,7 +259,8 @@ absl::StatusOr<Report> Diagnose(const ForbiddenMessage& message,
   // The smallest rule is for the bundle searched first.
   if (report.verdict == Verdict::kNotGranted) {
     report.suggested_fix =
-        SuggestFix(message, input.bundles.front().bundle.get());
+        SuggestFix(message, input.bundles.front().bundle.get(),
+                   input.bundles.front().catalog.get());
   }
   return report;
 }

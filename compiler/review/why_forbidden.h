@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/load/bundle_loader.h"
@@ -59,6 +60,9 @@ struct SearchedBundle {
   std::string argument;
   // The bundle, loaded and validated without errors.
   std::shared_ptr<const LoadedBundle> bundle;
+  // Its resource catalogue (the built-in one with the bundle's custom
+  // resources), for the suggested rule; nullptr: the rule is not checked.
+  std::shared_ptr<const ResourceCatalog> catalog;
 };
 
 // A rule of a feature that allows the request, in the scope it would have.
@@ -133,6 +137,13 @@ struct SuggestedFix {
   std::string where;
   // The bundle it is for ("<bundle>" when none was searched).
   std::string bundle_name;
+  // For a resource the bundle's catalogue does not know (a CRD's): the
+  // custom resource to declare in bundle.textproto, without which the rule
+  // fails validation.
+  std::optional<v1::CustomResource> custom_resource;
+  // For custom_resource: the text to add to bundle.textproto, with a comment
+  // saying so, printed by protobuf's TextFormat::Printer; "" otherwise.
+  std::string bundle_text;
   // The feature file to save, with a header saying where and how: the
   // feature printed by protobuf's TextFormat::Printer.
   std::string file_text;
@@ -207,9 +218,14 @@ absl::StatusOr<Report> Diagnose(const ForbiddenMessage& message,
 // Returns the smallest rule that grants `message`'s request, as a feature of
 // `bundle` (nullptr: of no bundle in particular): a cluster rule for a
 // cluster-wide or non-resource request, a fixed namespace rule in one of the
-// bundle's fixed namespaces, a target namespace rule otherwise. Never fails.
+// bundle's fixed namespaces, a target namespace rule otherwise. With the
+// bundle's `catalog` (may be nullptr), a verb it does not know is declared in
+// the rule's custom_verbs and a resource it does not know gets a custom
+// resource for bundle.textproto, so that the rule passes validation. Never
+// fails.
 SuggestedFix SuggestFix(const ForbiddenMessage& message,
-                        const LoadedBundle* bundle);
+                        const LoadedBundle* bundle,
+                        const ResourceCatalog* catalog);
 
 }  // namespace rbacc
 

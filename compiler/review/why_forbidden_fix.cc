@@ -32,8 +32,10 @@ std::string SuggestedFeatureName(const Request& request) {
   return name.empty() ? "granted-request" : name.substr(0, 63);
 }
 
-// The one rule that allows exactly `message`'s request.
-v1::Rule SuggestedRule(const ForbiddenMessage& message) {
+// The one rule that allows exactly `message`'s request; a verb `catalog`
+// does not know is one of its custom_verbs.
+v1::Rule SuggestedRule(const ForbiddenMessage& message,
+                       const ResourceCatalog* catalog) {
   const Request& request = message.request;
   v1::Rule rule;
   if (request.is_resource_request) {
@@ -46,6 +48,9 @@ v1::Rule SuggestedRule(const ForbiddenMessage& message) {
     rule.add_non_resource_urls(request.path);
   }
   rule.add_verbs(request.verb);
+  if (catalog != nullptr && !catalog->IsKnownVerb(request.verb)) {
+    rule.add_custom_verbs(request.verb);
+  }
   if (!request.name.empty()) rule.add_resource_names(request.name);
   rule.set_reason(absl::StrCat("The API server denied ", RequestText(request),
                                " to ", message.user_name,
@@ -64,7 +69,8 @@ std::string TextFormat(const google::protobuf::Message& message) {
 }  // namespace
 
 SuggestedFix SuggestFix(const ForbiddenMessage& message,
-                        const LoadedBundle* bundle) {
+                        const LoadedBundle* bundle,
+                        const ResourceCatalog* catalog) {
   const Request& request = message.request;
   SuggestedFix fix;
   fix.bundle_name = bundle == nullptr ? "<bundle>" : bundle->proto.name();
@@ -81,18 +87,35 @@ SuggestedFix SuggestFix(const ForbiddenMessage& message,
   v1::Feature body;
   if (!request.is_resource_request || request.namespace_name.empty()) {
     fix.where = "cluster-wide (a ClusterRole)";
-    *body.add_cluster_rules() = SuggestedRule(message);
+    *body.add_cluster_rules() = SuggestedRule(message, catalog);
   } else if (fixed) {
     fix.where = absl::StrCat("in the bundle's fixed namespace ",
                              request.namespace_name);
     v1::FixedNamespaceGrant* grant = body.add_fixed_namespace_rules();
     grant->set_namespace_(request.namespace_name);
-    *grant->add_rules() = SuggestedRule(message);
+    *grant->add_rules() = SuggestedRule(message, catalog);
   } else {
     fix.where =
         absl::StrCat("in the target namespace: compile with --namespace=",
                      request.namespace_name);
-    *body.add_namespace_rules() = SuggestedRule(message);
+    *body.add_namespace_rules() = SuggestedRule(message, catalog);
+  }
+  if (catalog != nullptr && request.is_resource_request &&
+      catalog->Find(request.api_group, request.resource) == nullptr) {
+    v1::CustomResource custom;
+    custom.set_api_group(request.api_group);
+    custom.set_resource(request.resource);
+    custom.set_namespaced(!request.namespace_name.empty());
+    if (!request.subresource.empty()) {
+      custom.add_subresources(request.subresource);
+    }
+    v1::Bundle declaration;
+    *declaration.add_custom_resources() = custom;
+    fix.custom_resource = custom;
+    fix.bundle_text = absl::StrCat(
+        "# ", RequestText(request), " is on a resource the catalogue does not ",
+        "know (a CRD's): add to policies/", fix.bundle_name,
+        "/bundle.textproto:\n", TextFormat(declaration));
   }
   fix.feature = head;
   fix.feature.MergeFrom(body);

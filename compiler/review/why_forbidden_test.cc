@@ -10,12 +10,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/catalog/catalog.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/load/bundle_loader.h"
+#include "compiler/load/source_file.h"
 #include "compiler/merge/compile.h"
 #include "compiler/review/forbidden_message.h"
+#include "compiler/validate/catalog_checks.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -50,13 +53,17 @@ class DiagnoseTest : public ::testing::Test {
     ASSERT_TRUE(bundle.ok()) << bundle.status();
     ASSERT_FALSE(issues.has_errors());
     bundle_ = std::make_shared<const LoadedBundle>(*std::move(bundle));
+    absl::StatusOr<ResourceCatalog> catalog =
+        CatalogForBundle(*bundle_, &issues);
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::make_shared<const ResourceCatalog>(*std::move(catalog));
   }
 
   // The input examining profile `profile` of the skypilot bundle, as given by
   // the user.
   DiagnoseInput ForProfile(const std::string& profile) {
     DiagnoseInput input;
-    input.bundles = {{"skypilot", bundle_}};
+    input.bundles = {{"skypilot", bundle_, catalog_}};
     input.selection_given = true;
     input.compile_command = SpellCommand;
     ExaminedSelection examined;
@@ -82,6 +89,7 @@ class DiagnoseTest : public ::testing::Test {
 
   std::string workspace_;
   std::shared_ptr<const LoadedBundle> bundle_;
+  std::shared_ptr<const ResourceCatalog> catalog_;
 };
 
 constexpr char kListPods[] =
@@ -233,6 +241,8 @@ struct UngrantedCase {
   // Which field holds the rule: "cluster_rules", "namespace_rules" or
   // "fixed_namespace_rules".
   std::string field;
+  // True when the resource is a CRD's, unknown to the catalogue.
+  bool custom_resource = false;
 };
 
 void PrintTo(const UngrantedCase& ungranted, std::ostream* out) {
@@ -272,6 +282,26 @@ TEST_P(SuggestedFixTest, GrantsExactlyTheDeniedRequest) {
     EXPECT_FALSE(authorizer.Allows(user, other));
   }
 
+  // The rule passes the validator's catalogue checks, with the custom
+  // resource declared when the catalogue does not know the resource.
+  EXPECT_EQ(fix.custom_resource.has_value(), ungranted.custom_resource);
+  LoadedBundle declared = *bundle_;
+  if (fix.custom_resource) {
+    *declared.proto.add_custom_resources() = *fix.custom_resource;
+  }
+  IssueList issues;
+  const absl::StatusOr<ResourceCatalog> catalog =
+      CatalogForBundle(declared, &issues);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  const bool cluster_scope = ungranted.field == "cluster_rules";
+  const v1::Rule& rule = cluster_scope ? feature.cluster_rules(0)
+                         : ungranted.field == "namespace_rules"
+                             ? feature.namespace_rules(0)
+                             : feature.fixed_namespace_rules(0).rules(0);
+  CheckRuleAgainstCatalog(rule, cluster_scope, *catalog, SourceFile(), "rule",
+                          &issues);
+  EXPECT_FALSE(issues.has_errors()) << issues.Render({});
+
   // The file holds the feature, as protobuf's text format reads it back.
   v1::Feature read_back;
   ASSERT_TRUE(
@@ -298,6 +328,12 @@ INSTANTIATE_TEST_SUITE_P(
             "\"leases\" in API group \"coordination.k8s.io\" in the namespace "
             "\"skypilot-system\"",
             "fixed_namespace_rules"},
+        UngrantedCase{"CustomResourceWithCustomVerb",
+                      "jobs.batch.volcano.sh \"job-1\" is forbidden: User "
+                      "\"system:serviceaccount:default:sky-sa\" cannot "
+                      "suspend resource \"jobs/status\" in API group "
+                      "\"batch.volcano.sh\" in the namespace \"default\"",
+                      "namespace_rules", true},
         UngrantedCase{
             "NonResourceUrl",
             "forbidden: User \"system:serviceaccount:default:sky-sa\" "
