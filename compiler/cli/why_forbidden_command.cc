@@ -405,8 +405,9 @@ WhyForbiddenCommand::WhyForbiddenCommand()
                "what grants a Forbidden message's request",
                "why-forbidden [MESSAGE | -] [flags]",
                "MESSAGE is a Kubernetes 403 Forbidden message, a JSON Status "
-               "body or a log line holding one; without it (or with -) it is "
-               "read from standard input.\n\nExit codes: 0 answered; 2 no "
+               "body or a log holding them; without it (or with -) it is "
+               "read from standard input. Each 403 of a log is answered.\n\n"
+               "Exit codes: 0 answered; 2 no "
                "Forbidden message in the input, or invalid input or flags.",
                {"bazel run //compiler -- why-forbidden --profile=minimal < "
                 "log.txt",

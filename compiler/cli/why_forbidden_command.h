@@ -1,11 +1,8 @@
-// The `why-forbidden` command: from a Kubernetes "403 Forbidden" message (the
-// bare message, the JSON Status body, or a log line holding either) to what
-// to do about it: which features of which bundles grant the request (with
-// their reasons and the command that compiles them in), whether the policy
-// already grants it (then the outputs are probably not applied, or bound to
-// another subject: the expected binding and the `kubectl auth can-i` command
-// that confirms it), whether a namespace-only compilation left it out, or,
-// when nothing grants it, the smallest rule that would, as a feature.
+// The `why-forbidden` command: reads Kubernetes "403 Forbidden" messages (the
+// bare message, the JSON Status body, or a log holding them), loads the
+// bundles and compiles the selections to examine, asks Diagnose
+// (compiler/review/why_forbidden.h) what to do about each, and prints the
+// answers as text or JSON.
 #ifndef RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
 #define RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
 
