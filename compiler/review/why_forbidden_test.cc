@@ -223,11 +223,12 @@ RbacObjects GrantFix(const SuggestedFix& fix, const Subject& user_subject,
   }
   RbacObjects objects;
   RoleObject role;
-  role.metadata = {"suggested", role_namespace};
+  role.metadata.name = "suggested";
+  role.metadata.namespace_name = role_namespace;
   role.rules.push_back({ToPolicyRule(rule), {}});
   objects.roles.push_back(role);
   BindingObject binding;
-  binding.metadata = {"suggested", role_namespace};
+  binding.metadata = role.metadata;
   binding.role_kind = role_namespace.empty() ? "ClusterRole" : "Role";
   binding.role_name = "suggested";
   binding.subjects = {user_subject};
