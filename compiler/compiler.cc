@@ -13,13 +13,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
+#include "compiler/common/shell_word.h"
 #include "compiler/common/source_location.h"
 #include "compiler/emit/emitters.h"
 #include "compiler/emit/output_writer.h"
@@ -324,15 +323,6 @@ std::string DefaultOutDir(const LoadedBundle& bundle,
   return (fs::path(kOutputsFolder) / bundle.proto.name() /
           (profile.empty() ? kCustomOutputName : profile))
       .string();
-}
-
-std::string ShellWord(const std::string& value) {
-  const bool plain =
-      !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-        return absl::ascii_isalnum(c) || absl::StrContains("_./:=,@%+-", c);
-      });
-  if (plain) return value;
-  return absl::StrCat("'", absl::StrReplaceAll(value, {{"'", "'\\''"}}), "'");
 }
 
 std::string LintMessage(const LintFinding& finding) {

@@ -206,10 +206,6 @@ std::string RegenerateCommand(const std::string& bundle_argument,
                               const SelectionOverrides& overrides,
                               const std::optional<std::string>& out_dir);
 
-// Returns `value` as a POSIX shell word: unchanged when it needs no quoting,
-// else single-quoted.
-std::string ShellWord(const std::string& value);
-
 // Returns a lint finding as one diagnostic message: "[id] what is risky;
 // narrower: ...".
 std::string LintMessage(const LintFinding& finding);

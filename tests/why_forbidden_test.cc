@@ -3,10 +3,11 @@
 // why-forbidden ARGS...` (`args`: one argument per line, the message among
 // them) with the file `message`, when there is one, as standard input, in a
 // scratch workspace holding policies/ and the page's example as page.yaml, and
-// compares its stdout, stderr and exit code with `expected.txt`. The corpus covers every
-// form the API server writes (namespaced, cluster scope, named resource,
-// subresource, non-resource URL, the RBAC suffix), how clients show it (bare,
-// JSON Status body, log lines) and input that is not a Forbidden message.
+// compares its stdout, stderr and exit code with `expected.txt`. The corpus
+// covers every form the API server writes (namespaced, cluster scope, named
+// resource, subresource, non-resource URL, the RBAC suffix), how clients show
+// it (bare, JSON Status body, log lines) and input that is not a Forbidden
+// message.
 //
 // expected.txt is written by the test itself, never by hand: after changing
 // an answer, run
@@ -46,6 +47,35 @@ using ::rbacc::testing::Subfolders;
 using ::rbacc::testing::WriteFile;
 
 constexpr char kCases[] = "tests/testdata/forbidden";
+
+// `profile_text` (a profile file) with `edits` made as why-forbidden words
+// them ("add \"ingress\" to features; set cluster_scope: ..."): an added
+// element is appended, a set field replaces the field (and `namespace` for
+// `namespaces`).
+std::string ApplyProfileEdits(const std::string& profile_text,
+                              absl::string_view edits) {
+  std::string text = profile_text;
+  for (absl::string_view edit : absl::StrSplit(edits, "; ")) {
+    if (absl::ConsumePrefix(&edit, "set ")) {
+      const std::string field(edit.substr(0, edit.find(':')));
+      std::vector<std::string> kept;
+      for (absl::string_view line : absl::StrSplit(text, '\n')) {
+        const bool replaced =
+            absl::StartsWith(line, field + ":") ||
+            (field == "namespaces" && absl::StartsWith(line, "namespace:"));
+        if (!replaced) kept.emplace_back(line);
+      }
+      absl::ConsumeSuffix(&edit, " in place of namespace");
+      text = absl::StrCat(absl::StrJoin(kept, "\n"), "\n", edit, "\n");
+      continue;
+    }
+    EXPECT_TRUE(absl::ConsumePrefix(&edit, "add ")) << edit;
+    const size_t to = edit.rfind(" to ");
+    absl::StrAppend(&text, "\n", edit.substr(to + 4), ": ", edit.substr(0, to),
+                    "\n");
+  }
+  return text;
+}
 
 class WhyForbiddenGoldenTest : public ::testing::TestWithParam<std::string> {};
 
@@ -125,9 +155,23 @@ TEST_P(WhyForbiddenGoldenTest, AnswersAsExpected) {
         can_i.emplace_back(flag);
       }
     }
+    // A profile edit before the command is made for the check, then undone.
+    std::string edited_file;
+    std::string original_text;
+    if (i >= 2 && lines[i - 1] == "Then regenerate its outputs:") {
+      absl::string_view edit_line = lines[i - 2];
+      ASSERT_TRUE(absl::ConsumePrefix(&edit_line, "  ")) << edit_line;
+      const size_t colon = edit_line.find(": ");
+      ASSERT_NE(colon, absl::string_view::npos) << edit_line;
+      edited_file = absl::StrCat(workspace, "/", edit_line.substr(0, colon));
+      original_text = ReadFileOrDie(edited_file);
+      WriteFile(edited_file,
+                ApplyProfileEdits(original_text, edit_line.substr(colon + 2)));
+    }
     const CommandLineRun verified = CommandLineTester(workspace).Run(can_i);
     EXPECT_EQ(verified.out, "yes\n") << absl::StrJoin(can_i, " ") << "\n"
                                      << verified.err;
+    if (!edited_file.empty()) WriteFile(edited_file, original_text);
     ++verified_commands;
   }
   // Only an answer that finds nothing gives no command to check (the JSON
@@ -152,6 +196,8 @@ struct UngrantedCase {
   Request request;
   UserInfo user;
   std::vector<std::string> compile_flags;
+  // True when the resource is a CRD's, which the answer declares.
+  bool custom_resource = false;
 };
 
 void PrintTo(const UngrantedCase& ungranted, std::ostream* out) {
@@ -174,10 +220,19 @@ TEST_P(SuggestedRuleTest, GrantsExactlyTheRequest) {
       feature.substr(name_start, feature.find('"', name_start) - name_start);
   WriteFile(absl::StrCat(workspace, "/policies/skypilot/", name, ".textproto"),
             feature);
+  // A CRD's resource comes with the custom resource to declare.
+  std::string declaration;
+  const size_t custom = answer.out.find("\ncustom_resources {");
+  if (custom < start) {
+    declaration = answer.out.substr(
+        custom + 1, answer.out.find("\n}\n", custom) + 3 - custom - 1);
+  }
+  EXPECT_EQ(!declaration.empty(), ungranted.custom_resource) << answer.out;
   const std::string bundle_file =
       workspace + "/policies/skypilot/bundle.textproto";
-  WriteFile(bundle_file, absl::StrCat(ReadFileOrDie(bundle_file),
-                                      "features: \"", name, "\"\n"));
+  WriteFile(bundle_file,
+            absl::StrCat(ReadFileOrDie(bundle_file), "features: \"", name,
+                         "\"\n", declaration));
 
   std::vector<std::string> compile = {"--features=" + name, "--out_dir=out",
                                       "--lint=off"};
@@ -239,6 +294,16 @@ INSTANTIATE_TEST_SUITE_P(
                       ResourceRequest("get", "", "secrets", "sky-config", "ml"),
                       ServiceAccountUser("ml", "sky-sa"),
                       {"--namespace=ml"}},
+        UngrantedCase{
+            "CustomResource",
+            "rayclusters.ray.io \"train\" is forbidden: User "
+            "\"system:serviceaccount:ml:sky-sa\" cannot get "
+            "resource \"rayclusters\" in API group \"ray.io\" "
+            "in the namespace \"ml\"",
+            ResourceRequest("get", "ray.io", "rayclusters", "train", "ml"),
+            ServiceAccountUser("ml", "sky-sa"),
+            {"--namespace=ml"},
+            true},
         UngrantedCase{
             "FixedNamespace",
             "leases.coordination.k8s.io is forbidden: User "

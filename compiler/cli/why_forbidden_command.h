@@ -1,11 +1,8 @@
-// The `why-forbidden` command: from a Kubernetes "403 Forbidden" message (the
-// bare message, the JSON Status body, or a log line holding either) to what
-// to do about it: which features of which bundles grant the request (with
-// their reasons and the command that compiles them in), whether the policy
-// already grants it (then the outputs are probably not applied, or bound to
-// another subject: the expected binding and the `kubectl auth can-i` command
-// that confirms it), whether a namespace-only compilation left it out, or,
-// when nothing grants it, the smallest rule that would, as a feature.
+// The `why-forbidden` command: reads Kubernetes "403 Forbidden" messages (the
+// bare message, the JSON Status body, or a log holding them), loads the
+// bundles and compiles the selections to examine, asks Diagnose
+// (compiler/review/why_forbidden.h) what to do about each, and prints the
+// answers as text or JSON.
 #ifndef RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
 #define RBACC_COMPILER_CLI_WHY_FORBIDDEN_COMMAND_H_
 
@@ -45,16 +42,23 @@ struct WhyForbiddenOptions {
   WhyForbiddenFormat format = WhyForbiddenFormat::kText;
 };
 
-// Answers on `out`. The JSON form is one object: "request" (verb, api_group,
-// resource, subresource, name, namespace, path, non_resource), "user",
-// "service_account" (namespace and name, or null), "found_in",
+// Answers each Forbidden message of the input (each request and user once)
+// on `out`; several answers are each under a heading, or, in JSON, a list of
+// the objects. The JSON form of one answer is one object: "request" (verb,
+// api_group, resource, subresource, name, namespace, path, non_resource),
+// "user", "service_account" (namespace and name, or null), "found_in",
 // "authorizer_reason", "verdict" ("granted", "dropped-by-cluster-scope",
 // "bound-to-another-subject", "missing-feature" or "not-granted"),
 // "features" (each: bundle, digest, feature, scope, reason, location,
-// when_denied), "selections" (each: selection, finding, detail, command,
-// check_command) and "suggested_rule" (feature textproto, or null). Returns
-// kExitOk after answering, or kExitError after printing on `err` why the
-// input is not a Forbidden message or the policies cannot be loaded.
+// when_denied), "calls" (the application's recorded calls making the request,
+// each: application, id, site, function, client_method, operation,
+// on_forbidden "fails" or "degrades", degrades), "selections" (each:
+// selection, finding, detail, profile_edit (file and edits, or null),
+// command, check_command), "suggested_rule" (feature textproto, or null) and
+// "suggested_custom_resource" (bundle.textproto addition for a CRD's
+// resource, or null).
+// Returns kExitOk after answering, or kExitError after printing on `err` why
+// the input is not a Forbidden message or the policies cannot be loaded.
 int RunWhyForbidden(const WhyForbiddenOptions& options, std::ostream& out,
                     std::ostream& err);
 

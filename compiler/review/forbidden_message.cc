@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "compiler/common/json.h"
 #include "compiler/common/limits.h"
+#include "compiler/review/python_bytes.h"
 #include "yaml-cpp/yaml.h"
 
 namespace rbacc {
@@ -344,6 +345,10 @@ int JsonDepth(absl::string_view text) {
 
 // A JSON Status object found in the input.
 struct StatusBody {
+  // Where the object starts and ends (just past its closing brace) in the
+  // input.
+  size_t begin = 0;
+  size_t end = 0;
   // True when the object is all of the input but white space.
   bool whole_input = false;
   std::string message;
@@ -365,6 +370,8 @@ std::vector<StatusBody> FindStatusBodies(absl::string_view text) {
       const YAML::Node message = node.IsMap() ? node["message"] : YAML::Node();
       if (message && message.IsScalar() && (node["reason"] || node["code"])) {
         StatusBody body;
+        body.begin = open;
+        body.end = end;
         body.whole_input =
             absl::StripAsciiWhitespace(text.substr(0, open)).empty() &&
             absl::StripAsciiWhitespace(text.substr(end)).empty();
@@ -387,9 +394,8 @@ std::vector<StatusBody> FindStatusBodies(absl::string_view text) {
   return bodies;
 }
 
-}  // namespace
-
-absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
+// An error when `text` is larger or nests deeper than rbacc reads.
+absl::Status CheckInputLimits(absl::string_view text) {
   if (text.size() > kMaxMessageInputBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the input is ", text.size(), " bytes, more than the ",
@@ -405,6 +411,84 @@ absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text) {
         " objects or lists deep, the most rbacc reads (a Kubernetes Status "
         "body nests 4); pass the Status body or the message alone"));
   }
+  return absl::OkStatus();
+}
+
+// A message found in the input, and where.
+struct FoundMessage {
+  size_t position = 0;
+  ForbiddenMessage message;
+};
+
+// Every Forbidden message of `text` (limits checked, Python bytes decoded):
+// those of its Forbidden Status bodies and the sentences outside any Status
+// body, in input order, each request and user once (the first place found,
+// a Status body's reading preferred).
+std::vector<ForbiddenMessage> FindAllMessages(absl::string_view text) {
+  std::vector<FoundMessage> found;
+  const std::vector<StatusBody> bodies = FindStatusBodies(text);
+  for (const StatusBody& body : bodies) {
+    if (body.reason != "Forbidden" && body.code != "403") continue;
+    absl::StatusOr<ForbiddenMessage> message = ParseFirstSentence(body.message);
+    if (!message.ok()) continue;
+    message->found_in = body.whole_input ? "JSON Status body"
+                                         : "JSON Status body in a log line";
+    found.push_back({body.begin, *std::move(message)});
+  }
+  for (size_t at = text.find(kUser); at != absl::string_view::npos;
+       at = text.find(kUser, at + 1)) {
+    const bool in_body =
+        std::any_of(bodies.begin(), bodies.end(), [&](const StatusBody& body) {
+          return body.begin <= at && at < body.end;
+        });
+    if (in_body) continue;
+    absl::StatusOr<ForbiddenMessage> message = ParseSentence(text, at);
+    if (message.ok()) found.push_back({at, *std::move(message)});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const FoundMessage& a, const FoundMessage& b) {
+                     return a.position < b.position;
+                   });
+  std::vector<ForbiddenMessage> messages;
+  for (FoundMessage& candidate : found) {
+    const std::string key = FormatForbiddenMessage(candidate.message);
+    const auto same = std::find_if(messages.begin(), messages.end(),
+                                   [&](const ForbiddenMessage& kept) {
+                                     return FormatForbiddenMessage(kept) == key;
+                                   });
+    if (same == messages.end()) {
+      messages.push_back(std::move(candidate.message));
+    } else if (absl::StartsWith(candidate.message.found_in, "JSON")) {
+      same->found_in = candidate.message.found_in;
+    }
+  }
+  return messages;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ForbiddenMessage>> ParseForbiddenMessages(
+    absl::string_view text) {
+  if (absl::Status status = CheckInputLimits(text); !status.ok()) {
+    return status;
+  }
+  const std::string decoded = DecodePythonBytesLiterals(text);
+  std::vector<ForbiddenMessage> messages = FindAllMessages(decoded);
+  if (messages.size() > 1) return messages;
+  // One message, or none: as ParseForbiddenMessage reads it (or says why
+  // there is none).
+  absl::StatusOr<ForbiddenMessage> message = ParseForbiddenMessage(text);
+  if (!message.ok()) return message.status();
+  return std::vector<ForbiddenMessage>{*std::move(message)};
+}
+
+absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(
+    absl::string_view input) {
+  if (absl::Status status = CheckInputLimits(input); !status.ok()) {
+    return status;
+  }
+  const std::string decoded = DecodePythonBytesLiterals(input);
+  const absl::string_view text = decoded;
   const std::vector<StatusBody> bodies = FindStatusBodies(text);
   for (const StatusBody& body : bodies) {
     if (body.reason != "Forbidden" && body.code != "403") continue;

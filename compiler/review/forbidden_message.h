@@ -22,6 +22,7 @@
 #define RBACC_COMPILER_REVIEW_FORBIDDEN_MESSAGE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -51,13 +52,22 @@ struct ForbiddenMessage {
 };
 
 // Finds and parses a Forbidden message in `text`: the bare message, a JSON
-// Status body, or a line of a log holding either (the first message found
-// wins). Returns InvalidArgumentError naming what was expected when `text`
-// holds none: no `User "..." cannot ...` sentence, a JSON Status that is not
-// Forbidden (its reason and code are named), or a sentence that breaks off
-// (the part that does not parse is named), an input larger than
+// Status body (also inside a Python bytes literal, `b'{...}'`, as SkyPilot
+// logs an ApiException's body), or a line of a log holding either (the first
+// message found wins). Returns InvalidArgumentError naming what was expected
+// when `text` holds none: no `User "..." cannot ...` sentence, a JSON Status
+// that is not Forbidden (its reason and code are named), or a sentence that
+// breaks off (the part that does not parse is named), an input larger than
 // kMaxMessageInputBytes or JSON nested deeper than kMaxJsonDepth (limits.h).
 absl::StatusOr<ForbiddenMessage> ParseForbiddenMessage(absl::string_view text);
+
+// Finds and parses every Forbidden message in `text` (a log with several
+// 403s), in input order, each request and user once: the messages of its
+// Forbidden Status bodies and the sentences outside them. Returns one message
+// as ParseForbiddenMessage reads it when there is only one, and
+// ParseForbiddenMessage's errors when there is none.
+absl::StatusOr<std::vector<ForbiddenMessage>> ParseForbiddenMessages(
+    absl::string_view text);
 
 // Returns `message` written the way the API server writes it (the
 // NewForbidden form, with the authorizers' reason; quoted strings as JSON

@@ -120,6 +120,53 @@ TEST(ParseForbiddenMessageTest, EscapedMessageOutsideWholeJson) {
   EXPECT_EQ(message->found_in, "log line");
 }
 
+TEST(ParseForbiddenMessageTest, PythonBytesBody) {
+  // SkyPilot logs an ApiException's body as Python prints bytes: the JSON's
+  // backslashes doubled inside b'...'.
+  const absl::StatusOr<ForbiddenMessage> message = ParseForbiddenMessage(
+      "HTTP response body: b'{\"kind\":\"Status\",\"message\":\"ingresses."
+      "networking.k8s.io is forbidden: User \\\\\"alice\\\\\" cannot create "
+      "resource \\\\\"ingresses\\\\\" in API group \\\\\"networking.k8s.io"
+      "\\\\\" in the namespace \\\\\"ml\\\\\"\",\"reason\":\"Forbidden\","
+      "\"code\":403}'\n");
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->found_in, "JSON Status body in a log line");
+  EXPECT_EQ(message->user_name, "alice");
+  EXPECT_EQ(message->request.resource, "ingresses");
+  EXPECT_EQ(message->request.api_group, "networking.k8s.io");
+  EXPECT_EQ(message->request.namespace_name, "ml");
+}
+
+TEST(ParseForbiddenMessagesTest, EveryMessageOfALogOnce) {
+  const absl::StatusOr<std::vector<ForbiddenMessage>> messages =
+      ParseForbiddenMessages(
+          "I0101 pods is forbidden: User \"a\" cannot list resource \"pods\" "
+          "in API group \"\" in the namespace \"ns\"\n"
+          "E0101 HTTP response body: {\"kind\":\"Status\",\"message\":"
+          "\"forbidden: User \\\"b\\\" cannot get path \\\"/metrics\\\"\","
+          "\"reason\":\"Forbidden\",\"code\":403}\n"
+          "I0102 retry: pods is forbidden: User \"a\" cannot list resource "
+          "\"pods\" in API group \"\" in the namespace \"ns\"\n");
+  ASSERT_TRUE(messages.ok()) << messages.status();
+  ASSERT_EQ(messages->size(), 2u);
+  EXPECT_EQ((*messages)[0].user_name, "a");
+  EXPECT_EQ((*messages)[0].found_in, "log line");
+  EXPECT_EQ((*messages)[1].user_name, "b");
+  EXPECT_EQ((*messages)[1].found_in, "JSON Status body in a log line");
+}
+
+TEST(ParseForbiddenMessagesTest, OneMessageReadsAsParseForbiddenMessage) {
+  const std::string text =
+      "forbidden: User \"u\" cannot get path \"/metrics\": RBAC: denied";
+  const absl::StatusOr<std::vector<ForbiddenMessage>> messages =
+      ParseForbiddenMessages(text);
+  ASSERT_TRUE(messages.ok()) << messages.status();
+  ASSERT_EQ(messages->size(), 1u);
+  EXPECT_EQ(FormatForbiddenMessage((*messages)[0]),
+            FormatForbiddenMessage(*ParseForbiddenMessage(text)));
+  EXPECT_FALSE(ParseForbiddenMessages("no message here").ok());
+}
+
 TEST(ParseForbiddenMessageTest, GoEscapesInNames) {
   const absl::StatusOr<ForbiddenMessage> message = ParseForbiddenMessage(
       "forbidden: User \"a\\\"b\\\\c\\u00e9\\x41\" cannot get path \"/x\"");
