@@ -62,10 +62,16 @@ void WriteSarifResult(const LintFinding& finding, JsonWriter& json) {
       .Key("uri")
       .String(finding.location.file);
   json.EndObject();
-  json.Key("region").BeginObject();
-  json.Key("startLine").Int(finding.location.line + 1);
-  json.Key("startColumn").Int(finding.location.column + 1);
-  json.EndObject();
+  // SARIF lines and columns start at 1: a finding about a whole file (line
+  // -1) has no region, and one without a column no startColumn.
+  if (finding.location.line >= 0) {
+    json.Key("region").BeginObject();
+    json.Key("startLine").Int(finding.location.line + 1);
+    if (finding.location.column >= 0) {
+      json.Key("startColumn").Int(finding.location.column + 1);
+    }
+    json.EndObject();
+  }
   json.EndObject().EndObject().EndArray();
   if (finding.acknowledged) {
     json.Key("suppressions").BeginArray().BeginObject();

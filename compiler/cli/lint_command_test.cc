@@ -144,5 +144,26 @@ TEST(LintCommandTest, InvalidUtf8InFindingsStillGivesValidJsonAndSarif) {
       << sarif;
 }
 
+TEST(LintCommandTest, SarifOmitsTheRegionOfAWholeFileFinding) {
+  std::vector<LintFinding> findings(2);
+  findings[0].check = &LintChecks().front();
+  findings[0].location = {"policies/bundle.textproto", -1, -1};
+  findings[1].check = &LintChecks().front();
+  findings[1].location = {"policies/f.textproto", 6, -1};
+  const std::string sarif = LintSarif(findings);
+  ASSERT_TRUE(CheckJson(sarif).ok()) << CheckJson(sarif);
+  const YAML::Node results = YAML::Load(sarif)["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u) << sarif;
+  const YAML::Node whole_file = results[0]["locations"][0]["physicalLocation"];
+  EXPECT_EQ(whole_file["artifactLocation"]["uri"].as<std::string>(),
+            "policies/bundle.textproto");
+  EXPECT_FALSE(whole_file["region"]) << sarif;
+  const YAML::Node line_only =
+      results[1]["locations"][0]["physicalLocation"]["region"];
+  EXPECT_EQ(line_only["startLine"].as<int>(), 7) << sarif;
+  EXPECT_FALSE(line_only["startColumn"]) << sarif;
+  EXPECT_EQ(sarif.find("\"startLine\": 0"), std::string::npos) << sarif;
+}
+
 }  // namespace
 }  // namespace rbacc
