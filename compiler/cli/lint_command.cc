@@ -7,7 +7,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "compiler/cli/selection_flags.h"
 #include "compiler/common/issue.h"
 #include "compiler/common/json.h"
@@ -30,10 +29,57 @@ const char* SecuritySeverity(LintSeverity severity) {
   return "8.0";
 }
 
-std::string JsonLocation(const SourceLocation& location) {
-  return absl::StrCat("\"file\": ", JsonString(location.file),
-                      ", \"line\": ", location.line + 1,
-                      ", \"column\": ", location.column + 1);
+// Writes the "file", "line" and "column" members of a location (1-based).
+void WriteJsonLocation(const SourceLocation& location, JsonWriter& json) {
+  json.Key("file").String(location.file);
+  json.Key("line").Int(location.line + 1);
+  json.Key("column").Int(location.column + 1);
+}
+
+// Writes one SARIF reportingDescriptor: a lint check as a rule.
+void WriteSarifRule(const LintCheck& check, JsonWriter& json) {
+  json.BeginObject().Key("id").String(check.id);
+  json.Key("shortDescription").BeginObject().Key("text").String(check.summary);
+  json.EndObject();
+  json.Key("properties").BeginObject();
+  json.Key("security-severity").String(SecuritySeverity(check.severity));
+  json.Key("tags").BeginArray().String("security").EndArray();
+  json.EndObject().EndObject();
+}
+
+// Writes one SARIF result: a finding, suppressed when acknowledged.
+void WriteSarifResult(const LintFinding& finding, JsonWriter& json) {
+  json.BeginObject().Key("ruleId").String(finding.check->id);
+  json.Key("level").String(
+      finding.check->severity == LintSeverity::kLow ? "note" : "warning");
+  json.Key("message").BeginObject().Key("text").String(
+      absl::StrCat(finding.message, ". Narrower: ", finding.suggestion));
+  json.EndObject();
+  json.Key("locations").BeginArray().BeginObject();
+  json.Key("physicalLocation").BeginObject();
+  json.Key("artifactLocation")
+      .BeginObject()
+      .Key("uri")
+      .String(finding.location.file);
+  json.EndObject();
+  // SARIF lines and columns start at 1: a finding about a whole file (line
+  // -1) has no region, and one without a column no startColumn.
+  if (finding.location.line >= 0) {
+    json.Key("region").BeginObject();
+    json.Key("startLine").Int(finding.location.line + 1);
+    if (finding.location.column >= 0) {
+      json.Key("startColumn").Int(finding.location.column + 1);
+    }
+    json.EndObject();
+  }
+  json.EndObject().EndObject().EndArray();
+  if (finding.acknowledged) {
+    json.Key("suppressions").BeginArray().BeginObject();
+    json.Key("kind").String("inSource");
+    json.Key("justification").String(finding.acknowledgement);
+    json.EndObject().EndArray();
+  }
+  json.EndObject();
 }
 
 }  // namespace
@@ -53,74 +99,50 @@ bool ParseLintFormat(const std::string& text, LintFormat* format) {
 
 std::string LintJson(const std::vector<LintFinding>& findings,
                      const std::vector<UnusedAllowance>& unused) {
-  std::vector<std::string> items;
+  JsonWriter json({/*break_empty_lines_containers=*/true});
+  json.BeginObject(JsonLayout::kLines);
+  json.Key("findings").BeginArray(JsonLayout::kLines);
   for (const LintFinding& finding : findings) {
-    items.push_back(absl::StrCat(
-        "    {\"id\": ", JsonString(finding.check->id), ", \"severity\": ",
-        JsonString(LintSeverityName(finding.check->severity)), ", ",
-        JsonLocation(finding.location),
-        ", \"feature\": ", JsonString(finding.feature),
-        ", \"message\": ", JsonString(finding.message),
-        ", \"suggestion\": ", JsonString(finding.suggestion),
-        ", \"acknowledged\": ", finding.acknowledged ? "true" : "false",
-        ", \"acknowledgement\": ", JsonString(finding.acknowledgement), "}"));
+    json.BeginObject();
+    json.Key("id").String(finding.check->id);
+    json.Key("severity").String(LintSeverityName(finding.check->severity));
+    WriteJsonLocation(finding.location, json);
+    json.Key("feature").String(finding.feature);
+    json.Key("message").String(finding.message);
+    json.Key("suggestion").String(finding.suggestion);
+    json.Key("acknowledged").Bool(finding.acknowledged);
+    json.Key("acknowledgement").String(finding.acknowledgement);
+    json.EndObject();
   }
-  std::vector<std::string> unused_items;
+  json.EndArray();
+  json.Key("unused_allowances").BeginArray(JsonLayout::kLines);
   for (const UnusedAllowance& allowance : unused) {
-    unused_items.push_back(
-        absl::StrCat("    {\"id\": ", JsonString(allowance.id), ", ",
-                     JsonLocation(allowance.location), "}"));
+    json.BeginObject().Key("id").String(allowance.id);
+    WriteJsonLocation(allowance.location, json);
+    json.EndObject();
   }
-  return absl::StrCat("{\n  \"findings\": [\n", absl::StrJoin(items, ",\n"),
-                      items.empty() ? "" : "\n",
-                      "  ],\n  \"unused_allowances\": [\n",
-                      absl::StrJoin(unused_items, ",\n"),
-                      unused_items.empty() ? "" : "\n", "  ]\n}\n");
+  json.EndArray().EndObject();
+  return absl::StrCat(json.text(), "\n");
 }
 
 std::string LintSarif(const std::vector<LintFinding>& findings) {
-  std::vector<std::string> rules;
-  for (const LintCheck& check : LintChecks()) {
-    rules.push_back(absl::StrCat(
-        "          {\"id\": ", JsonString(check.id),
-        ", \"shortDescription\": {\"text\": ", JsonString(check.summary),
-        "}, \"properties\": {\"security-severity\": ",
-        JsonString(SecuritySeverity(check.severity)),
-        ", \"tags\": [\"security\"]}}"));
-  }
-  std::vector<std::string> results;
-  for (const LintFinding& finding : findings) {
-    std::string result = absl::StrCat(
-        "        {\"ruleId\": ", JsonString(finding.check->id), ", \"level\": ",
-        JsonString(finding.check->severity == LintSeverity::kLow ? "note"
-                                                                 : "warning"),
-        ", \"message\": {\"text\": ",
-        JsonString(
-            absl::StrCat(finding.message, ". Narrower: ", finding.suggestion)),
-        "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
-        "{\"uri\": ",
-        JsonString(finding.location.file),
-        "}, \"region\": {\"startLine\": ", finding.location.line + 1,
-        ", \"startColumn\": ", finding.location.column + 1, "}}}]");
-    if (finding.acknowledged) {
-      absl::StrAppend(
-          &result,
-          ", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ",
-          JsonString(finding.acknowledgement), "}]");
-    }
-    absl::StrAppend(&result, "}");
-    results.push_back(std::move(result));
-  }
-  return absl::StrCat(
-      "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-      "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": "
-      "{\"driver\": {\n"
-      "        \"name\": \"rbacc\",\n        \"version\": ",
-      JsonString(kRbaccVersion), ",\n        \"rules\": [\n",
-      absl::StrJoin(rules, ",\n"),
-      "\n        ]\n      }},\n      \"results\": [\n",
-      absl::StrJoin(results, ",\n"), results.empty() ? "" : "\n",
-      "      ]\n    }\n  ]\n}\n");
+  JsonWriter json({/*break_empty_lines_containers=*/true});
+  json.BeginObject(JsonLayout::kLines);
+  json.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
+  json.Key("version").String("2.1.0");
+  json.Key("runs")
+      .BeginArray(JsonLayout::kLines)
+      .BeginObject(JsonLayout::kLines);
+  json.Key("tool").BeginObject().Key("driver").BeginObject(JsonLayout::kLines);
+  json.Key("name").String("rbacc");
+  json.Key("version").String(kRbaccVersion);
+  json.Key("rules").BeginArray(JsonLayout::kLines);
+  for (const LintCheck& check : LintChecks()) WriteSarifRule(check, json);
+  json.EndArray().EndObject().EndObject();
+  json.Key("results").BeginArray(JsonLayout::kLines);
+  for (const LintFinding& finding : findings) WriteSarifResult(finding, json);
+  json.EndArray().EndObject().EndArray().EndObject();
+  return absl::StrCat(json.text(), "\n");
 }
 
 int RunLint(const CompileOptions& options, LintFormat format, std::ostream& out,

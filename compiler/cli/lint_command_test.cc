@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "compiler/common/json_check.h"
+#include "compiler/common/lint_checks.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
 #include "yaml-cpp/yaml.h"
@@ -117,6 +119,50 @@ TEST(LintCommandTest, ParseLintFormat) {
   EXPECT_TRUE(ParseLintFormat("sarif", &format));
   EXPECT_EQ(format, LintFormat::kSarif);
   EXPECT_FALSE(ParseLintFormat("SARIF", &format));
+}
+
+TEST(LintCommandTest, InvalidUtf8InFindingsStillGivesValidJsonAndSarif) {
+  std::vector<LintFinding> findings(2);
+  for (LintFinding& finding : findings) {
+    finding.check = &LintChecks().front();
+    finding.location = {"policies/b\xff.textproto", 3, 4};
+    finding.feature = "f\x80";
+    finding.message = "grants \xc3(";
+    finding.suggestion = "narrow \xe2\x82";
+    finding.acknowledgement = "because \xed\xa0\x80";
+  }
+  findings[1].acknowledged = true;
+  const std::vector<UnusedAllowance> unused = {
+      {{"policies/b\xff.textproto", 5, 0}, "id\xf4\x90\x80\x80"}};
+  const std::string json = LintJson(findings, unused);
+  EXPECT_TRUE(CheckJson(json).ok()) << CheckJson(json) << "\n" << json;
+  EXPECT_NE(json.find("\"f\\ufffd\""), std::string::npos) << json;
+  const std::string sarif = LintSarif(findings);
+  EXPECT_TRUE(CheckJson(sarif).ok()) << CheckJson(sarif) << "\n" << sarif;
+  EXPECT_NE(sarif.find("\"justification\": \"because \\ufffd"),
+            std::string::npos)
+      << sarif;
+}
+
+TEST(LintCommandTest, SarifOmitsTheRegionOfAWholeFileFinding) {
+  std::vector<LintFinding> findings(2);
+  findings[0].check = &LintChecks().front();
+  findings[0].location = {"policies/bundle.textproto", -1, -1};
+  findings[1].check = &LintChecks().front();
+  findings[1].location = {"policies/f.textproto", 6, -1};
+  const std::string sarif = LintSarif(findings);
+  ASSERT_TRUE(CheckJson(sarif).ok()) << CheckJson(sarif);
+  const YAML::Node results = YAML::Load(sarif)["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u) << sarif;
+  const YAML::Node whole_file = results[0]["locations"][0]["physicalLocation"];
+  EXPECT_EQ(whole_file["artifactLocation"]["uri"].as<std::string>(),
+            "policies/bundle.textproto");
+  EXPECT_FALSE(whole_file["region"]) << sarif;
+  const YAML::Node line_only =
+      results[1]["locations"][0]["physicalLocation"]["region"];
+  EXPECT_EQ(line_only["startLine"].as<int>(), 7) << sarif;
+  EXPECT_FALSE(line_only["startColumn"]) << sarif;
+  EXPECT_EQ(sarif.find("\"startLine\": 0"), std::string::npos) << sarif;
 }
 
 }  // namespace

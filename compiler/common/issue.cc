@@ -80,20 +80,27 @@ bool IssueList::has_errors() const {
 
 std::string IssueList::Render(
     const std::map<std::string, std::string>& file_texts) const {
-  // The first kMaxRenderedIssues in file order, issues at one place in the
-  // order recorded. Pointers, partially sorted: the list may hold a warning for
-  // each of many rules, and only the first few are printed. Pointers into
-  // issues_ compare in the order recorded, so they break ties as a stable sort
-  // would.
+  // At most kMaxRenderedIssues: errors first, then warnings, then notes, each
+  // in file order, so that no error hides behind warnings. What is shown is
+  // printed in file order, issues at one place in the order recorded.
+  // Pointers: the list may hold a warning for each of many rules, and only
+  // the first few are sorted. Pointers into issues_ compare in the order
+  // recorded, so they break ties as a stable sort would.
   std::vector<const Issue*> sorted;
   sorted.reserve(issues_.size());
   for (const Issue& issue : issues_) sorted.push_back(&issue);
   const size_t shown = std::min(sorted.size(), kMaxRenderedIssues);
-  std::partial_sort(sorted.begin(), sorted.begin() + shown, sorted.end(),
-                    [](const Issue* a, const Issue* b) {
-                      return std::tie(a->location, a) <
-                             std::tie(b->location, b);
-                    });
+  if (shown < sorted.size()) {
+    std::nth_element(sorted.begin(), sorted.begin() + shown, sorted.end(),
+                     [](const Issue* a, const Issue* b) {
+                       return std::tie(a->severity, a->location, a) <
+                              std::tie(b->severity, b->location, b);
+                     });
+  }
+  std::sort(sorted.begin(), sorted.begin() + shown,
+            [](const Issue* a, const Issue* b) {
+              return std::tie(a->location, a) < std::tie(b->location, b);
+            });
   std::string out;
   for (size_t i = 0; i < shown; ++i) {
     const Issue& issue = *sorted[i];

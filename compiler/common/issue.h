@@ -60,7 +60,8 @@ class IssueList {
   // Renders each issue as "file:line:col: error: message" (1-based line and
   // column), followed, when `file_texts` holds the file, by the source line and
   // a caret under the column, as clang does. Prints at most kMaxRenderedIssues
-  // issues, then "... and N more".
+  // issues (errors first, then warnings, then notes; those shown in order of
+  // place), then "... and N more".
   std::string Render(
       const std::map<std::string, std::string>& file_texts = {}) const;
 

@@ -167,6 +167,31 @@ TEST(IssueListRenderTest, CapsInOrderOfPlaceThenOfRecording) {
   EXPECT_EQ(issues.Render(), expected);
 }
 
+TEST(IssueListRenderTest, CapsErrorsFirstThenWarningsThenNotes) {
+  // 60 warnings and notes before one error: the error is shown, then the
+  // warnings of the first places; what is shown is printed in place order.
+  IssueList issues;
+  for (int i = 0; i < 30; ++i) {
+    issues.AddNote(At("a.textproto", i, 0), "note " + std::to_string(i));
+    issues.AddWarning(At("b.textproto", i, 0), "warning " + std::to_string(i));
+  }
+  issues.AddError(At("c.textproto", 5, 0), "the error");
+  const std::string rendered = issues.Render();
+  ASSERT_NE(rendered.find("c.textproto:6:1: error: the error\n"),
+            std::string::npos)
+      << rendered;
+  EXPECT_EQ(Count(rendered, ": warning: "), 30) << rendered;
+  EXPECT_NE(rendered.find("a.textproto:19:1: note: note 18\n"),
+            std::string::npos)
+      << rendered;
+  EXPECT_EQ(rendered.find("a.textproto:20:1:"), std::string::npos) << rendered;
+  EXPECT_LT(rendered.find("a.textproto:1:1:"),
+            rendered.find("b.textproto:1:1:"));
+  EXPECT_LT(rendered.find("b.textproto:30:1:"),
+            rendered.find("c.textproto:6:1:"));
+  EXPECT_NE(rendered.find("... and 11 more\n"), std::string::npos) << rendered;
+}
+
 TEST(IssueListRenderTest, NoSummaryAtTheCap) {
   IssueList issues;
   for (size_t i = 0; i < kMaxRenderedIssues; ++i) {

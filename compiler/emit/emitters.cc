@@ -176,7 +176,8 @@ std::string ScopeText(const ScopedRole& role) {
 }
 
 // Appends the one-line text of `rule`: "apps/deployments,pods [get,list]
-// names a,b", or "/healthz [get]".
+// names a,b", "core,apps/pods,deployments [list]" (the core group is "" in a
+// rule), or "/healthz [get]".
 void AppendRuleText(const PolicyRule& rule, std::string* out) {
   const auto append_joined = [out](const std::vector<std::string>& values) {
     for (size_t i = 0; i < values.size(); ++i) {
@@ -187,10 +188,10 @@ void AppendRuleText(const PolicyRule& rule, std::string* out) {
   if (!rule.non_resource_urls.empty()) {
     append_joined(rule.non_resource_urls);
   } else {
-    if (rule.api_groups.empty() || rule.api_groups[0].empty()) {
-      out->append("core");
-    } else {
-      append_joined(rule.api_groups);
+    if (rule.api_groups.empty()) out->append("core");
+    for (size_t i = 0; i < rule.api_groups.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      out->append(rule.api_groups[i].empty() ? "core" : rule.api_groups[i]);
     }
     out->push_back('/');
     append_joined(rule.resources);

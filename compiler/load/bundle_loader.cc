@@ -18,9 +18,8 @@
 #include "absl/strings/str_format.h"
 #include "compiler/common/input_file.h"
 #include "compiler/common/parallel.h"
+#include "compiler/load/canonical_bytes.h"
 #include "compiler/load/text_format_reader.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace rbacc {
 namespace {
@@ -35,16 +34,6 @@ void HashBytes(const std::string& bytes, uint64_t& hash) {
     hash ^= c;
     hash *= 0x100000001b3ULL;
   }
-}
-
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return bytes;
 }
 
 // Reads and parses one file into `message` and `source`, leaving its text in
@@ -83,13 +72,15 @@ absl::StatusOr<bool> LoadFile(const std::filesystem::path& path,
   return ok;
 }
 
-// LoadedBundle::digest of `bundle`. The features are serialized on every core,
-// a batch at a time so that only a batch's bytes are held at once.
+// LoadedBundle::digest of `bundle`: a hash of the canonical bytes of its
+// messages (not of protobuf's serialization, which protobuf versions may
+// change). The features are encoded on every core, a batch at a time so that
+// only a batch's bytes are held at once.
 std::string Digest(const LoadedBundle& bundle) {
   uint64_t hash = 0xcbf29ce484222325ULL;
-  HashBytes(DeterministicBytes(bundle.proto), hash);
+  HashBytes(CanonicalBytes(bundle.proto), hash);
   if (bundle.calls.has_value()) {
-    HashBytes(DeterministicBytes(bundle.calls->proto), hash);
+    HashBytes(CanonicalBytes(bundle.calls->proto), hash);
   }
   std::vector<const std::pair<const std::string, LoadedFeature>*> features;
   features.reserve(bundle.features.size());
@@ -99,7 +90,7 @@ std::string Digest(const LoadedBundle& bundle) {
   for (size_t start = 0; start < features.size(); start += kBatch) {
     const size_t count = std::min(kBatch, features.size() - start);
     ParallelFor(count, [&](size_t i) {
-      bytes[i] = DeterministicBytes(features[start + i]->second.proto);
+      bytes[i] = CanonicalBytes(features[start + i]->second.proto);
     });
     for (size_t i = 0; i < count; ++i) {
       HashBytes(features[start + i]->first, hash);

@@ -65,7 +65,7 @@ struct LoadedBundle {
   std::map<std::string, LoadedProfile> profiles;
   // 16 hex digits identifying the bundle's content (the bundle, its features
   // and its calls, not their formatting or comments, nor the profiles): FNV-1a
-  // 64 of their deterministic serialization.
+  // 64 of their CanonicalBytes (compiler/load/canonical_bytes.h).
   std::string digest;
 
   // The text of every file read (including files with syntax errors), by

@@ -331,6 +331,31 @@ Query QueryFor(const Atom& atom, const StringIds& strings,
                true};
 }
 
+// `coverer[k]` is an atom that covers atom k, or -1. Different patterns can
+// cover each other (Kubernetes trims every trailing "*", so /a* and /a** allow
+// the same paths): their coverers form a cycle, and dropping every atom of it
+// would drop the permission. Keeps the first atom of each cycle (coverer -1),
+// so that every chain of coverers ends at a kept atom.
+void KeepOneOfEachCoverCycle(std::vector<int64_t>* coverer) {
+  enum : uint8_t { kUnseen, kOnPath, kDone };
+  std::vector<uint8_t> state(coverer->size(), kUnseen);
+  std::vector<int64_t> path;
+  for (size_t start = 0; start < coverer->size(); ++start) {
+    path.clear();
+    int64_t at = static_cast<int64_t>(start);
+    while (at >= 0 && state[at] == kUnseen) {
+      state[at] = kOnPath;
+      path.push_back(at);
+      at = (*coverer)[at];
+    }
+    if (at >= 0 && state[at] == kOnPath) {
+      const auto cycle = std::find(path.begin(), path.end(), at);
+      (*coverer)[*std::min_element(cycle, path.end())] = -1;
+    }
+    for (const int64_t k : path) state[k] = kDone;
+  }
+}
+
 }  // namespace
 
 void PermissionIndex::Add(const Permission* permission) {
@@ -533,14 +558,12 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
       covered_rules.push_back(rule);
     }
   };
+  KeepOneOfEachCoverCycle(&coverer);
   // The kept atom that covers atom k: the coverer itself may be covered, so
-  // the chain is followed (bounded, should two different patterns cover each
-  // other).
+  // the chain is followed.
   const auto top_coverer = [&](uint32_t k) {
     int64_t top = coverer[k];
-    for (size_t steps = 0; coverer[top] >= 0 && steps < atoms.size(); ++steps) {
-      top = coverer[top];
-    }
+    while (coverer[top] >= 0) top = coverer[top];
     return static_cast<uint32_t>(top);
   };
   std::vector<uint32_t> kept;

@@ -7,7 +7,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "compiler/common/call_request.h"
 #include "compiler/common/json.h"
@@ -186,35 +185,35 @@ std::string RenderMarkdown(const CoverageReport& report) {
 }
 
 std::string RenderJson(const CoverageReport& report) {
-  std::vector<std::string> notes;
-  for (const std::string& note : report.notes)
-    notes.push_back(JsonString(note));
-  std::vector<std::string> denied;
+  JsonWriter json;
+  json.BeginObject().Key("target").String(report.label);
+  json.Key("repository").String(report.source.repository());
+  json.Key("commit").String(report.source.commit());
+  json.Key("notes").BeginArray();
+  for (const std::string& note : report.notes) json.String(note);
+  json.EndArray();
+  json.Key("evaluated_calls").Int(report.evaluated_calls);
+  json.Key("skipped_calls").Int(report.skipped_calls);
+  json.Key("fails").Bool(report.fails());
+  json.Key("denied").BeginArray(JsonLayout::kLines);
   for (const DeniedCall& d : report.denied) {
     const ApiCall& call = *d.call;
-    denied.push_back(absl::StrCat(
-        "{\"feature\": ", JsonString(d.feature), ", \"id\": ",
-        JsonString(call.id()), ", \"site\": ", JsonString(call.site()),
-        ", \"client_method\": ", JsonString(call.client_method()),
-        ", \"verb\": ", JsonString(call.verb()),
-        ", \"api_group\": ", JsonString(call.api_group()),
-        ", \"resource\": ", JsonString(call.resource()),
-        ", \"namespace\": ", JsonString(d.namespace_name),
-        ", \"identity\": ", JsonString(d.identity),
-        ", \"operation\": ", JsonString(call.operation()),
-        ", \"on_forbidden\": ", JsonString(Outcome(call)),
-        ", \"degrades\": ", JsonString(call.degrades()), "}"));
+    json.BeginObject().Key("feature").String(d.feature);
+    json.Key("id").String(call.id());
+    json.Key("site").String(call.site());
+    json.Key("client_method").String(call.client_method());
+    json.Key("verb").String(call.verb());
+    json.Key("api_group").String(call.api_group());
+    json.Key("resource").String(call.resource());
+    json.Key("namespace").String(d.namespace_name);
+    json.Key("identity").String(d.identity);
+    json.Key("operation").String(call.operation());
+    json.Key("on_forbidden").String(Outcome(call));
+    json.Key("degrades").String(call.degrades());
+    json.EndObject();
   }
-  return absl::StrCat(
-      "{\"target\": ", JsonString(report.label),
-      ", \"repository\": ", JsonString(report.source.repository()),
-      ", \"commit\": ", JsonString(report.source.commit()), ", \"notes\": [",
-      absl::StrJoin(notes, ", "),
-      "], \"evaluated_calls\": ", report.evaluated_calls,
-      ", \"skipped_calls\": ", report.skipped_calls,
-      ", \"fails\": ", report.fails() ? "true" : "false", ", \"denied\": [",
-      denied.empty() ? "" : "\n  ", absl::StrJoin(denied, ",\n  "),
-      denied.empty() ? "" : "\n", "]}\n");
+  json.EndArray().EndObject();
+  return absl::StrCat(json.text(), "\n");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/common/json_check.h"
 #include "compiler/review/policy_input.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -179,6 +180,22 @@ TEST(CoverageTest, RendersCitationsAndOutcomes) {
   EXPECT_NE(markdown.find("#### ingress"), std::string::npos) << markdown;
   EXPECT_EQ(CallCitation(calls.calls(7)),
             "network_utils.py:165 create_namespaced_ingress");
+}
+
+TEST(CoverageTest, InvalidUtf8InCallsAndLabelsStillGivesValidJson) {
+  v1::CallRecord calls = DemoCalls();
+  for (v1::ApiCall& call : *calls.mutable_calls()) {
+    call.set_site(call.site() + "\xff");
+    call.set_degrades("\xc3(");
+  }
+  CoverageReport report = EvaluateCoverage(calls, DemoTarget("full"));
+  ASSERT_FALSE(report.denied.empty());
+  report.label = "full\x80";
+  report.notes.push_back("note \xed\xa0\x80");
+  report.denied[0].identity = "User:\xf4\x90\x80\x80";
+  const std::string json = RenderCoverage(report, CoverageFormat::kJson);
+  EXPECT_TRUE(CheckJson(json).ok()) << CheckJson(json) << "\n" << json;
+  EXPECT_NE(json.find("\"full\\ufffd\""), std::string::npos) << json;
 }
 
 }  // namespace

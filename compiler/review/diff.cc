@@ -306,65 +306,65 @@ std::string RenderMarkdown(const PolicyDiff& diff, const std::string& before,
   return out;
 }
 
-std::string JsonGrant(const Grant& grant,
-                      const std::vector<std::string>& remaining) {
+// Writes one grant as an inline object; `remaining` (the verbs a removed
+// grant keeps through other grants) only when not empty.
+void WriteJsonGrant(const Grant& grant,
+                    const std::vector<std::string>& remaining,
+                    JsonWriter& json) {
   const Permission& permission = grant.permission;
-  std::vector<std::string> sources;
-  for (const RuleSource& source : grant.rule.sources) {
-    sources.push_back(absl::StrCat(
-        "{\"feature\": ", JsonString(source.feature),
-        ", \"reason\": ", JsonString(source.reason),
-        ", \"location\": ", JsonString(source.location.ToString()), "}"));
+  json.BeginObject().Key("subject").String(SubjectText(grant.subject));
+  json.Key("namespace").String(grant.namespace_name);
+  if (permission.is_url) {
+    json.Key("nonResourceURL").String(permission.target);
+  } else {
+    json.Key("apiGroup").String(permission.group);
+    json.Key("resource").String(permission.target);
   }
-  return absl::StrCat(
-      "    {\"subject\": ", JsonString(SubjectText(grant.subject)),
-      ", \"namespace\": ", JsonString(grant.namespace_name),
-      permission.is_url
-          ? absl::StrCat(", \"nonResourceURL\": ",
-                         JsonString(permission.target))
-          : absl::StrCat(", \"apiGroup\": ", JsonString(permission.group),
-                         ", \"resource\": ", JsonString(permission.target)),
-      ", \"verb\": ", JsonString(permission.verb), ", \"resourceName\": ",
-      JsonString(permission.names.empty() ? "" : permission.names.front()),
-      ", \"role\": ", JsonString(grant.role.ToString()),
-      ", \"binding\": ", JsonString(grant.binding.ToString()),
-      ", \"sources\": [", absl::StrJoin(sources, ", "), "]",
-      remaining.empty()
-          ? ""
-          : absl::StrCat(
-                ", \"remaining\": [",
-                absl::StrJoin(remaining, ", ",
-                              [](std::string* out, const std::string& verb) {
-                                absl::StrAppend(out, JsonString(verb));
-                              }),
-                "]"),
-      "}");
+  json.Key("verb").String(permission.verb);
+  json.Key("resourceName")
+      .String(permission.names.empty() ? "" : permission.names.front());
+  json.Key("role").String(grant.role.ToString());
+  json.Key("binding").String(grant.binding.ToString());
+  json.Key("sources").BeginArray();
+  for (const RuleSource& source : grant.rule.sources) {
+    json.BeginObject().Key("feature").String(source.feature);
+    json.Key("reason").String(source.reason);
+    json.Key("location").String(source.location.ToString());
+    json.EndObject();
+  }
+  json.EndArray();
+  if (!remaining.empty()) {
+    json.Key("remaining").BeginArray();
+    for (const std::string& verb : remaining) json.String(verb);
+    json.EndArray();
+  }
+  json.EndObject();
 }
 
 std::string RenderJson(const PolicyDiff& diff, const std::string& before,
                        const std::string& after) {
-  std::vector<std::string> added, removed, objects;
-  for (const Grant& grant : diff.added) added.push_back(JsonGrant(grant, {}));
+  JsonWriter json;
+  json.BeginObject(JsonLayout::kLines);
+  json.Key("before").String(before);
+  json.Key("after").String(after);
+  json.Key("added").BeginArray(JsonLayout::kLines);
+  for (const Grant& grant : diff.added) WriteJsonGrant(grant, {}, json);
+  json.EndArray();
+  json.Key("removed").BeginArray(JsonLayout::kLines);
   for (const Grant& grant : diff.removed) {
-    removed.push_back(JsonGrant(grant, Remaining(diff, &diff.removed, grant)));
+    WriteJsonGrant(grant, Remaining(diff, &diff.removed, grant), json);
   }
+  json.EndArray();
+  json.Key("objects").BeginArray(JsonLayout::kLines);
   for (const ObjectChange& change : diff.objects) {
-    objects.push_back(absl::StrCat(
-        "    {\"change\": ", JsonString(change.added ? "added" : "removed"),
-        ", \"kind\": ", JsonString(change.object.kind),
-        ", \"namespace\": ", JsonString(change.object.namespace_name),
-        ", \"name\": ", JsonString(change.object.name), "}"));
+    json.BeginObject().Key("change").String(change.added ? "added" : "removed");
+    json.Key("kind").String(change.object.kind);
+    json.Key("namespace").String(change.object.namespace_name);
+    json.Key("name").String(change.object.name);
+    json.EndObject();
   }
-  const auto list = [](const std::vector<std::string>& items) {
-    return items.empty()
-               ? std::string("[]")
-               : absl::StrCat("[\n", absl::StrJoin(items, ",\n"), "\n  ]");
-  };
-  return absl::StrCat("{\n  \"before\": ", JsonString(before),
-                      ",\n  \"after\": ", JsonString(after),
-                      ",\n  \"added\": ", list(added),
-                      ",\n  \"removed\": ", list(removed),
-                      ",\n  \"objects\": ", list(objects), "\n}\n");
+  json.EndArray().EndObject();
+  return absl::StrCat(json.text(), "\n");
 }
 
 }  // namespace

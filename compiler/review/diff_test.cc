@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/common/authorizer.h"
+#include "compiler/common/json_check.h"
 #include "compiler/common/rbac_objects.h"
 #include "gtest/gtest.h"
 
@@ -105,6 +106,20 @@ TEST(DiffWildcardTest, WildcardResourcesAndGroupsSayWhatTheyCover) {
                 .find("+ get apps/* (all 5 resources of apps)"),
             std::string::npos)
       << RenderDiff(apps, DiffFormat::kText, "a", "b");
+}
+
+TEST(DiffJsonTest, InvalidUtf8InNamesAndLabelsStillGivesValidJson) {
+  RbacObjects before = AliceMay({"\xff"}, {"pods\x80"}, {"get\xc3"});
+  before.roles[0].metadata.name = "r\xe2\x82";
+  before.bindings[0].role_name = "r\xe2\x82";
+  before.bindings[0].subjects[0].name = "al\xedice";
+  const PolicyDiff diff = DiffPolicies(before, AliceMay({""}, {"pods"}, {"*"}));
+  ASSERT_FALSE(diff.removed.empty());
+  ASSERT_FALSE(diff.objects.empty());
+  const std::string json =
+      RenderDiff(diff, DiffFormat::kJson, "a\xf0\x90", "b\xc0\xaf");
+  EXPECT_TRUE(CheckJson(json).ok()) << CheckJson(json) << "\n" << json;
+  EXPECT_NE(json.find("\"pods\\ufffd\""), std::string::npos) << json;
 }
 
 }  // namespace
