@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -62,15 +63,55 @@ std::string DotText(const std::string& text) {
                              {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
 }
 
-}  // namespace
-
-std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
-  NodeSet subjects("s"), bindings("b"), roles("r"), resources("p");
-  // (from label, to label, edge label) per layer.
+// The graph's nodes, one set per layer, and the edges between layers.
+struct Graph {
+  NodeSet subjects{"s"};
+  NodeSet bindings{"b"};
+  NodeSet roles{"r"};
+  NodeSet resources{"p"};
+  // (from label, to label) per layer.
   std::set<std::pair<std::string, std::string>> subject_edges, binding_edges;
+  // (role label, resource label) -> the verb texts of the role's rules on it.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>>
       resource_edges;
+};
 
+// The verbs `role` grants per resource label (in Kubernetes' order, with
+// names), each rule's as one text; adds the resources to `resources`.
+std::map<std::string, std::vector<std::string>> VerbsByTarget(
+    const RoleObject& role, NodeSet& resources) {
+  std::map<std::string, std::vector<std::string>> verbs;
+  for (const CompiledRule& compiled : role.rules) {
+    const PolicyRule& rule = compiled.rule;
+    std::vector<std::string> targets;
+    for (const std::string& url : rule.non_resource_urls) {
+      targets.push_back(url);
+    }
+    for (const std::string& group : rule.api_groups) {
+      for (const std::string& resource : rule.resources) {
+        targets.push_back(group.empty() ? resource
+                                        : absl::StrCat(group, "/", resource));
+      }
+    }
+    std::vector<std::string> rule_verbs = rule.verbs;
+    SortVerbs(rule_verbs);
+    std::string verb_text = absl::StrJoin(rule_verbs, ", ");
+    if (!rule.resource_names.empty()) {
+      absl::StrAppend(&verb_text, " (",
+                      absl::StrJoin(rule.resource_names, ", "), ")");
+    }
+    for (const std::string& target : targets) {
+      resources.Add(target);
+      verbs[target].push_back(verb_text);
+    }
+  }
+  return verbs;
+}
+
+// The graph of `objects`: subjects -> bindings -> roles -> resources, with
+// every node numbered.
+Graph BuildGraph(const RbacObjects& objects) {
+  Graph graph;
   std::map<std::tuple<std::string, std::string, std::string>, const RoleObject*>
       role_by_key;
   for (const RoleObject& role : objects.roles) {
@@ -81,13 +122,13 @@ std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
     const std::string binding_label = ObjectLabel(
         binding.is_cluster_binding() ? "ClusterRoleBinding" : "RoleBinding",
         binding.metadata);
-    bindings.Add(binding_label);
+    graph.bindings.Add(binding_label);
     for (Subject subject : binding.subjects) {
       if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
         subject.namespace_name = binding.metadata.namespace_name;
       }
-      subjects.Add(SubjectLabel(subject));
-      subject_edges.insert({SubjectLabel(subject), binding_label});
+      graph.subjects.Add(SubjectLabel(subject));
+      graph.subject_edges.insert({SubjectLabel(subject), binding_label});
     }
     const std::string role_namespace =
         binding.role_kind == "Role" ? binding.metadata.namespace_name : "";
@@ -95,47 +136,32 @@ std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
     role_meta.name = binding.role_name;
     role_meta.namespace_name = role_namespace;
     const std::string role_label = ObjectLabel(binding.role_kind, role_meta);
-    roles.Add(role_label);
-    binding_edges.insert({binding_label, role_label});
+    graph.roles.Add(role_label);
+    graph.binding_edges.insert({binding_label, role_label});
   }
   for (const auto& [key, role] : role_by_key) {
     const std::string role_label =
         ObjectLabel(std::get<0>(key), role->metadata);
-    roles.Add(role_label);
-    // Verbs per resource label, in Kubernetes' order, with names.
-    std::map<std::string, std::vector<std::string>> verbs;
-    for (const CompiledRule& compiled : role->rules) {
-      const PolicyRule& rule = compiled.rule;
-      std::vector<std::string> targets;
-      for (const std::string& url : rule.non_resource_urls) {
-        targets.push_back(url);
-      }
-      for (const std::string& group : rule.api_groups) {
-        for (const std::string& resource : rule.resources) {
-          targets.push_back(group.empty() ? resource
-                                          : absl::StrCat(group, "/", resource));
-        }
-      }
-      std::vector<std::string> rule_verbs = rule.verbs;
-      SortVerbs(rule_verbs);
-      std::string verb_text = absl::StrJoin(rule_verbs, ", ");
-      if (!rule.resource_names.empty()) {
-        absl::StrAppend(&verb_text, " (",
-                        absl::StrJoin(rule.resource_names, ", "), ")");
-      }
-      for (const std::string& target : targets) {
-        resources.Add(target);
-        verbs[target].push_back(verb_text);
-      }
-    }
-    for (auto& [target, texts] : verbs) {
-      resource_edges[{role_label, target}] = texts;
+    graph.roles.Add(role_label);
+    for (auto& [target, texts] : VerbsByTarget(*role, graph.resources)) {
+      graph.resource_edges[{role_label, target}] = texts;
     }
   }
-  subjects.Number();
-  bindings.Number();
-  roles.Number();
-  resources.Number();
+  graph.subjects.Number();
+  graph.bindings.Number();
+  graph.roles.Number();
+  graph.resources.Number();
+  return graph;
+}
+
+}  // namespace
+
+std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
+  const Graph graph = BuildGraph(objects);
+  const NodeSet& subjects = graph.subjects;
+  const NodeSet& bindings = graph.bindings;
+  const NodeSet& roles = graph.roles;
+  const NodeSet& resources = graph.resources;
 
   const bool mermaid = format == GraphFormat::kMermaid;
   std::string out =
@@ -170,13 +196,13 @@ std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
                       ";\n");
     }
   };
-  for (const auto& [from, to] : subject_edges) {
+  for (const auto& [from, to] : graph.subject_edges) {
     edge(subjects.Id(from), bindings.Id(to), "");
   }
-  for (const auto& [from, to] : binding_edges) {
+  for (const auto& [from, to] : graph.binding_edges) {
     edge(bindings.Id(from), roles.Id(to), "");
   }
-  for (const auto& [ends, texts] : resource_edges) {
+  for (const auto& [ends, texts] : graph.resource_edges) {
     edge(roles.Id(ends.first), resources.Id(ends.second),
          absl::StrJoin(texts, "; "));
   }

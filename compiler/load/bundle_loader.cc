@@ -214,6 +214,41 @@ absl::Status LoadCalls(
   return absl::OkStatus();
 }
 
+// Reads every profile file in the bundle's profiles/ folder, in name order,
+// into `bundle->profiles` (those that parse). Returns an error when the folder
+// cannot be listed or a file cannot be read.
+absl::Status LoadProfiles(
+    const std::filesystem::path& root,
+    const std::function<std::string(const std::string&)>& display,
+    LoadedBundle* bundle, IssueList* issues) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path profiles = root / kProfilesFolder;
+  if (!fs::is_directory(profiles, error)) return absl::OkStatus();
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(profiles, error)) {
+    if (entry.path().extension() == kPolicyExtension)
+      files.push_back(entry.path());
+  }
+  if (error) {
+    return absl::UnavailableError(absl::StrCat(
+        display(kProfilesFolder), ": cannot be listed: ", error.message()));
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    LoadedProfile profile;
+    const std::string name = file.stem().string();
+    absl::StatusOr<bool> parsed = LoadFile(
+        file,
+        display(absl::StrCat(kProfilesFolder, "/", name, kPolicyExtension)),
+        &profile.proto, &profile.source, bundle, issues);
+    if (!parsed.ok()) return parsed.status();
+    if (*parsed) bundle->profiles.emplace(name, std::move(profile));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsBundlePath(const std::string& argument) {
@@ -328,29 +363,9 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
     bundle.features.emplace(name, std::move(parsed_feature.feature));
   }
 
-  const fs::path profiles = root / kProfilesFolder;
-  if (fs::is_directory(profiles, error)) {
-    std::vector<fs::path> files;
-    for (const fs::directory_entry& entry :
-         fs::directory_iterator(profiles, error)) {
-      if (entry.path().extension() == kPolicyExtension)
-        files.push_back(entry.path());
-    }
-    if (error) {
-      return absl::UnavailableError(absl::StrCat(
-          display(kProfilesFolder), ": cannot be listed: ", error.message()));
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& file : files) {
-      LoadedProfile profile;
-      const std::string name = file.stem().string();
-      parsed = LoadFile(
-          file,
-          display(absl::StrCat(kProfilesFolder, "/", name, kPolicyExtension)),
-          &profile.proto, &profile.source, &bundle, issues);
-      if (!parsed.ok()) return parsed.status();
-      if (*parsed) bundle.profiles.emplace(name, std::move(profile));
-    }
+  if (absl::Status profiles = LoadProfiles(root, display, &bundle, issues);
+      !profiles.ok()) {
+    return profiles;
   }
 
   bundle.digest = Digest(bundle);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,22 +11,26 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/merge/compact_steps.h"
 
 namespace rbacc {
 namespace {
 
-constexpr char kAll[] = "*";
+using compact_internal::Atom;
+using compact_internal::ForEachAtom;
+using compact_internal::Held;
+using compact_internal::kMissing;
+using compact_internal::MergeIntoRules;
+using compact_internal::NameSets;
+using compact_internal::NumberAtoms;
+using compact_internal::NumberedAtoms;
+using compact_internal::StringIds;
 
-// Sources in declaration order within each feature.
-bool SourceLess(const RuleSource& a, const RuleSource& b) {
-  return std::tie(a.feature, a.location, a.reason) <
-         std::tie(b.feature, b.location, b.reason);
-}
+constexpr char kAll[] = "*";
 
 std::vector<std::string> SortedUnique(std::vector<std::string> values) {
   std::sort(values.begin(), values.end());
@@ -58,95 +61,6 @@ std::vector<std::string> CoveringTargets(const Permission& atom) {
   return targets;
 }
 
-// The id of a string no indexed rule has.
-constexpr uint32_t kMissing = std::numeric_limits<uint32_t>::max();
-
-// Strings numbered in their sorted order, so that comparing two ids compares
-// the strings. Holds views: the strings must outlive it.
-class StringIds {
- public:
-  // Adds `text`; only before Freeze().
-  void Add(absl::string_view text) { added_.insert(text); }
-
-  // Numbers the added strings. Id() and Text() answer from here on.
-  void Freeze() {
-    texts_.assign(added_.begin(), added_.end());
-    added_.clear();
-    std::sort(texts_.begin(), texts_.end());
-    ids_.reserve(texts_.size());
-    for (uint32_t id = 0; id < texts_.size(); ++id) ids_[texts_[id]] = id;
-  }
-
-  // The id of `text`, or kMissing when it was not added.
-  uint32_t Id(absl::string_view text) const {
-    const auto found = ids_.find(text);
-    return found == ids_.end() ? kMissing : found->second;
-  }
-
-  absl::string_view Text(uint32_t id) const { return texts_[id]; }
-
-  // The ids of `values`, sorted and without repeats (kMissing for a string
-  // that was not added, last).
-  std::vector<uint32_t> SortedIds(
-      const std::vector<std::string>& values) const {
-    std::vector<uint32_t> ids;
-    ids.reserve(values.size());
-    for (const std::string& value : values) ids.push_back(Id(value));
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-  }
-
- private:
-  absl::flat_hash_set<absl::string_view> added_;
-  std::vector<absl::string_view> texts_;
-  absl::flat_hash_map<absl::string_view, uint32_t> ids_;
-};
-
-// Sets of resource names (sorted StringIds), numbered in the order
-// std::vector<std::string> compares them; set 0 is the empty set.
-class NameSets {
- public:
-  // Adds `names`, sorted and unique; only before Freeze().
-  void Add(const std::vector<uint32_t>& names) { sets_.push_back(names); }
-
-  void Freeze() {
-    sets_.emplace_back();
-    std::sort(sets_.begin(), sets_.end());
-    sets_.erase(std::unique(sets_.begin(), sets_.end()), sets_.end());
-  }
-
-  // The id of an added set.
-  uint32_t Id(const std::vector<uint32_t>& names) const {
-    return static_cast<uint32_t>(
-        std::lower_bound(sets_.begin(), sets_.end(), names) - sets_.begin());
-  }
-
-  const std::vector<uint32_t>& Names(uint32_t id) const { return sets_[id]; }
-
- private:
-  std::vector<std::vector<uint32_t>> sets_;
-};
-
-// One permission over StringIds and NameSets: compared as Permission compares
-// its strings.
-struct Atom {
-  bool is_url = false;
-  uint32_t group = 0;
-  // The resource, or the URL when is_url.
-  uint32_t target = 0;
-  uint32_t verb = 0;
-  uint32_t names = 0;
-
-  auto Tie() const { return std::tie(is_url, group, target, verb, names); }
-  friend bool operator<(const Atom& a, const Atom& b) {
-    return a.Tie() < b.Tie();
-  }
-  friend bool operator==(const Atom& a, const Atom& b) {
-    return a.Tie() == b.Tie();
-  }
-};
-
 // A permission to find a coverer for: an atom, or a permission of any rule,
 // whose strings may be missing from the index's StringIds.
 struct Query {
@@ -158,26 +72,6 @@ struct Query {
   // False when `atom.names` is not the id of `names` (a set no atom has).
   bool names_known = true;
 };
-
-// Calls `add(atom, target_text)` for each atom of `rule`: resource atoms get
-// the names set `names`, URL atoms the empty set `no_names`.
-template <typename AddAtom>
-void ForEachAtom(const PolicyRule& rule, const StringIds& strings,
-                 uint32_t names, uint32_t no_names, AddAtom add) {
-  const uint32_t url_group = strings.Id("");
-  for (const std::string& verb_text : rule.verbs) {
-    const uint32_t verb = strings.Id(verb_text);
-    for (const std::string& url : rule.non_resource_urls) {
-      add(Atom{true, url_group, strings.Id(url), verb, no_names}, url);
-    }
-    for (const std::string& group : rule.api_groups) {
-      const uint32_t group_id = strings.Id(group);
-      for (const std::string& resource : rule.resources) {
-        add(Atom{false, group_id, strings.Id(resource), verb, names}, resource);
-      }
-    }
-  }
-}
 
 // Sorted, unique atoms indexed for finding one that grants everything a
 // permission grants (PermissionIndex's matching, over ids).
@@ -480,61 +374,12 @@ bool IsCovered(const PolicyRule& rule, const std::vector<PolicyRule>& by) {
 CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
   // 1. Number the strings and name sets, split the rules into atoms, and sort
   // them, each with the declared rules that hold it (in declaration order).
-  StringIds strings;
-  strings.Add("");
-  strings.Add(kAll);
-  for (const DeclaredRule& declared_rule : declared) {
-    const PolicyRule& rule = declared_rule.rule;
-    for (const auto* values : {&rule.api_groups, &rule.resources, &rule.verbs,
-                               &rule.resource_names, &rule.non_resource_urls}) {
-      for (const std::string& value : *values) strings.Add(value);
-    }
-  }
-  strings.Freeze();
-  NameSets name_sets;
-  std::vector<std::vector<uint32_t>> rule_names;
-  rule_names.reserve(declared.size());
-  for (const DeclaredRule& declared_rule : declared) {
-    rule_names.push_back(strings.SortedIds(declared_rule.rule.resource_names));
-    name_sets.Add(rule_names.back());
-  }
-  name_sets.Freeze();
-  const uint32_t no_names = name_sets.Id({});
-
-  // An atom as one declared rule holds it.
-  struct Held {
-    Atom atom;
-    uint32_t rule;
-  };
-  std::vector<Held> held;
-  size_t held_count = 0;
-  for (const DeclaredRule& declared_rule : declared) {
-    const PolicyRule& rule = declared_rule.rule;
-    held_count +=
-        rule.verbs.size() * (rule.non_resource_urls.size() +
-                             rule.api_groups.size() * rule.resources.size());
-  }
-  held.reserve(held_count);
-  for (uint32_t i = 0; i < declared.size(); ++i) {
-    ForEachAtom(declared[i].rule, strings, name_sets.Id(rule_names[i]),
-                no_names, [&](const Atom& atom, absl::string_view) {
-                  held.push_back({atom, i});
-                });
-  }
-  rule_names.clear();
-  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
-    return std::tie(a.atom, a.rule) < std::tie(b.atom, b.rule);
-  });
-  // atoms[k] is held by held[first_held[k]] to held[first_held[k + 1] - 1].
-  std::vector<Atom> atoms;
-  std::vector<uint32_t> first_held;
-  for (uint32_t i = 0; i < held.size(); ++i) {
-    if (atoms.empty() || !(atoms.back() == held[i].atom)) {
-      atoms.push_back(held[i].atom);
-      first_held.push_back(i);
-    }
-  }
-  first_held.push_back(static_cast<uint32_t>(held.size()));
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  const StringIds& strings = numbered.strings;
+  const NameSets& name_sets = numbered.name_sets;
+  const std::vector<Held>& held = numbered.held;
+  const std::vector<Atom>& atoms = numbered.atoms;
+  const std::vector<uint32_t>& first_held = numbered.first_held;
 
   // 2. Drop atoms another atom covers. Each question only reads the index,
   // so they are asked from every core.
@@ -619,152 +464,7 @@ CompactedRules CompactRules(const std::vector<DeclaredRule>& declared) {
 
   // 3. Merge verbs per (kind, group, target, names), then targets per (kind,
   // group, names, verbs).
-  std::sort(kept.begin(), kept.end(), [&](uint32_t a, uint32_t b) {
-    const Atom& x = atoms[a];
-    const Atom& y = atoms[b];
-    return std::tie(x.is_url, x.group, x.target, x.names, x.verb) <
-           std::tie(y.is_url, y.group, y.target, y.names, y.verb);
-  });
-  struct RuleKey {
-    bool is_url;
-    uint32_t group;
-    uint32_t names;
-    // In Kubernetes' verb order.
-    std::vector<uint32_t> verbs;
-    bool operator<(const RuleKey& other) const {
-      return std::tie(is_url, group, names, verbs) <
-             std::tie(other.is_url, other.group, other.names, other.verbs);
-    }
-  };
-  // Each verb's place in Kubernetes' verb order.
-  absl::flat_hash_map<uint32_t, size_t> verb_rank;
-  {
-    std::vector<std::string> verbs;
-    for (uint32_t k : kept) verbs.emplace_back(strings.Text(atoms[k].verb));
-    std::sort(verbs.begin(), verbs.end());
-    verbs.erase(std::unique(verbs.begin(), verbs.end()), verbs.end());
-    SortVerbs(verbs);
-    for (size_t rank = 0; rank < verbs.size(); ++rank) {
-      verb_rank[strings.Id(verbs[rank])] = rank;
-    }
-  }
-  std::map<RuleKey, std::vector<uint32_t>> by_rule;
-  for (size_t begin = 0; begin < kept.size();) {
-    const Atom& first = atoms[kept[begin]];
-    size_t end = begin;
-    RuleKey key{first.is_url, first.group, first.names, {}};
-    while (end < kept.size()) {
-      const Atom& atom = atoms[kept[end]];
-      if (std::tie(atom.is_url, atom.group, atom.target, atom.names) !=
-          std::tie(first.is_url, first.group, first.target, first.names)) {
-        break;
-      }
-      key.verbs.push_back(atom.verb);
-      ++end;
-    }
-    std::sort(key.verbs.begin(), key.verbs.end(), [&](uint32_t a, uint32_t b) {
-      return verb_rank.at(a) < verb_rank.at(b);
-    });
-    std::vector<uint32_t>& rule_atoms = by_rule[std::move(key)];
-    rule_atoms.insert(rule_atoms.end(), kept.begin() + begin,
-                      kept.begin() + end);
-    begin = end;
-  }
-
-  // Declared rules are told apart by (feature, reason, location).
-  const auto same_declaration_less = [](const RuleSource* a,
-                                        const RuleSource* b) {
-    return std::tie(a->feature, a->reason, a->location) <
-           std::tie(b->feature, b->reason, b->location);
-  };
-  // The canonical order of the rules (see CompactedRules::rules), over ids:
-  // ids compare as their strings do, and verb ranks as VerbLess does.
-  struct RuleOrder {
-    bool is_url;
-    uint32_t group;
-    std::vector<uint32_t> targets;
-    std::vector<size_t> verb_ranks;
-    uint32_t names;
-    bool operator<(const RuleOrder& other) const {
-      return std::tie(is_url, group, targets, verb_ranks, names) <
-             std::tie(other.is_url, other.group, other.targets,
-                      other.verb_ranks, other.names);
-    }
-  };
-  std::vector<RuleOrder> orders;
-  orders.reserve(by_rule.size());
-  std::vector<CompiledRule> unordered;
-  unordered.reserve(by_rule.size());
-  for (const auto& [key, rule_atoms] : by_rule) {
-    CompiledRule compiled;
-    std::vector<uint32_t> targets;
-    // (declared rule, target) for every atom of the rule.
-    std::vector<std::pair<uint32_t, uint32_t>> rule_targets;
-    for (uint32_t k : rule_atoms) {
-      targets.push_back(atoms[k].target);
-      for (uint32_t i = first_held[k]; i < first_held[k + 1]; ++i) {
-        rule_targets.emplace_back(held[i].rule, atoms[k].target);
-      }
-    }
-    std::sort(targets.begin(), targets.end());
-    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-    std::vector<std::string>& target_list =
-        key.is_url ? compiled.rule.non_resource_urls : compiled.rule.resources;
-    for (uint32_t target : targets) {
-      target_list.emplace_back(strings.Text(target));
-    }
-    if (!key.is_url) {
-      compiled.rule.api_groups = {std::string(strings.Text(key.group))};
-    }
-    for (uint32_t verb : key.verbs) {
-      compiled.rule.verbs.emplace_back(strings.Text(verb));
-    }
-    for (uint32_t name : name_sets.Names(key.names)) {
-      compiled.rule.resource_names.emplace_back(strings.Text(name));
-    }
-    // One source per declared rule; several declared rules may share feature,
-    // reason and location.
-    std::map<const RuleSource*, std::vector<uint32_t>,
-             decltype(same_declaration_less)>
-        source_targets(same_declaration_less);
-    for (const auto& [rule, target] : rule_targets) {
-      source_targets[&declared[rule].source].push_back(target);
-    }
-    compiled.sources.reserve(source_targets.size());
-    for (auto& [source, source_target_ids] : source_targets) {
-      std::sort(source_target_ids.begin(), source_target_ids.end());
-      source_target_ids.erase(
-          std::unique(source_target_ids.begin(), source_target_ids.end()),
-          source_target_ids.end());
-      RuleSource& entry = compiled.sources.emplace_back();
-      entry.feature = source->feature;
-      entry.reason = source->reason;
-      entry.location = source->location;
-      entry.serves = source->serves;
-      for (uint32_t target : source_target_ids) {
-        entry.resources.emplace_back(strings.Text(target));
-      }
-    }
-    std::sort(compiled.sources.begin(), compiled.sources.end(), SourceLess);
-    RuleOrder& order = orders.emplace_back();
-    order.is_url = key.is_url;
-    // URL rules have no group; the URL group's id stands for all of them.
-    order.group = key.group;
-    order.targets = std::move(targets);
-    for (uint32_t verb : key.verbs)
-      order.verb_ranks.push_back(verb_rank.at(verb));
-    order.names = key.names;
-    unordered.push_back(std::move(compiled));
-  }
-
-  std::vector<uint32_t> positions(unordered.size());
-  for (uint32_t i = 0; i < positions.size(); ++i) positions[i] = i;
-  std::sort(positions.begin(), positions.end(),
-            [&](uint32_t a, uint32_t b) { return orders[a] < orders[b]; });
-  result.rules.reserve(positions.size());
-  for (uint32_t position : positions) {
-    result.rules.push_back(std::move(unordered[position]));
-  }
+  result.rules = MergeIntoRules(declared, numbered, std::move(kept));
   return result;
 }
 

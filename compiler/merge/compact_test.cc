@@ -5,6 +5,8 @@
 #include "compiler/merge/compact.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/merge/compact_steps.h"
 #include "gtest/gtest.h"
 
 namespace rbacc {
@@ -160,6 +163,131 @@ TEST(CompactTest, SourcesKeepEachResourcesReason) {
             (std::vector<std::string>{"pods", "pods/exec"}));
   EXPECT_EQ(sources[1].resources, (std::vector<std::string>{"services"}));
   EXPECT_EQ(sources[2].resources, (std::vector<std::string>{"secrets"}));
+}
+
+// The steps of CompactRules (compact_steps.h), one at a time.
+using compact_internal::GroupIntoRules;
+using compact_internal::MergeIntoRules;
+using compact_internal::NumberAtoms;
+using compact_internal::NumberedAtoms;
+using compact_internal::RankVerbs;
+using compact_internal::RuleKey;
+using compact_internal::SourcesOfRule;
+using compact_internal::VerbRanks;
+
+// The positions of every atom of `numbered`.
+std::vector<uint32_t> AllAtoms(const NumberedAtoms& numbered) {
+  std::vector<uint32_t> all(numbered.atoms.size());
+  for (uint32_t k = 0; k < all.size(); ++k) all[k] = k;
+  return all;
+}
+
+TEST(CompactStepsTest, NumberAtomsNumbersStringsInSortedOrder) {
+  const std::vector<DeclaredRule> declared = Declare({"apps|pods|watch|b,a"});
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  // "" and "*" are always numbered; ids follow the strings' order.
+  EXPECT_EQ(numbered.strings.Id(""), 0u);
+  EXPECT_EQ(numbered.strings.Id("*"), 1u);
+  EXPECT_LT(numbered.strings.Id("a"), numbered.strings.Id("b"));
+  EXPECT_LT(numbered.strings.Id("pods"), numbered.strings.Id("watch"));
+  EXPECT_EQ(numbered.strings.Id("nodes"), compact_internal::kMissing);
+  ASSERT_EQ(numbered.atoms.size(), 1u);
+  const std::vector<uint32_t>& names =
+      numbered.name_sets.Names(numbered.atoms[0].names);
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(numbered.strings.Text(names[0]), "a");
+  EXPECT_EQ(numbered.strings.Text(names[1]), "b");
+}
+
+TEST(CompactStepsTest, NumberAtomsSplitsAndSortsWithTheirHolders) {
+  // Rules 0 and 2 both hold "|pods|get|"; rule 1 holds a URL atom.
+  const std::vector<DeclaredRule> declared =
+      Declare({"|pods,nodes|get|", "|url:/healthz|get|", "|pods|get|"});
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  ASSERT_EQ(numbered.atoms.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(numbered.atoms.begin(), numbered.atoms.end()));
+  EXPECT_EQ(numbered.strings.Text(numbered.atoms[0].target), "nodes");
+  EXPECT_EQ(numbered.strings.Text(numbered.atoms[1].target), "pods");
+  EXPECT_TRUE(numbered.atoms[2].is_url);
+  EXPECT_EQ(numbered.strings.Text(numbered.atoms[2].target), "/healthz");
+  ASSERT_EQ(numbered.first_held, (std::vector<uint32_t>{0, 1, 3, 4}));
+  EXPECT_EQ(numbered.held[1].rule, 0u);
+  EXPECT_EQ(numbered.held[2].rule, 2u);
+  EXPECT_EQ(numbered.held[3].rule, 1u);
+}
+
+TEST(CompactStepsTest, RankVerbsFollowsKubernetesOrder) {
+  const std::vector<DeclaredRule> declared =
+      Declare({"|pods|watch,delete,get,list|"});
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  const VerbRanks ranks =
+      RankVerbs(numbered.atoms, numbered.strings, AllAtoms(numbered));
+  ASSERT_EQ(ranks.size(), 4u);
+  const auto rank = [&](const char* verb) {
+    return ranks.at(numbered.strings.Id(verb));
+  };
+  EXPECT_LT(rank("get"), rank("list"));
+  EXPECT_LT(rank("list"), rank("watch"));
+  EXPECT_LT(rank("watch"), rank("delete"));
+}
+
+TEST(CompactStepsTest, GroupIntoRulesMergesVerbsThenTargets) {
+  // pods and services share verbs {get, list}: one rule; secrets has only get.
+  const std::vector<DeclaredRule> declared =
+      Declare({"|pods,services|list,get|", "|secrets|get|"});
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  const std::vector<uint32_t> kept = AllAtoms(numbered);
+  const VerbRanks ranks = RankVerbs(numbered.atoms, numbered.strings, kept);
+  const std::map<RuleKey, std::vector<uint32_t>> rules =
+      GroupIntoRules(numbered.atoms, kept, ranks);
+  ASSERT_EQ(rules.size(), 2u);
+  std::vector<std::string> described;
+  for (const auto& [key, rule_atoms] : rules) {
+    std::vector<std::string> verbs;
+    for (uint32_t verb : key.verbs) {
+      verbs.emplace_back(numbered.strings.Text(verb));
+    }
+    std::vector<std::string> targets;
+    for (uint32_t k : rule_atoms) {
+      targets.emplace_back(numbered.strings.Text(numbered.atoms[k].target));
+    }
+    described.push_back(absl::StrCat(absl::StrJoin(verbs, ","), " ",
+                                     absl::StrJoin(targets, ",")));
+  }
+  EXPECT_EQ(described, (std::vector<std::string>{"get secrets",
+                                                 "get,list pods,pods,services,"
+                                                 "services"}));
+}
+
+TEST(CompactStepsTest, SourcesOfRuleJoinsSameDeclaration) {
+  std::vector<DeclaredRule> declared =
+      Declare({"|services|get|", "|pods|get|", "|pods|get|"});
+  // Rule 2 repeats rule 0's declaration: one source with both resources.
+  declared[2].source = declared[0].source;
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  const std::vector<RuleSource> sources =
+      SourcesOfRule(declared, numbered, AllAtoms(numbered));
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0].feature, "f0");
+  EXPECT_EQ(sources[0].resources,
+            (std::vector<std::string>{"pods", "services"}));
+  EXPECT_EQ(sources[1].feature, "f1");
+  EXPECT_EQ(sources[1].resources, (std::vector<std::string>{"pods"}));
+}
+
+TEST(CompactStepsTest, MergeIntoRulesOrdersRulesCanonically) {
+  const std::vector<DeclaredRule> declared =
+      Declare({"|url:/b,/a|get|", "|secrets|get|", "apps|deployments|get|",
+               "|pods|get,list|"});
+  const NumberedAtoms numbered = NumberAtoms(declared);
+  std::vector<std::string> texts;
+  for (const CompiledRule& rule :
+       MergeIntoRules(declared, numbered, AllAtoms(numbered))) {
+    texts.push_back(Text(rule.rule));
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"|pods|get,list|", "|secrets|get|",
+                                             "apps|deployments|get|",
+                                             "|url:/a,/b|get|"}));
 }
 
 TEST(IsCoveredTest, Answers) {

@@ -174,70 +174,81 @@ ImportedSubjects ImportSubjects(const RbacObjects& objects) {
   return imported;
 }
 
-absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
-                                          const ImportOptions& options) {
-  if (!IsDns1123Label(options.feature_name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "feature name \"", options.feature_name,
-        "\" is not a DNS-1123 label (lower-case letters, digits and \"-\")"));
-  }
-  const ImportedSubjects subjects = ImportSubjects(objects);
-  const std::string& target_namespace = subjects.namespaces.front();
+namespace {
 
-  // Roles by scope ("" = cluster), each once, in the order bound.
+// The roles the bindings refer to.
+struct BoundRoles {
+  // Roles by the binding's namespace ("" = cluster), each once, in the order
+  // bound.
   std::map<std::string, std::vector<const RoleObject*>> by_scope;
-  std::set<std::pair<std::string, const RoleObject*>> seen;
+  // Every role some binding refers to.
   std::set<const RoleObject*> bound;
+};
+
+// The roles of `objects` that a binding refers to.
+BoundRoles FindBoundRoles(const RbacObjects& objects) {
+  BoundRoles roles;
+  std::set<std::pair<std::string, const RoleObject*>> seen;
   for (const BindingObject& binding : objects.bindings) {
     const RoleObject* role = FindBoundRole(objects, binding);
     if (role == nullptr) continue;
-    bound.insert(role);
+    roles.bound.insert(role);
     const std::string scope = binding.metadata.namespace_name;
-    if (seen.insert({scope, role}).second) by_scope[scope].push_back(role);
-  }
-  if (bound.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(options.source_name,
-                     ": no binding refers to a role in it; nothing to import"));
-  }
-  // The rules the roles bound in `scope` hold, in order.
-  const auto rules_in = [&](const std::string& scope) {
-    std::vector<PolicyRule> rules;
-    const auto found = by_scope.find(scope);
-    if (found == by_scope.end()) return rules;
-    for (const RoleObject* role : found->second) {
-      for (const CompiledRule& rule : role->rules) rules.push_back(rule.rule);
+    if (seen.insert({scope, role}).second) {
+      roles.by_scope[scope].push_back(role);
     }
-    return rules;
-  };
-  // Namespaces whose roles become fixed_namespace_rules: those outside the
-  // target namespaces, and target namespaces granting something else than
-  // the primary one.
-  std::vector<std::string> fixed_scopes;
+  }
+  return roles;
+}
+
+// The rules the roles bound in `scope` hold, in order.
+std::vector<PolicyRule> RulesIn(const BoundRoles& roles,
+                                const std::string& scope) {
+  std::vector<PolicyRule> rules;
+  const auto found = roles.by_scope.find(scope);
+  if (found == roles.by_scope.end()) return rules;
+  for (const RoleObject* role : found->second) {
+    for (const CompiledRule& rule : role->rules) rules.push_back(rule.rule);
+  }
+  return rules;
+}
+
+// Namespaces whose roles become fixed_namespace_rules.
+struct FixedScopes {
+  // Those outside the target namespaces, and target namespaces granting
+  // something else than the primary one, in name order.
+  std::vector<std::string> scopes;
+  // The target namespaces among them.
   std::vector<std::string> differing_targets;
-  for (const auto& scoped : by_scope) {
+};
+
+// The namespaces of `roles` to import as fixed_namespace_rules.
+FixedScopes ChooseFixedScopes(const BoundRoles& roles,
+                              const ImportedSubjects& subjects) {
+  const std::string& target_namespace = subjects.namespaces.front();
+  FixedScopes fixed;
+  for (const auto& scoped : roles.by_scope) {
     const std::string& scope = scoped.first;
     if (scope.empty() || scope == target_namespace) continue;
     const bool is_target =
         std::find(subjects.namespaces.begin(), subjects.namespaces.end(),
                   scope) != subjects.namespaces.end();
-    if (is_target && rules_in(scope) == rules_in(target_namespace)) continue;
-    fixed_scopes.push_back(scope);
-    if (is_target) differing_targets.push_back(scope);
+    if (is_target &&
+        RulesIn(roles, scope) == RulesIn(roles, target_namespace)) {
+      continue;
+    }
+    fixed.scopes.push_back(scope);
+    if (is_target) fixed.differing_targets.push_back(scope);
   }
+  return fixed;
+}
 
-  std::string out = absl::StrCat(
-      "# proto-file: proto/rbacc/v1/policy.proto\n"
-      "# proto-message: rbacc.v1.Feature\n#\n"
-      "# Imported by `rbacc import` from ",
-      options.source_name,
-      subjects.namespaces.size() > 1 ? " (target namespaces "
-                                     : " (target namespace ",
-      absl::StrJoin(subjects.namespaces, ", "),
-      subjects.service_account.empty()
-          ? ""
-          : absl::StrCat(", service account ", subjects.service_account),
-      ").\n# Compile it for the subjects it binds: ", subjects.Flags(), "\n");
+// Comment lines on the namespaces the bundle must declare: those created
+// outside the target namespaces, and those granted in but not created.
+std::string NamespaceNotes(const RbacObjects& objects,
+                           const ImportedSubjects& subjects,
+                           const FixedScopes& fixed) {
+  std::string out;
   const auto is_target = [&](const std::string& name) {
     return std::find(subjects.namespaces.begin(), subjects.namespaces.end(),
                      name) != subjects.namespaces.end();
@@ -249,7 +260,7 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                     "name: ",
                     Quoted(meta.name), " create: true ... }.\n");
   }
-  for (const std::string& scope : fixed_scopes) {
+  for (const std::string& scope : fixed.scopes) {
     const bool created =
         std::any_of(objects.namespaces.begin(), objects.namespaces.end(),
                     [&](const ObjectMeta& meta) { return meta.name == scope; });
@@ -260,6 +271,13 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                       Quoted(scope), " create: false ... }.\n");
     }
   }
+  return out;
+}
+
+// Comment lines on the other subjects bound to some of the roles only.
+std::string SubjectNotes(const RbacObjects& objects,
+                         const ImportedSubjects& subjects) {
+  std::string out;
   for (const Subject& subject : subjects.other_subjects) {
     const bool everywhere = std::all_of(
         objects.bindings.begin(), objects.bindings.end(),
@@ -281,7 +299,31 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                       "it to all of them.\n");
     }
   }
-  for (const std::string& scope : differing_targets) {
+  return out;
+}
+
+// The feature file's header comment: where it was imported from, how to
+// compile it, and what the import could not carry over.
+std::string HeaderComment(const RbacObjects& objects,
+                          const ImportOptions& options,
+                          const ImportedSubjects& subjects,
+                          const BoundRoles& roles, const FixedScopes& fixed) {
+  const std::string& target_namespace = subjects.namespaces.front();
+  std::string out = absl::StrCat(
+      "# proto-file: proto/rbacc/v1/policy.proto\n"
+      "# proto-message: rbacc.v1.Feature\n#\n"
+      "# Imported by `rbacc import` from ",
+      options.source_name,
+      subjects.namespaces.size() > 1 ? " (target namespaces "
+                                     : " (target namespace ",
+      absl::StrJoin(subjects.namespaces, ", "),
+      subjects.service_account.empty()
+          ? ""
+          : absl::StrCat(", service account ", subjects.service_account),
+      ").\n# Compile it for the subjects it binds: ", subjects.Flags(), "\n");
+  absl::StrAppend(&out, NamespaceNotes(objects, subjects, fixed),
+                  SubjectNotes(objects, subjects));
+  for (const std::string& scope : fixed.differing_targets) {
     absl::StrAppend(&out, "# Its roles in target namespace ", scope,
                     " grant something else than in ", target_namespace,
                     ": imported as fixed_namespace_rules, which bind every "
@@ -289,7 +331,7 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
                     scope, ".\n");
   }
   for (const RoleObject& role : objects.roles) {
-    if (bound.count(&role) == 0) {
+    if (roles.bound.count(&role) == 0) {
       absl::StrAppend(
           &out, "# Not imported: ",
           ObjectRef{role.is_cluster_role() ? "ClusterRole" : "Role",
@@ -298,36 +340,61 @@ absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
           " is bound by nothing, so it grants nothing.\n");
     }
   }
+  return out;
+}
+
+// The rules of the roles bound in `scope`, each a message named `field`.
+std::string RulesOf(const BoundRoles& roles, const std::string& scope,
+                    const std::string& indent, const std::string& field,
+                    const std::string& source_name) {
+  std::string text;
+  const auto found = roles.by_scope.find(scope);
+  if (found == roles.by_scope.end()) return text;
+  for (const RoleObject* role : found->second) {
+    const ObjectRef role_ref{role->is_cluster_role() ? "ClusterRole" : "Role",
+                             role->metadata.namespace_name,
+                             role->metadata.name};
+    for (const CompiledRule& rule : role->rules) {
+      absl::StrAppend(&text,
+                      RuleMessage(indent, field, rule, role_ref, source_name));
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ImportFeature(const RbacObjects& objects,
+                                          const ImportOptions& options) {
+  if (!IsDns1123Label(options.feature_name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "feature name \"", options.feature_name,
+        "\" is not a DNS-1123 label (lower-case letters, digits and \"-\")"));
+  }
+  const ImportedSubjects subjects = ImportSubjects(objects);
+  const std::string& target_namespace = subjects.namespaces.front();
+  const BoundRoles roles = FindBoundRoles(objects);
+  if (roles.bound.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.source_name,
+                     ": no binding refers to a role in it; nothing to import"));
+  }
+  const FixedScopes fixed = ChooseFixedScopes(roles, subjects);
+
+  std::string out = HeaderComment(objects, options, subjects, roles, fixed);
   absl::StrAppend(
       &out, "\nname: ", Quoted(options.feature_name), "\nsummary: ",
       Quoted(absl::StrCat("Imported from ", options.source_name, ".")), "\n");
-
-  const auto role_ref = [](const RoleObject& role) {
-    return ObjectRef{role.is_cluster_role() ? "ClusterRole" : "Role",
-                     role.metadata.namespace_name, role.metadata.name};
-  };
-  const auto rules_of = [&](const std::string& scope, const std::string& indent,
-                            const std::string& field) {
-    std::string text;
-    const auto found = by_scope.find(scope);
-    if (found == by_scope.end()) return text;
-    for (const RoleObject* role : found->second) {
-      for (const CompiledRule& rule : role->rules) {
-        absl::StrAppend(&text, RuleMessage(indent, field, rule, role_ref(*role),
-                                           options.source_name));
-      }
-    }
-    return text;
-  };
-  const std::string namespace_rules =
-      rules_of(target_namespace, "", "namespace_rules");
+  const std::string namespace_rules = RulesOf(
+      roles, target_namespace, "", "namespace_rules", options.source_name);
   if (!namespace_rules.empty()) absl::StrAppend(&out, "\n", namespace_rules);
-  const std::string cluster_rules = rules_of("", "", "cluster_rules");
+  const std::string cluster_rules =
+      RulesOf(roles, "", "", "cluster_rules", options.source_name);
   if (!cluster_rules.empty()) absl::StrAppend(&out, "\n", cluster_rules);
-  for (const std::string& scope : fixed_scopes) {
-    absl::StrAppend(&out,
-                    "\nfixed_namespace_rules {\n  namespace: ", Quoted(scope),
-                    "\n", rules_of(scope, "  ", "rules"), "}\n");
+  for (const std::string& scope : fixed.scopes) {
+    absl::StrAppend(
+        &out, "\nfixed_namespace_rules {\n  namespace: ", Quoted(scope), "\n",
+        RulesOf(roles, scope, "  ", "rules", options.source_name), "}\n");
   }
   return out;
 }

@@ -357,10 +357,8 @@ void CheckFeature(const std::string& name, const LoadedFeature& feature,
   CheckFeatureConfigKeys(*context.bundle, f, fsource, issues);
 }
 
-}  // namespace
-
-void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
-                    IssueList* issues) {
+// Checks the bundle's name: a DNS-1123 label, the same as its folder's.
+void CheckBundleName(const LoadedBundle& bundle, IssueList* issues) {
   const v1::Bundle& proto = bundle.proto;
   const SourceFile& source = bundle.source;
   const std::string folder =
@@ -376,22 +374,12 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                                   "\" differs from its folder \"", folder,
                                   "\"; rename one so they match"));
   }
+}
 
-  const v1::Defaults& defaults = proto.defaults();
-  if (!IsDns1123Label(defaults.namespace_())) {
-    issues->AddError(
-        source.Locate("defaults.namespace"),
-        absl::StrCat("defaults.namespace \"", defaults.namespace_(),
-                     "\" is not a DNS-1123 label"));
-  }
-  if (!IsDns1123Subdomain(defaults.service_account())) {
-    issues->AddError(
-        source.Locate("defaults.service_account"),
-        absl::StrCat("defaults.service_account \"", defaults.service_account(),
-                     "\" is not a DNS-1123 subdomain"));
-  }
-  // Labels in file order (the map's own order is not), so each error points at
-  // its label.
+// Checks defaults.labels: each a valid Kubernetes label. Reads them in file
+// order (the map's own order is not), so each error points at its label.
+void CheckLabels(const v1::Defaults& defaults, const SourceFile& source,
+                 IssueList* issues) {
   const google::protobuf::FieldDescriptor* labels_field =
       v1::Defaults::descriptor()->FindFieldByName("labels");
   const google::protobuf::Reflection* reflection = defaults.GetReflection();
@@ -412,6 +400,26 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                        "alphanumeric at both ends)"));
     }
   }
+}
+
+// Checks the bundle's defaults (namespace, service account, labels, object
+// name templates) and that the application names its identity config key.
+void CheckDefaults(const v1::Bundle& proto, const SourceFile& source,
+                   IssueList* issues) {
+  const v1::Defaults& defaults = proto.defaults();
+  if (!IsDns1123Label(defaults.namespace_())) {
+    issues->AddError(
+        source.Locate("defaults.namespace"),
+        absl::StrCat("defaults.namespace \"", defaults.namespace_(),
+                     "\" is not a DNS-1123 label"));
+  }
+  if (!IsDns1123Subdomain(defaults.service_account())) {
+    issues->AddError(
+        source.Locate("defaults.service_account"),
+        absl::StrCat("defaults.service_account \"", defaults.service_account(),
+                     "\" is not a DNS-1123 subdomain"));
+  }
+  CheckLabels(defaults, source, issues);
   const v1::ObjectNames& names = defaults.object_names();
   CheckNameTemplate(names.role(), "defaults.object_names.role", source, issues);
   CheckNameTemplate(names.role_binding(), "defaults.object_names.role_binding",
@@ -428,7 +436,14 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
         "key that holds the service account (e.g. "
         "\"kubernetes.remote_identity\")");
   }
+}
 
+// Checks each fixed namespace (a DNS-1123 label declared once, its name
+// templates and Helm rules). Returns the names declared.
+std::set<std::string> CheckFixedNamespaces(const v1::Bundle& proto,
+                                           const SourceFile& source,
+                                           const ResourceCatalog& catalog,
+                                           IssueList* issues) {
   std::set<std::string> fixed_namespaces;
   for (int i = 0; i < proto.fixed_namespaces_size(); ++i) {
     const v1::FixedNamespace& fixed = proto.fixed_namespaces(i);
@@ -450,52 +465,55 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                {&source, absl::StrCat(path, ".helm_rules"), false, &catalog},
                issues);
   }
-  if (proto.has_helm_chart()) {
-    const v1::HelmChart& chart = proto.helm_chart();
-    for (const auto& [key, path] :
-         std::vector<std::pair<std::string, std::string>>{
-             {chart.namespace_key(), "helm_chart.namespace_key"},
-             {chart.service_account_key(), "helm_chart.service_account_key"},
-             {chart.namespace_rules_key(), "helm_chart.namespace_rules_key"},
-             {chart.cluster_rules_key(), "helm_chart.cluster_rules_key"}}) {
-      if (key.empty()) {
-        issues->AddError(
-            source.Locate("helm_chart"),
-            absl::StrCat(path, " is empty; name the chart's value"));
-      }
-    }
-    CheckConfigValues(chart.values(), "helm_chart.values", source, issues);
-    CheckRules(chart.builtin_cluster_rules(),
-               {&source, "helm_chart.builtin_cluster_rules", true, &catalog},
-               issues);
-  }
+  return fixed_namespaces;
+}
 
-  std::set<std::string> listed;
-  for (int i = 0; i < proto.features_size(); ++i) {
-    if (!listed.insert(proto.features(i)).second) {
-      issues->AddError(
-          source.Locate(absl::StrCat("features[", i, "]")),
-          absl::StrCat("feature \"", proto.features(i), "\" is listed twice"));
+// Checks the Helm chart, when there is one: its value keys named, its values
+// and built-in cluster rules.
+void CheckHelmChart(const v1::Bundle& proto, const SourceFile& source,
+                    const ResourceCatalog& catalog, IssueList* issues) {
+  if (!proto.has_helm_chart()) return;
+  const v1::HelmChart& chart = proto.helm_chart();
+  for (const auto& [key, path] :
+       std::vector<std::pair<std::string, std::string>>{
+           {chart.namespace_key(), "helm_chart.namespace_key"},
+           {chart.service_account_key(), "helm_chart.service_account_key"},
+           {chart.namespace_rules_key(), "helm_chart.namespace_rules_key"},
+           {chart.cluster_rules_key(), "helm_chart.cluster_rules_key"}}) {
+    if (key.empty()) {
+      issues->AddError(source.Locate("helm_chart"),
+                       absl::StrCat(path, " is empty; name the chart's value"));
     }
   }
+  CheckConfigValues(chart.values(), "helm_chart.values", source, issues);
+  CheckRules(chart.builtin_cluster_rules(),
+             {&source, "helm_chart.builtin_cluster_rules", true, &catalog},
+             issues);
+}
+
+// Checks every feature file. Features are checked on every core, each into its
+// own list, and their issues appended in name order as if checked one after
+// the other. `listed` is the bundle's feature list.
+void CheckFeatures(const LoadedBundle& bundle, const ResourceCatalog& catalog,
+                   const std::set<std::string>& listed,
+                   const std::set<std::string>& fixed_namespaces,
+                   IssueList* issues) {
   const std::vector<std::string> feature_names(listed.begin(), listed.end());
-  // Features are checked on every core, each into its own list, and their
-  // issues appended in name order as if checked one after the other.
   std::vector<const std::pair<const std::string, LoadedFeature>*> features;
   features.reserve(bundle.features.size());
   for (const auto& entry : bundle.features) features.push_back(&entry);
   std::vector<IssueList> feature_issues(features.size());
   const FeatureContext context{&listed, &feature_names, &fixed_namespaces,
-                               &catalog, &proto};
+                               &catalog, &bundle.proto};
   ParallelFor(features.size(), [&](size_t i) {
     CheckFeature(features[i]->first, features[i]->second, context,
                  &feature_issues[i]);
   });
   for (IssueList& found : feature_issues) issues->Append(std::move(found));
-  CheckRequiresCycles(bundle, issues);
-  CheckBundleFields(bundle, issues);
-  ValidateCalls(bundle, catalog, issues);
+}
 
+// Checks each profile's name (its file's, lower case) and allowances.
+void CheckProfiles(const LoadedBundle& bundle, IssueList* issues) {
   for (const auto& [name, profile] : bundle.profiles) {
     if (profile.proto.name() != name) {
       issues->AddError(profile.source.Locate("name"),
@@ -510,6 +528,33 @@ void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
     }
     CheckAllowances(profile.proto.allow(), profile.source, "allow", issues);
   }
+}
+
+}  // namespace
+
+void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
+                    IssueList* issues) {
+  const v1::Bundle& proto = bundle.proto;
+  const SourceFile& source = bundle.source;
+  CheckBundleName(bundle, issues);
+  CheckDefaults(proto, source, issues);
+  const std::set<std::string> fixed_namespaces =
+      CheckFixedNamespaces(proto, source, catalog, issues);
+  CheckHelmChart(proto, source, catalog, issues);
+
+  std::set<std::string> listed;
+  for (int i = 0; i < proto.features_size(); ++i) {
+    if (!listed.insert(proto.features(i)).second) {
+      issues->AddError(
+          source.Locate(absl::StrCat("features[", i, "]")),
+          absl::StrCat("feature \"", proto.features(i), "\" is listed twice"));
+    }
+  }
+  CheckFeatures(bundle, catalog, listed, fixed_namespaces, issues);
+  CheckRequiresCycles(bundle, issues);
+  CheckBundleFields(bundle, issues);
+  ValidateCalls(bundle, catalog, issues);
+  CheckProfiles(bundle, issues);
   CheckBootstrapObjects(bundle, issues);
 }
 
