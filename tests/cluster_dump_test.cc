@@ -1,8 +1,9 @@
 // can-i, explain and diff on a cluster dump as kubectl prints it (a List with
 // server fields, an aggregated ClusterRole, a binding to a built-in role the
-// dump lacks), asked with kubectl's spellings. Every answer is compared with
-// the authorizer's evaluation of the canonical request over the dump's
-// objects with the aggregation resolved.
+// dump lacks, which Kubernetes' bootstrap policy supplies), asked with
+// kubectl's spellings. Every answer is compared with the authorizer's
+// evaluation of the canonical request over the dump's objects with the
+// aggregation resolved.
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,16 +88,21 @@ TEST(ClusterDumpTest, CanIAgreesWithTheAuthorizerOnAggregatedRoles) {
   EXPECT_EQ(yes, 5);
 }
 
-TEST(ClusterDumpTest, BindingToARoleTheDumpLacksWarns) {
+TEST(ClusterDumpTest, BindingToABuiltInRoleTheDumpLacksUsesIt) {
   CanIOptions options = Ask({"create", "deployments.apps"});
   options.as = "alice";
   options.as_groups = {"team-a-devs"};
   options.request_namespace = "team-a";
   std::ostringstream out, err;
-  EXPECT_EQ(RunCanI(options, out, err), kExitNo);
-  EXPECT_EQ(out.str(), "no\n");
+  EXPECT_EQ(RunCanI(options, out, err), kExitYes) << err.str();
+  EXPECT_EQ(out.str(), "yes\n");
   EXPECT_TRUE(absl::StrContains(
-      err.str(), "RoleBinding team-a/team-edit refers to ClusterRole edit"))
+      err.str(),
+      "RoleBinding team-a/team-edit refers to ClusterRole edit, which"))
+      << err.str();
+  EXPECT_TRUE(absl::StrContains(err.str(),
+                                "edit: Kubernetes' built-in ClusterRole "
+                                "(bootstrap policy 1.33)"))
       << err.str();
 }
 

@@ -135,6 +135,7 @@ std::vector<ObjectRef> ObjectRefs(const RbacObjects& objects) {
     refs.push_back({"ServiceAccount", meta.namespace_name, meta.name});
   }
   for (const RoleObject& role : objects.roles) {
+    if (role.builtin) continue;
     refs.push_back({role.is_cluster_role() ? "ClusterRole" : "Role",
                     role.metadata.namespace_name, role.metadata.name});
   }

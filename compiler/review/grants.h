@@ -76,7 +76,9 @@ std::string ScopeText(const std::string& namespace_name);
 // no source says.
 std::string SourcesText(const CompiledRule& rule, const std::string& target);
 
-// Returns every object of `objects` by kind, namespace and name, sorted.
+// Returns every object of `objects` by kind, namespace and name, sorted;
+// built-in ClusterRoles a review command added (RoleObject::builtin) are not
+// objects of the input and are left out.
 std::vector<ObjectRef> ObjectRefs(const RbacObjects& objects);
 
 }  // namespace rbacc

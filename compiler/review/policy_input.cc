@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "compiler/common/input_file.h"
 #include "compiler/common/issue.h"
 #include "compiler/load/bundle_loader.h"
+#include "compiler/review/builtin_roles.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
 namespace rbacc {
@@ -109,13 +111,24 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
 
 void WarnAboutUnboundRoles(const RbacObjects& objects,
                            const std::string& display_name, IssueList* issues) {
+  std::set<std::string> noted;
   for (const BindingObject& binding : objects.bindings) {
-    if (FindBoundRole(objects, binding) != nullptr) continue;
+    const RoleObject* role = FindBoundRole(objects, binding);
     const std::string where =
         binding.is_cluster_binding()
             ? absl::StrCat("ClusterRoleBinding ", binding.metadata.name)
             : absl::StrCat("RoleBinding ", binding.metadata.namespace_name, "/",
                            binding.metadata.name);
+    if (role != nullptr && role->builtin &&
+        noted.insert(role->metadata.name).second) {
+      issues->AddNote(
+          {display_name},
+          absl::StrCat(where, " refers to ClusterRole ", role->metadata.name,
+                       ", which ", display_name, " does not define: ",
+                       BuiltinRoleNote(role->metadata.name),
+                       ", whose rules apply as on a cluster"));
+    }
+    if (role != nullptr) continue;
     issues->AddWarning(
         {display_name},
         absl::StrCat(
@@ -154,6 +167,7 @@ absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
   PolicyInput input;
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
+  AddBuiltinClusterRoles(&input.objects);
   ResolveAggregation(&input.objects);
   return input;
 }

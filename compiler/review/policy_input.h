@@ -69,8 +69,10 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
 // Reads the RBAC YAML `spec` names (spec.yaml_path: a file, or an output
 // folder holding rbac.yaml, relative to `workspace_root` unless absolute).
 // Returns NotFoundError when it cannot be read, InvalidArgumentError for YAML
-// that does not parse (with file:line:col). Aggregated ClusterRoles get the
-// rules of the roles they select (ResolveAggregation). A selection is loaded
+// that does not parse (with file:line:col). A binding to one of Kubernetes'
+// built-in ClusterRoles the YAML does not define gets the built-in role
+// (AddBuiltinClusterRoles). Aggregated ClusterRoles get the rules of the roles
+// they select (ResolveAggregation). A selection is loaded
 // by LoadPolicyInput (compiler/compiler.h), which compiles it.
 absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
                                            const std::string& workspace_root);
@@ -78,7 +80,10 @@ absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
 // Adds to `issues` a warning for each binding of `objects` whose role is not
 // among `objects` (or that a ClusterRoleBinding names as a Role): such a
 // binding grants nothing in an offline evaluation, which must never be
-// silent. `display_name` names the file the objects came from.
+// silent. For each built-in ClusterRole a binding is bound to
+// (RoleObject::builtin), adds one note naming the first such binding and
+// saying the role is Kubernetes' built-in one. `display_name` names the file
+// the objects came from.
 void WarnAboutUnboundRoles(const RbacObjects& objects,
                            const std::string& display_name, IssueList* issues);
 
