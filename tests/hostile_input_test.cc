@@ -273,7 +273,7 @@ std::vector<HostileCase> Cases() {
        "",
        "cart.yaml: grants 1000000 single permissions (largest: Role "
        "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
-       "subjects), more than the 100000 rbacc compares one by one"},
+       "subject), more than the 100000 rbacc compares one by one"},
       {"ImportDeepYaml",
        Setup::kNone,
        "",

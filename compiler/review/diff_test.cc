@@ -126,7 +126,7 @@ TEST(GrantCountTest, RefusesAProductBombWithoutExpandingIt) {
   EXPECT_EQ(status.message(),
             "cart.yaml: grants 1000000 single permissions (largest: "
             "ClusterRole r: a rule of 100 groups x 100 resources x 100 verbs "
-            "for 1 subjects), more than the 100000 rbacc compares one by one; "
+            "for 1 subject), more than the 100000 rbacc compares one by one; "
             "split the rule into the groups, resources and verbs it is meant "
             "to grant, or compare smaller files");
 }

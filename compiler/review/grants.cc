@@ -132,15 +132,15 @@ absl::Status CheckGrantCount(const RbacObjects& objects,
           rule.resource_names.empty()
               ? ""
               : absl::StrCat(" x ", rule.resource_names.size(), " names"),
-          " for ", binding.subjects.size(), " subjects");
+          " for ", binding.subjects.size(),
+          binding.subjects.size() == 1 ? " subject" : " subjects");
     }
   }
   if (total <= kMaxReviewPermissions) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       label, ": grants ", total == SIZE_MAX ? "too many" : absl::StrCat(total),
-      " single "
-      "permissions (largest: ",
-      largest_text, "), more than the ", kMaxReviewPermissions,
+      " single permissions (largest: ", largest_text, "), more than the ",
+      kMaxReviewPermissions,
       " rbacc compares one by one; split the rule into the groups, resources "
       "and verbs it is meant to grant, or compare smaller files"));
 }
