@@ -1,17 +1,23 @@
 // can-i, explain and diff on a cluster dump as kubectl prints it (a List with
 // server fields, an aggregated ClusterRole, a binding to a built-in role the
-// dump lacks), asked with kubectl's spellings. Every answer is compared with
-// the authorizer's evaluation of the canonical request over the dump's
-// objects with the aggregation resolved.
+// dump lacks, which Kubernetes' bootstrap policy supplies), asked with
+// kubectl's spellings. Every answer is compared with the authorizer's
+// evaluation of the canonical request over the dump's objects with the
+// aggregation resolved.
+#include <cstdlib>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "compiler/cli/can_i_command.h"
+#include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
 #include "compiler/common/aggregation.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/review/grants.h"
+#include "compiler/review/policy_input.h"
 #include "compiler/review/rbac_yaml_reader.h"
 #include "gtest/gtest.h"
 #include "tests/testing/workspace.h"
@@ -21,6 +27,7 @@ namespace {
 
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
+using ::rbacc::testing::WriteFile;
 
 constexpr char kDump[] = "tests/testdata/cluster-dump.yaml";
 constexpr char kAgent[] = "system:serviceaccount:monitoring:agent";
@@ -87,16 +94,21 @@ TEST(ClusterDumpTest, CanIAgreesWithTheAuthorizerOnAggregatedRoles) {
   EXPECT_EQ(yes, 5);
 }
 
-TEST(ClusterDumpTest, BindingToARoleTheDumpLacksWarns) {
+TEST(ClusterDumpTest, BindingToABuiltInRoleTheDumpLacksUsesIt) {
   CanIOptions options = Ask({"create", "deployments.apps"});
   options.as = "alice";
   options.as_groups = {"team-a-devs"};
   options.request_namespace = "team-a";
   std::ostringstream out, err;
-  EXPECT_EQ(RunCanI(options, out, err), kExitNo);
-  EXPECT_EQ(out.str(), "no\n");
+  EXPECT_EQ(RunCanI(options, out, err), kExitYes) << err.str();
+  EXPECT_EQ(out.str(), "yes\n");
   EXPECT_TRUE(absl::StrContains(
-      err.str(), "RoleBinding team-a/team-edit refers to ClusterRole edit"))
+      err.str(),
+      "RoleBinding team-a/team-edit refers to ClusterRole edit, which"))
+      << err.str();
+  EXPECT_TRUE(absl::StrContains(err.str(),
+                                "edit: Kubernetes' built-in ClusterRole "
+                                "(bootstrap policy 1.33)"))
       << err.str();
 }
 
@@ -116,6 +128,96 @@ TEST(ClusterDumpTest, ExplainShowsAggregationAndAllNamespaces) {
                                 "via aggregation from ClusterRole "
                                 "monitoring-apps"))
       << out.str();
+}
+
+TEST(ClusterDumpTest, RestrictingToSubjectsKeepsTheirGrantsOnly) {
+  PolicySpec spec;
+  spec.yaml_path = RunfilePath(kDump);
+  absl::StatusOr<PolicyInput> input = ReadPolicyYaml(spec, ".");
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_TRUE(input->cluster_dump);
+  const Subject agent{"ServiceAccount", "agent", "monitoring"};
+  std::vector<Grant> agent_grants;
+  for (const Grant& grant : ExpandGrants(input->objects)) {
+    if (grant.subject == agent) agent_grants.push_back(grant);
+  }
+  ASSERT_FALSE(agent_grants.empty());
+  RbacObjects restricted = input->objects;
+  EXPECT_GT(RestrictToSubjects({agent}, &restricted), 0u);
+  const std::vector<Grant> kept = ExpandGrants(restricted);
+  ASSERT_EQ(kept.size(), agent_grants.size());
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].subject, agent);
+    EXPECT_EQ(kept[i].permission, agent_grants[i].permission);
+  }
+  EXPECT_LT(restricted.roles.size(), input->objects.roles.size());
+}
+
+TEST(ClusterDumpTest, RestrictingToTheUserKeepsEveryAnswer) {
+  const RbacObjects objects = ResolvedDump();
+  RbacObjects restricted = objects;
+  const UserInfo agent = ServiceAccountUser("monitoring", "agent");
+  EXPECT_GT(RestrictToUser(agent, &restricted), 0u);
+  const Authorizer all(objects), kept(restricted);
+  for (const char* verb : {"get", "list", "delete"}) {
+    for (const auto& [group, resource] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"", "pods"},
+             {"apps", "deployments"},
+             {"storage.k8s.io", "storageclasses"},
+             {"", "secrets"}}) {
+      Request request;
+      request.verb = verb;
+      request.api_group = group;
+      request.resource = resource;
+      request.namespace_name = "default";
+      EXPECT_EQ(kept.Allows(agent, request), all.Allows(agent, request))
+          << verb << " " << resource;
+    }
+  }
+}
+
+TEST(ClusterDumpTest, DiffComparesADumpForTheOtherSidesSubjects) {
+  const std::string committed =
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/agent.yaml");
+  WriteFile(committed, R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: agent-reader
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: agent-reader
+subjects:
+- kind: ServiceAccount
+  name: agent
+  namespace: monitoring
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: agent-reader
+)");
+  DiffOptions options;
+  options.before = committed;
+  options.after = RunfilePath(kDump);
+  std::ostringstream out, err;
+  EXPECT_EQ(RunDiff(options, out, err), 0) << err.str();
+  EXPECT_TRUE(absl::StrContains(
+      err.str(), "is a cluster dump: compared for the 1 subject"))
+      << err.str();
+  // What the cluster grants the agent beyond what is committed, and nothing
+  // of the other subjects' (alice's team-a-devs group, its edit role).
+  EXPECT_TRUE(absl::StrContains(out.str(), "ServiceAccount monitoring/agent"))
+      << out.str();
+  EXPECT_TRUE(absl::StrContains(out.str(), "+ list apps/deployments"))
+      << out.str();
+  EXPECT_FALSE(absl::StrContains(out.str(), "team-a-devs")) << out.str();
+  EXPECT_FALSE(absl::StrContains(out.str(), "ClusterRole edit")) << out.str();
 }
 
 }  // namespace

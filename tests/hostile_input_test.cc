@@ -266,6 +266,14 @@ std::vector<HostileCase> Cases() {
        {"diff", "@alias_bomb.yaml", "outputs/skypilot/minimal"},
        "",
        "holds more than 1000000 nodes once its aliases are expanded"},
+      {"DiffPermissionBomb",
+       Setup::kNone,
+       "",
+       {"diff", "outputs/skypilot/minimal", "@cart.yaml"},
+       "",
+       "cart.yaml: grants 1000000 single permissions (largest: Role "
+       "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
+       "subject), more than the 100000 rbacc compares one by one"},
       {"ImportDeepYaml",
        Setup::kNone,
        "",

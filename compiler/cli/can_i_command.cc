@@ -120,10 +120,17 @@ bool ValidUsage(const CanIOptions& options, std::ostream& err) {
 bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
                      CanISubject* subject) {
   subject->default_identity = options.as.empty();
-  return LoadReviewInput(options.policy, options.workspace_root, err,
-                         &subject->input) &&
-         ResolveUser(subject->input, options.as, options.as_groups, err,
-                     &subject->user);
+  if (!LoadReviewInput(options.policy, options.workspace_root, err,
+                       &subject->input) ||
+      !ResolveUser(subject->input, options.as, options.as_groups, err,
+                   &subject->user)) {
+    return false;
+  }
+  // A cluster dump holds thousands of other subjects' bindings.
+  if (subject->input.cluster_dump) {
+    RestrictToUser(subject->user, &subject->input.objects);
+  }
+  return true;
 }
 
 int AnswerCanI(const CanISubject& subject, const CanIOptions& options,

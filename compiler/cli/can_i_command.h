@@ -57,8 +57,9 @@ struct CanISubject {
 };
 
 // Loads options.policy and resolves options.as and options.as_groups (see
-// ResolveUser) into `subject`. Returns false after printing on `err` why the
-// policy cannot be read or there is no identity to ask for.
+// ResolveUser) into `subject`; a cluster dump is restricted to the bindings
+// that apply to that user (RestrictToUser). Returns false after printing on
+// `err` why the policy cannot be read or there is no identity to ask for.
 bool LoadCanISubject(const CanIOptions& options, std::ostream& err,
                      CanISubject* subject);
 

@@ -1,12 +1,15 @@
 #include "compiler/cli/diff_command.h"
 
 #include <ostream>
+#include <set>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/cli/review_input.h"
 #include "compiler/review/diff.h"
+#include "compiler/review/grants.h"
 #include "compiler/review/policy_input.h"
 
 namespace rbacc {
@@ -22,6 +25,24 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
       return kExitError;
     }
     if (!LoadReviewInput(*spec, options.workspace_root, err, &sides[i])) {
+      return kExitError;
+    }
+  }
+  // A cluster dump is compared for the other side's subjects only.
+  for (int i = 0; i < 2; ++i) {
+    PolicyInput& other = sides[1 - i];
+    if (!sides[i].cluster_dump || other.cluster_dump) continue;
+    const std::set<Subject> subjects = BoundSubjects(other.objects);
+    const size_t dropped = RestrictToSubjects(subjects, &sides[i].objects);
+    err << "note: " << sides[i].label << " is a cluster dump: compared for the "
+        << subjects.size() << " subject" << (subjects.size() == 1 ? "" : "s")
+        << " " << other.label << " binds (" << dropped
+        << " bindings of other subjects left out)\n";
+  }
+  for (const PolicyInput& side : sides) {
+    const absl::Status bounded = CheckGrantCount(side.objects, side.label);
+    if (!bounded.ok()) {
+      err << "rbacc diff: " << bounded.message() << "\n";
       return kExitError;
     }
   }

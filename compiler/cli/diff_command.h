@@ -29,9 +29,14 @@ struct DiffOptions {
   bool exit_code = false;
 };
 
-// Loads both sides, prints the diff on `out` and problems on `err`. Returns
-// 0, or 1 when options.exit_code is set and something changed, or 2 when a
-// side cannot be loaded.
+// Loads both sides, prints the diff on `out` and problems on `err`. A side
+// that is a cluster dump (PolicyInput::cluster_dump) compared with one that is
+// not is restricted to the subjects the other side binds
+// (RestrictToSubjects), with a note on `err`, so that the diff is the drift
+// between them for those subjects. Returns 0, or 1 when options.exit_code is
+// set and something changed, or 2 when a side cannot be loaded or expands
+// into more single permissions than kMaxReviewPermissions
+// (CheckGrantCount).
 int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err);
 
 // `rbacc diff A B` on the command line: two policies, --format and

@@ -34,6 +34,8 @@ int RunExplain(const ExplainOptions& options, std::ostream& out,
   if (!ResolveUser(input, options.as, options.as_groups, err, &user)) {
     return kExitError;
   }
+  // A cluster dump holds thousands of other subjects' bindings.
+  if (input.cluster_dump) RestrictToUser(user, &input.objects);
   const std::vector<Evaluation> evaluations =
       Evaluations(input, user, options.as.empty(), options.request_namespace,
                   options.all_namespaces);

@@ -37,7 +37,9 @@ struct ExplainOptions {
 // Prints the explanation on `out`; for a request, one explanation per
 // evaluation (see Evaluations: several target namespaces give one each),
 // each headed by who asked where ("as ... in namespace ...:"), after
-// kubectl's warning on `err` for an unknown resource type. Returns 0 (for a
+// kubectl's warning on `err` for an unknown resource type. A cluster dump is
+// restricted to the bindings that apply to the user asking (RestrictToUser)
+// before a request is explained. Returns 0 (for a
 // request: also when it is denied; the text says so), or 2 after printing on
 // `err` why the policy or the request cannot be read.
 int RunExplain(const ExplainOptions& options, std::ostream& out,

@@ -33,6 +33,12 @@ inline constexpr size_t kMaxYamlExpandedNodes = 1000000;
 // body nests 3 deep.
 inline constexpr int kMaxJsonDepth = 64;
 
+// The most single permissions (one group, resource or URL, verb and resource
+// name, per subject and binding) a review command that compares permissions
+// one by one (diff) expands one side into: a rule listing 100 groups, 100
+// resources and 100 verbs stands for a million of them.
+inline constexpr size_t kMaxReviewPermissions = 100000;
+
 // The most bytes one run may write to its output folders together.
 inline constexpr size_t kMaxOutputBytes = size_t{1} << 30;
 

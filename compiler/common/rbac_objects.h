@@ -73,6 +73,10 @@ struct RoleObject {
   bool has_aggregation_rule = false;
   // aggregationRule.clusterRoleSelectors, in the order written.
   std::vector<LabelSelector> aggregation_selectors;
+  // True for one of Kubernetes' built-in ClusterRoles that a review command
+  // added because a binding names it and its input does not define it (see
+  // review/builtin_roles.h); such a role is not an object of the input.
+  bool builtin = false;
 
   bool is_cluster_role() const { return metadata.namespace_name.empty(); }
 };

@@ -1,6 +1,7 @@
 // Tests for how the diff shows wildcards: "*" with what it covers in
 // Kubernetes' catalogue, and a narrowed wildcard with exactly what remains,
-// checked against the authorizer's evaluation of both sides.
+// checked against the authorizer's evaluation of both sides; and for the
+// bound on how many single permissions a side may expand into.
 #include "compiler/review/diff.h"
 
 #include <algorithm>
@@ -8,9 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/json_check.h"
+}
+
+#include "compiler/common/limits.h"
 #include "compiler/common/rbac_objects.h"
+#include "compiler/review/grants.h"
 #include "gtest/gtest.h"
 
 namespace rbacc {
@@ -120,6 +126,53 @@ TEST(DiffJsonTest, InvalidUtf8InNamesAndLabelsStillGivesValidJson) {
       RenderDiff(diff, DiffFormat::kJson, "a\xf0\x90", "b\xc0\xaf");
   EXPECT_TRUE(CheckJson(json).ok()) << CheckJson(json) << "\n" << json;
   EXPECT_NE(json.find("\"pods\\ufffd\""), std::string::npos) << json;
+}
+
+// `count` names with `prefix`: prefix0, prefix1, ...
+std::vector<std::string> Names(const std::string& prefix, int count) {
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) names.push_back(prefix + std::to_string(i));
+  return names;
+}
+
+TEST(GrantCountTest, RefusesAProductBombWithoutExpandingIt) {
+  const RbacObjects bomb =
+      AliceMay(Names("g", 100), Names("r", 100), Names("v", 100));
+  const absl::Status status = CheckGrantCount(bomb, "cart.yaml");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "cart.yaml: grants 1000000 single permissions (largest: "
+            "ClusterRole r: a rule of 100 groups x 100 resources x 100 verbs "
+            "for 1 subject), more than the 100000 rbacc compares one by one; "
+            "split the rule into the groups, resources and verbs it is meant "
+            "to grant, or compare smaller files");
+}
+
+TEST(GrantCountTest, CountsWhatExpandGrantsGives) {
+  RbacObjects objects = AliceMay(Names("g", 3), Names("r", 4), Names("v", 5));
+  objects.bindings[0].subjects.push_back({"User", "bob", ""});
+  EXPECT_EQ(ExpandGrants(objects).size(), 3u * 4 * 5 * 2);
+  EXPECT_TRUE(CheckGrantCount(objects, "f.yaml").ok());
+  // Exactly at the limit is still compared.
+  const RbacObjects at_limit =
+      AliceMay(Names("g", 10), Names("r", 100),
+               Names("v", kMaxReviewPermissions / 1000));
+  EXPECT_TRUE(CheckGrantCount(at_limit, "f.yaml").ok());
+}
+
+TEST(GrantCountTest, GrantsHoldTheirPermissionNotTheWholeRule) {
+  const RbacObjects objects =
+      AliceMay({"apps", ""}, {"deployments", "pods"}, {"get", "list"});
+  const std::vector<Grant> grants = ExpandGrants(objects);
+  ASSERT_EQ(grants.size(), 8u);
+  for (const Grant& grant : grants) {
+    EXPECT_EQ(grant.rule.rule.api_groups,
+              std::vector<std::string>{grant.permission.group});
+    EXPECT_EQ(grant.rule.rule.resources,
+              std::vector<std::string>{grant.permission.target});
+    EXPECT_EQ(grant.rule.rule.verbs,
+              std::vector<std::string>{grant.permission.verb});
+  }
 }
 
 }  // namespace

@@ -279,6 +279,8 @@ std::string RenderPolicyExplanation(const PolicyInput& input) {
         bound_by.push_back(BindingRef(binding).ToString());
       }
     }
+    // A built-in role added only as an aggregation source is not the input's.
+    if (role.builtin && bound_by.empty()) continue;
     absl::StrAppend(
         &out, role_ref.ToString(), " (",
         bound_by.empty()

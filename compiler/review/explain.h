@@ -61,7 +61,9 @@ std::string RenderRequestExplanation(const RequestExplanation& explanation,
                                      const Request& request);
 
 // Returns every rule of every role of `input` with the binding that uses the
-// role and, per resource, the features, file:line and reasons behind it;
+// role and, per resource, the features, file:line and reasons behind it (a
+// built-in ClusterRole nothing binds, added only for aggregation, is left
+// out);
 // for a compiled selection also the permissions dropped as covered and by
 // which rule, and the rules a namespace-only selection leaves out.
 std::string RenderPolicyExplanation(const PolicyInput& input);

@@ -1,11 +1,14 @@
 #include "compiler/review/grants.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/common/limits.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/merge/compact.h"
@@ -13,10 +16,20 @@
 namespace rbacc {
 namespace {
 
-// `rule` with only the sources that declare `target`.
-CompiledRule SourcesFor(const CompiledRule& rule, const std::string& target) {
+// `rule` narrowed to `permission`, with only the sources that declare its
+// target.
+CompiledRule SourcesFor(const CompiledRule& rule,
+                        const Permission& permission) {
+  const std::string& target = permission.target;
   CompiledRule result;
-  result.rule = rule.rule;
+  if (permission.is_url) {
+    result.rule.non_resource_urls = {target};
+  } else {
+    result.rule.api_groups = {permission.group};
+    result.rule.resources = {target};
+    result.rule.resource_names = permission.names;
+  }
+  result.rule.verbs = {permission.verb};
   for (const RuleSource& source : rule.sources) {
     if (std::find(source.resources.begin(), source.resources.end(), target) !=
         source.resources.end()) {
@@ -51,7 +64,7 @@ std::vector<Grant> ExpandGrants(const RbacObjects& objects) {
       }
       for (const CompiledRule& rule : role->rules) {
         for (const Permission& permission : SplitIntoPermissions(rule.rule)) {
-          const CompiledRule sources = SourcesFor(rule, permission.target);
+          const CompiledRule sources = SourcesFor(rule, permission);
           std::vector<std::vector<std::string>> name_sets;
           if (permission.names.empty()) name_sets.push_back({});
           for (const std::string& name : permission.names) {
@@ -77,6 +90,59 @@ std::vector<Grant> ExpandGrants(const RbacObjects& objects) {
                std::tie(b.subject, b.namespace_name, b.permission, b.binding);
       });
   return grants;
+}
+
+absl::Status CheckGrantCount(const RbacObjects& objects,
+                             const std::string& label) {
+  // Saturating, so that no sum of products wraps around.
+  const auto add = [](size_t a, size_t b) {
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+  };
+  const auto multiply = [](size_t a, size_t b) {
+    return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+  };
+  size_t total = 0;
+  size_t largest = 0;
+  std::string largest_text;
+  for (const BindingObject& binding : objects.bindings) {
+    const RoleObject* role = FindBoundRole(objects, binding);
+    if (role == nullptr || binding.subjects.empty()) continue;
+    for (const CompiledRule& compiled : role->rules) {
+      const PolicyRule& rule = compiled.rule;
+      const bool urls = !rule.non_resource_urls.empty();
+      size_t count = multiply(
+          urls ? rule.non_resource_urls.size()
+               : multiply(rule.api_groups.size(), rule.resources.size()),
+          multiply(rule.verbs.size(),
+                   std::max<size_t>(1, rule.resource_names.size())));
+      count = multiply(count, binding.subjects.size());
+      total = add(total, count);
+      if (count <= largest) continue;
+      largest = count;
+      largest_text = absl::StrCat(
+          role->is_cluster_role() ? "ClusterRole " : "Role ",
+          role->is_cluster_role() ? role->metadata.name
+                                  : absl::StrCat(role->metadata.namespace_name,
+                                                 "/", role->metadata.name),
+          ": a rule of ",
+          urls ? absl::StrCat(rule.non_resource_urls.size(), " URLs")
+               : absl::StrCat(rule.api_groups.size(), " groups x ",
+                              rule.resources.size(), " resources"),
+          " x ", rule.verbs.size(), " verbs",
+          rule.resource_names.empty()
+              ? ""
+              : absl::StrCat(" x ", rule.resource_names.size(), " names"),
+          " for ", binding.subjects.size(),
+          binding.subjects.size() == 1 ? " subject" : " subjects");
+    }
+  }
+  if (total <= kMaxReviewPermissions) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      label, ": grants ", total == SIZE_MAX ? "too many" : absl::StrCat(total),
+      " single permissions (largest: ", largest_text, "), more than the ",
+      kMaxReviewPermissions,
+      " rbacc compares one by one; split the rule into the groups, resources "
+      "and verbs it is meant to grant, or compare smaller files"));
 }
 
 std::string SubjectText(const Subject& subject) {
@@ -135,6 +201,7 @@ std::vector<ObjectRef> ObjectRefs(const RbacObjects& objects) {
     refs.push_back({"ServiceAccount", meta.namespace_name, meta.name});
   }
   for (const RoleObject& role : objects.roles) {
+    if (role.builtin) continue;
     refs.push_back({role.is_cluster_role() ? "ClusterRole" : "Role",
                     role.metadata.namespace_name, role.metadata.name});
   }

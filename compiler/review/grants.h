@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
@@ -46,8 +47,10 @@ struct Grant {
   // The binding and the role that give it.
   ObjectRef binding;
   ObjectRef role;
-  // The role's rule that holds it, with only the sources that declare its
-  // resource (or URL).
+  // The role's rule that holds it, narrowed to this permission (one group,
+  // resource or URL, verb and name: a rule of many lists is not copied into
+  // each of its permissions), with only the sources that declare its resource
+  // (or URL).
   CompiledRule rule;
 };
 
@@ -57,6 +60,13 @@ struct Grant {
 // nothing. A ServiceAccount subject without a namespace gets its binding's.
 // Rules naming several resource names give one grant per name.
 std::vector<Grant> ExpandGrants(const RbacObjects& objects);
+
+// Returns OK when ExpandGrants(objects) gives at most kMaxReviewPermissions
+// grants, counted without expanding anything; else InvalidArgumentError
+// "<label>: grants N single permissions ... more than the M rbacc compares"
+// naming the role whose rule contributes most and its rule's list sizes.
+absl::Status CheckGrantCount(const RbacObjects& objects,
+                             const std::string& label);
 
 // Returns `subject` as people write it: "ServiceAccount default/sky-sa",
 // "User alice", "Group ml-team".
@@ -76,7 +86,9 @@ std::string ScopeText(const std::string& namespace_name);
 // no source says.
 std::string SourcesText(const CompiledRule& rule, const std::string& target);
 
-// Returns every object of `objects` by kind, namespace and name, sorted.
+// Returns every object of `objects` by kind, namespace and name, sorted;
+// built-in ClusterRoles a review command added (RoleObject::builtin) are not
+// objects of the input and are left out.
 std::vector<ObjectRef> ObjectRefs(const RbacObjects& objects);
 
 }  // namespace rbacc

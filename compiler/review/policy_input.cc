@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -9,14 +10,17 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "compiler/common/aggregation.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/input_file.h"
 #include "compiler/common/issue.h"
 #include "compiler/load/bundle_loader.h"
+#include "compiler/review/builtin_roles.h"
 #include "compiler/review/rbac_yaml_reader.h"
 
 namespace rbacc {
@@ -41,7 +45,86 @@ bool LooksLikePath(const std::string& reference,
   return fs::exists(Resolve(workspace_root, reference), error);
 }
 
+// True when a document of `text` is a List: a line "kind: List" at the top
+// level (kubectl prints the key at column 0).
+bool IsListDocument(absl::string_view text) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StripTrailingAsciiWhitespace(line) == "kind: List") return true;
+  }
+  return false;
+}
+
+// `subject` with a ServiceAccount's missing namespace set to `binding`'s.
+Subject InBinding(Subject subject, const BindingObject& binding) {
+  if (subject.kind == "ServiceAccount" && subject.namespace_name.empty()) {
+    subject.namespace_name = binding.metadata.namespace_name;
+  }
+  return subject;
+}
+
+// Drops the roles of `objects` that no binding refers to.
+void KeepBoundRoles(RbacObjects* objects) {
+  std::set<const RoleObject*> bound;
+  for (const BindingObject& binding : objects->bindings) {
+    bound.insert(FindBoundRole(*objects, binding));
+  }
+  std::vector<RoleObject> roles;
+  for (RoleObject& role : objects->roles) {
+    if (bound.count(&role) > 0) roles.push_back(std::move(role));
+  }
+  objects->roles = std::move(roles);
+}
+
 }  // namespace
+
+size_t RestrictToUser(const UserInfo& user, RbacObjects* objects) {
+  std::vector<BindingObject> kept;
+  for (BindingObject& binding : objects->bindings) {
+    if (BindingAppliesTo(binding, user)) kept.push_back(std::move(binding));
+  }
+  const size_t dropped = objects->bindings.size() - kept.size();
+  objects->bindings = std::move(kept);
+  KeepBoundRoles(objects);
+  return dropped;
+}
+
+std::set<Subject> BoundSubjects(const RbacObjects& objects) {
+  std::set<Subject> subjects;
+  for (const BindingObject& binding : objects.bindings) {
+    for (const Subject& subject : binding.subjects) {
+      subjects.insert(InBinding(subject, binding));
+    }
+  }
+  return subjects;
+}
+
+size_t RestrictToSubjects(const std::set<Subject>& subjects,
+                          RbacObjects* objects) {
+  std::vector<BindingObject> kept;
+  for (BindingObject& binding : objects->bindings) {
+    std::vector<Subject> compared;
+    for (const Subject& subject : binding.subjects) {
+      if (subjects.count(InBinding(subject, binding)) > 0) {
+        compared.push_back(subject);
+      }
+    }
+    if (compared.empty()) continue;
+    binding.subjects = std::move(compared);
+    kept.push_back(std::move(binding));
+  }
+  const size_t dropped = objects->bindings.size() - kept.size();
+  objects->bindings = std::move(kept);
+  KeepBoundRoles(objects);
+  std::vector<ObjectMeta> accounts;
+  for (ObjectMeta& account : objects->service_accounts) {
+    if (subjects.count(
+            {"ServiceAccount", account.name, account.namespace_name}) > 0) {
+      accounts.push_back(std::move(account));
+    }
+  }
+  objects->service_accounts = std::move(accounts);
+  return dropped;
+}
 
 absl::StatusOr<PolicySpec> ParsePolicyReference(
     const std::string& reference, const std::string& workspace_root) {
@@ -109,13 +192,24 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
 
 void WarnAboutUnboundRoles(const RbacObjects& objects,
                            const std::string& display_name, IssueList* issues) {
+  std::set<std::string> noted;
   for (const BindingObject& binding : objects.bindings) {
-    if (FindBoundRole(objects, binding) != nullptr) continue;
+    const RoleObject* role = FindBoundRole(objects, binding);
     const std::string where =
         binding.is_cluster_binding()
             ? absl::StrCat("ClusterRoleBinding ", binding.metadata.name)
             : absl::StrCat("RoleBinding ", binding.metadata.namespace_name, "/",
                            binding.metadata.name);
+    if (role != nullptr && role->builtin &&
+        noted.insert(role->metadata.name).second) {
+      issues->AddNote(
+          {display_name},
+          absl::StrCat(where, " refers to ClusterRole ", role->metadata.name,
+                       ", which ", display_name, " does not define: ",
+                       BuiltinRoleNote(role->metadata.name),
+                       ", whose rules apply as on a cluster"));
+    }
+    if (role != nullptr) continue;
     issues->AddWarning(
         {display_name},
         absl::StrCat(
@@ -154,6 +248,8 @@ absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
   PolicyInput input;
   input.label = spec.label.empty() ? shown : spec.label;
   input.objects = *std::move(objects);
+  input.cluster_dump = IsListDocument(*text);
+  AddBuiltinClusterRoles(&input.objects);
   ResolveAggregation(&input.objects);
   return input;
 }

@@ -10,9 +10,11 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "compiler/common/authorizer.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/common/source_location.h"
@@ -48,6 +50,11 @@ struct PolicyInput {
   // place of its declaration (RuleSource::location), so that review tools can
   // tell which declared rules grant a request.
   std::map<SourceLocation, PolicyRule> declared_rules;
+  // True for RBAC YAML that is a cluster dump: a `kind: List` document, as
+  // `kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o
+  // yaml` prints it. Review commands compare such a dump only for the
+  // subjects they ask about (RestrictToSubjects).
+  bool cluster_dump = false;
 };
 
 // Parses a policy reference as `rbacc diff` takes it:
@@ -69,16 +76,41 @@ absl::StatusOr<PolicySpec> ParsePolicyReference(
 // Reads the RBAC YAML `spec` names (spec.yaml_path: a file, or an output
 // folder holding rbac.yaml, relative to `workspace_root` unless absolute).
 // Returns NotFoundError when it cannot be read, InvalidArgumentError for YAML
-// that does not parse (with file:line:col). Aggregated ClusterRoles get the
-// rules of the roles they select (ResolveAggregation). A selection is loaded
+// that does not parse (with file:line:col). Sets cluster_dump for a file
+// whose top-level kind is List. A binding to one of Kubernetes'
+// built-in ClusterRoles the YAML does not define gets the built-in role
+// (AddBuiltinClusterRoles). Aggregated ClusterRoles get the rules of the roles
+// they select (ResolveAggregation). A selection is loaded
 // by LoadPolicyInput (compiler/compiler.h), which compiles it.
 absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
                                            const std::string& workspace_root);
 
+// Returns every subject the bindings of `objects` name, a ServiceAccount
+// without a namespace given its binding's, sorted.
+std::set<Subject> BoundSubjects(const RbacObjects& objects);
+
+// Restricts `objects` (aggregation already resolved) to what `subjects` hold:
+// each binding keeps only its subjects among `subjects` (a ServiceAccount
+// without a namespace read as in its binding's) and is dropped when none
+// remain; roles no remaining binding refers to, and service accounts not
+// among `subjects`, are dropped; namespaces are kept. Returns the number of
+// bindings dropped.
+size_t RestrictToSubjects(const std::set<Subject>& subjects,
+                          RbacObjects* objects);
+
+// Restricts `objects` (aggregation already resolved) to the bindings that
+// apply to `user` (BindingAppliesTo) and the roles they refer to; service
+// accounts and namespaces are kept. What `user` is allowed is unchanged.
+// Returns the number of bindings dropped.
+size_t RestrictToUser(const UserInfo& user, RbacObjects* objects);
+
 // Adds to `issues` a warning for each binding of `objects` whose role is not
 // among `objects` (or that a ClusterRoleBinding names as a Role): such a
 // binding grants nothing in an offline evaluation, which must never be
-// silent. `display_name` names the file the objects came from.
+// silent. For each built-in ClusterRole a binding is bound to
+// (RoleObject::builtin), adds one note naming the first such binding and
+// saying the role is Kubernetes' built-in one. `display_name` names the file
+// the objects came from.
 void WarnAboutUnboundRoles(const RbacObjects& objects,
                            const std::string& display_name, IssueList* issues);
 

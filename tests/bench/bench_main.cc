@@ -12,7 +12,9 @@
 //   bazel run -c opt //tests/bench
 // Then the fleet rows (tests/bench/fleet.h): 1,000 and 10,000 tenant profiles
 // regenerated with nothing changed, checked, and regenerated after a feature
-// edit, against one kubectl kustomize render of a tenant.
+// edit, against one kubectl kustomize render of a tenant. Then the cluster-dump
+// row (tests/bench/cluster_dump.h): `rbacc diff full` on a generated dump of
+// 10,000 RBAC objects.
 //
 //   bazel run -c opt //tests/bench -- --cases=skypilot,1k,10k,fleet-1k
 #include <time.h>
@@ -44,19 +46,22 @@
 #include "compiler/emit/output_writer.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/resolve/selection.h"
+#include "tests/bench/cluster_dump.h"
 #include "tests/bench/fleet.h"
 #include "tests/bench/process.h"
 #include "tests/bench/synthetic_bundle.h"
 
 ABSL_FLAG(std::string, cases,
           "skypilot,skypilot-rerun,skypilot-stdout,1k,10k,100k,1m,fleet-1k,"
-          "fleet-10k",
+          "fleet-10k,dump-10k",
           "Comma-separated cases: skypilot (its full profile into a new "
           "folder each run), skypilot-rerun (into the folder it wrote: files "
           "already in place are left), skypilot-stdout (rbac.yaml printed, as "
           "kubectl kustomize prints), and synthetic sizes 1k, 10k, 100k, 1m "
           "(each into a new folder); fleet-1k and fleet-10k (that many "
-          "tenant profiles, in a table of their own).");
+          "tenant profiles, in a table of their own); dump-1k and dump-10k "
+          "(rbacc diff full on a generated cluster dump of that many objects, "
+          "in a table of their own).");
 ABSL_FLAG(int, repetitions, 5,
           "Runs per measurement for cases up to 10k rules (the best counts); "
           "larger cases run 3 times, 1m once; kubectl kustomize runs at most 3 "
@@ -292,6 +297,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::vector<Case> cases;
   std::vector<int> fleet_sizes;
+  std::vector<int> dump_sizes;
   const std::vector<std::string> names =
       absl::StrSplit(absl::GetFlag(FLAGS_cases), ',', absl::SkipEmpty());
   for (const std::string& name : names) {
@@ -299,11 +305,15 @@ int main(int argc, char** argv) {
       fleet_sizes.push_back(*fleet);
       continue;
     }
+    if (const std::optional<int> dump = rbacc::bench::ParseDumpCase(name)) {
+      dump_sizes.push_back(*dump);
+      continue;
+    }
     const std::optional<Case> parsed = ParseCase(name);
     if (!parsed) {
       std::cerr << "bench: unknown case \"" << name
                 << "\"; cases: skypilot, skypilot-rerun, skypilot-stdout, 1k, "
-                   "10k, 100k, 1m, fleet-1k, fleet-10k\n";
+                   "10k, 100k, 1m, fleet-1k, fleet-10k, dump-1k, dump-10k\n";
       return 2;
     }
     cases.push_back(*parsed);
@@ -528,6 +538,19 @@ int main(int argc, char** argv) {
     const absl::Status printed =
         rbacc::bench::PrintFleetTable(fleet_sizes, fleet, std::cout);
     if (!printed.ok()) return Fail("fleet", printed);
+  }
+  if (!dump_sizes.empty()) {
+    std::sort(dump_sizes.begin(), dump_sizes.end());
+    rbacc::bench::DumpSetup dump;
+    dump.compiler = compiler;
+    dump.workspace = runfiles;
+    dump.work_dir = work_dir;
+    dump.environment =
+        rbacc::bench::CurrentEnvironment({"BUILD_WORKSPACE_DIRECTORY"});
+    dump.repetitions = std::min(absl::GetFlag(FLAGS_repetitions), 3);
+    const absl::Status printed =
+        rbacc::bench::PrintDumpTable(dump_sizes, dump, std::cout);
+    if (!printed.ok()) return Fail("dump", printed);
   }
   if (own_work_dir) fs::remove_all(work_dir);
   return 0;
