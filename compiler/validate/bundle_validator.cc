@@ -361,6 +361,7 @@ void CheckFeature(const std::string& name, const LoadedFeature& feature,
 
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues) {
+  if (!bundle.bundle_file_parsed) return;
   const v1::Bundle& proto = bundle.proto;
   const SourceFile& source = bundle.source;
   const std::string folder =
