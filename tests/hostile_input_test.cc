@@ -234,6 +234,20 @@ std::vector<HostileCase> Cases() {
        "",
        "policies/skypilot/base.textproto is a symbolic link loop; make it a "
        "regular file or remove the feature"},
+      {"FlagFileDevZero",
+       Setup::kNone,
+       "",
+       {"--flagfile=/dev/zero"},
+       "",
+       "--flagfile: error: /dev/zero: is a character device; rbacc reads "
+       "regular files only"},
+      {"FlagFileFifo",
+       Setup::kFifo,
+       "args.txt",
+       {"--flagfile=args.txt"},
+       "",
+       "--flagfile: error: args.txt: is a FIFO (named pipe); rbacc reads "
+       "regular files only"},
       // Resource bombs.
       {"WhyForbiddenDevZero",
        Setup::kNone,
