@@ -102,7 +102,7 @@ void ReportLint(const LintResult& lint, LintMode mode,
   for (const LintFinding& finding : lint.findings) {
     if (finding.acknowledged || !reported->Insert(finding)) continue;
     const std::string message = LintMessage(finding);
-    if (mode == LintMode::kError) {
+    if (mode == LintMode::kError || finding.check->error_when_open) {
       issues->AddError(finding.location, message);
     } else {
       issues->AddWarning(finding.location, message);

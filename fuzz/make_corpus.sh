@@ -44,16 +44,17 @@ for file in outputs/*/*/*/rbac.yaml; do
   cp "$file" "fuzz/corpus/yaml_reader/${bundle}-${profile}-${context}-rbac.yaml"
 done
 cp tests/testdata/*.yaml fuzz/corpus/yaml_reader/
+# ... YAML with anchors and aliases, nesting and repeated keys (the
+# hostile-input corpus, the alias bombs among them) ...
+cp tests/testdata/hostile/*.yaml fuzz/corpus/yaml_reader/
 # ... and the Forbidden messages (JSON Status bodies, log lines) of
 # why-forbidden's corpus.
 for file in tests/testdata/forbidden/*/message; do
   cp "$file" "fuzz/corpus/yaml_reader/forbidden-$(basename "$(dirname "$file")")"
 done
 
-# import_fuzzer: the YAML readers' corpus, and YAML with anchors and aliases
-# (the hostile-input corpus' alias bombs among them).
+# import_fuzzer: the YAML readers' corpus (with its anchors and aliases).
 cp fuzz/corpus/yaml_reader/*.yaml fuzz/corpus/import/
-cp tests/testdata/hostile/*.yaml fuzz/corpus/import/
 
 # forbidden_message_fuzzer: why-forbidden's messages and the 10,000-deep
 # Status body.

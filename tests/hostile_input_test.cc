@@ -234,6 +234,20 @@ std::vector<HostileCase> Cases() {
        "",
        "policies/skypilot/base.textproto is a symbolic link loop; make it a "
        "regular file or remove the feature"},
+      {"FlagFileDevZero",
+       Setup::kNone,
+       "",
+       {"--flagfile=/dev/zero"},
+       "",
+       "--flagfile: error: /dev/zero: is a character device; rbacc reads "
+       "regular files only"},
+      {"FlagFileFifo",
+       Setup::kFifo,
+       "args.txt",
+       {"--flagfile=args.txt"},
+       "",
+       "--flagfile: error: args.txt: is a FIFO (named pipe); rbacc reads "
+       "regular files only"},
       // Resource bombs.
       {"WhyForbiddenDevZero",
        Setup::kNone,
@@ -280,6 +294,19 @@ std::vector<HostileCase> Cases() {
        {"import", "@deep.yaml"},
        "",
        "maps and lists nest more than 64 deep here"},
+      // A key given twice, of which YAML readers keep one silently.
+      {"ImportRepeatedKey",
+       Setup::kNone,
+       "",
+       {"import", "@repeated_key.yaml"},
+       "",
+       "repeated_key.yaml:11:3: rules[0] repeats the key \"verbs\""},
+      {"DiffRepeatedKey",
+       Setup::kNone,
+       "",
+       {"diff", "@repeated_key.yaml", "outputs/skypilot/minimal"},
+       "",
+       "repeated_key.yaml:11:3: rules[0] repeats the key \"verbs\""},
       // Bundle fields trusted without a check.
       {"ClusterScopeOutOfRange",
        Setup::kAppend,

@@ -1,14 +1,15 @@
 #include "compiler/cli/flags.h"
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "compiler/common/input_file.h"
 #include "compiler/common/names.h"
 
 namespace rbacc {
@@ -26,16 +27,21 @@ std::string Normalized(std::string spelled) {
 }
 
 // The arguments --flagfile=`path` holds: one a line, blank lines and lines
-// starting with "#" skipped, surrounding whitespace removed.
+// starting with "#" skipped, surrounding whitespace removed. The file is read
+// as every input is (ReadInputFile: a regular file, at most kFlagFileLimit).
 absl::Status ReadFlagFile(const std::string& path,
                           std::vector<std::string>* args) {
-  std::ifstream file(path);
-  if (!file) {
+  absl::StatusOr<std::string> text = ReadInputFile(path, path, kFlagFileLimit);
+  if (absl::IsNotFound(text.status())) {
     return absl::NotFoundError(
         absl::StrCat("--flagfile: error: cannot read \"", path, "\""));
   }
-  std::string line;
-  while (std::getline(file, line)) {
+  if (!text.ok()) {
+    return absl::Status(
+        text.status().code(),
+        absl::StrCat("--flagfile: error: ", text.status().message()));
+  }
+  for (const absl::string_view line : absl::StrSplit(*text, '\n')) {
     const absl::string_view arg = absl::StripAsciiWhitespace(line);
     if (arg.empty() || absl::StartsWith(arg, "#")) continue;
     args->emplace_back(arg);
@@ -200,7 +206,9 @@ absl::Status FlagSet::ParseFlag(const std::vector<std::string>& args,
   if (flag == nullptr) return UnknownFlag(spelled);
   if (has_value) return SetValue(*flag, spelled, body.substr(equals + 1));
   if (flag->kind == FlagKind::kBool) return SetValue(*flag, spelled, "true");
-  if (*index + 1 >= args.size()) {
+  // A next argument that is a flag is not taken as the value.
+  if (*index + 1 >= args.size() ||
+      (args[*index + 1].size() > 1 && args[*index + 1][0] == '-')) {
     return absl::InvalidArgumentError(
         absl::StrCat(spelled, ": error: missing value; write ", spelled, "=",
                      flag->value_name.empty() ? "VALUE" : flag->value_name));

@@ -183,6 +183,10 @@ TEST(FlagSetTest, InvalidValues) {
   EXPECT_EQ(ParseError({"--profile"}),
             "--profile: error: missing value; write --profile=NAME");
   EXPECT_EQ(ParseError({"-n"}), "-n: error: missing value; write -n=NS");
+  // The next argument is a flag, not the value.
+  EXPECT_EQ(ParseError({"--profile", "--exit_code"}),
+            "--profile: error: missing value; write --profile=NAME");
+  EXPECT_EQ(ParseError({"-n", "-A"}), "-n: error: missing value; write -n=NS");
 }
 
 TEST(FlagSetTest, FlagFile) {
@@ -195,6 +199,9 @@ TEST(FlagSetTest, FlagFile) {
   EXPECT_EQ(flags.String("namespace"), "team-a");
   std::remove(path.c_str());
   EXPECT_THAT(ParseError({"--flagfile=" + path}), HasSubstr("cannot read"));
+  EXPECT_EQ(ParseError({"--flagfile=/dev/zero"}),
+            "--flagfile: error: /dev/zero: is a character device; rbacc reads "
+            "regular files only");
 }
 
 TEST(FlagSetTest, UsageListsEveryFlagWithItsSpellings) {

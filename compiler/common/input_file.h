@@ -31,6 +31,8 @@ inline constexpr InputLimit kPolicyFileLimit = {
 inline constexpr InputLimit kYamlInputLimit = {
     kMaxYamlInputBytes, "a YAML input",
     "review the objects in several smaller files"};
+inline constexpr InputLimit kFlagFileLimit = {kMaxFlagFileBytes, "a flag file",
+                                              "give fewer arguments"};
 inline constexpr InputLimit kMessageInputLimit = {
     kMaxMessageInputBytes, "a 403 message",
     "pass only the message or the log line that holds it"};

@@ -20,6 +20,9 @@ inline constexpr size_t kMaxYamlInputBytes = size_t{16} << 20;
 // arguments or standard input, in bytes.
 inline constexpr size_t kMaxMessageInputBytes = size_t{1} << 20;
 
+// The largest --flagfile, in bytes.
+inline constexpr size_t kMaxFlagFileBytes = size_t{1} << 20;
+
 // The deepest a YAML input may nest maps and lists. Kubernetes RBAC objects
 // nest 5 deep; yaml-cpp recurses once per level.
 inline constexpr int kMaxYamlDepth = 64;

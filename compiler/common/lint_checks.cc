@@ -11,6 +11,11 @@ const std::vector<LintCheck>& LintChecks() {
       {"admission-webhook-write", LintSeverity::kHigh,
        "write access to admission webhooks and policies"},
       {"bind-verb", LintSeverity::kHigh, "bind on roles or clusterroles"},
+      {"broad-subject", LintSeverity::kHigh,
+       "binding anonymous users, every authenticated user or every service "
+       "account (system:anonymous, system:unauthenticated, "
+       "system:authenticated, system:serviceaccounts[:NAMESPACE])",
+       true},
       {"cluster-workload-create", LintSeverity::kHigh,
        "creating pods or workload controllers cluster-wide"},
       {"crd-write", LintSeverity::kHigh,

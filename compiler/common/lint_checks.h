@@ -26,6 +26,9 @@ struct LintCheck {
   LintSeverity severity;
   // One line saying what it looks for.
   const char* summary;
+  // True when an open finding is an error under --lint=warn too, not only
+  // under --lint=error: what it reports is granted to people nobody named.
+  bool error_when_open = false;
 };
 
 // Every check, in ID order.

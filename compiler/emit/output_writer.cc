@@ -90,13 +90,14 @@ struct StagedFile {
 // it with the file at `final_path` on the way. Once the texts differ, asks the
 // kernel to start writing each piece to disk without waiting for it (so that
 // FlushAndClose later finds little left to do). Adds the bytes to `run_bytes`,
-// failing once the run's outputs exceed kMaxOutputBytes. Returns the open
+// failing once the run's outputs exceed `max_run_bytes`. Returns the open
 // file.
 absl::StatusOr<StagedFile> Stage(const std::string& path,
                                  const std::string& final_path,
                                  const OutputFile& file,
                                  FileOperations& operations,
-                                 std::atomic<size_t>& run_bytes) {
+                                 std::atomic<size_t>& run_bytes,
+                                 size_t max_run_bytes) {
   StagedFile staged;
   staged.fd = FileDescriptor(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
@@ -109,9 +110,9 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
   off_t written = 0;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
-    if (run_bytes.fetch_add(piece.size()) + piece.size() > kMaxOutputBytes) {
+    if (run_bytes.fetch_add(piece.size()) + piece.size() > max_run_bytes) {
       status = absl::ResourceExhaustedError(absl::StrCat(
-          final_path, ": the run's outputs come to more than ", kMaxOutputBytes,
+          final_path, ": the run's outputs come to more than ", max_run_bytes,
           " bytes together, the most rbacc writes; select fewer profiles, "
           "contexts or features"));
       return;
@@ -198,10 +199,12 @@ struct FolderWrite {
 };
 
 // Creates and locks the folder of `output`, then stages and flushes its files
-// (side by side on the machine's cores) into `write`. On failure no staging
-// file is left behind.
+// (side by side on the machine's cores) into `write`, adding their bytes to
+// `run_bytes` (at most `max_run_bytes`). On failure no staging file is left
+// behind.
 absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
-                         std::atomic<size_t>& run_bytes, FolderWrite& write) {
+                         std::atomic<size_t>& run_bytes, size_t max_run_bytes,
+                         FolderWrite& write) {
   const std::string& directory = output.directory;
   const std::vector<OutputFile>& files = output.files;
   write.directory = directory;
@@ -253,7 +256,7 @@ absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
   ParallelFor(files.size(), [&](size_t i) {
     absl::StatusOr<StagedFile> file =
         Stage(replacements[i].staging_path, replacements[i].final_path,
-              files[i], operations, run_bytes);
+              files[i], operations, run_bytes, max_run_bytes);
     if (file.ok()) {
       staged[i] = *std::move(file);
     } else {
@@ -408,7 +411,8 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders) {
 }
 
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
-                                FileOperations& operations) {
+                                FileOperations& operations,
+                                size_t max_run_bytes) {
   // Locked in path order, so that two runs writing some of the same folders
   // cannot each wait for a lock the other holds.
   std::vector<const OutputFolder*> ordered;
@@ -430,8 +434,8 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                            : absl::StrCat("; ", failure);
   };
   for (size_t i = 0; i < ordered.size(); ++i) {
-    const absl::Status status =
-        StageFolder(*ordered[i], operations, run_bytes, writes[i]);
+    const absl::Status status = StageFolder(*ordered[i], operations, run_bytes,
+                                            max_run_bytes, writes[i]);
     if (!status.ok()) {
       roll_back_all();
       return status;

@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/limits.h"
 #include "compiler/emit/emitters.h"
 
 namespace rbacc {
@@ -96,12 +97,14 @@ struct OutputFolder {
 // path order) and their files staged and flushed as WriteOutputFiles does,
 // all of them before any file is renamed into place; then the files of every
 // folder are renamed and the folders flushed. The files of all the folders may
-// hold kMaxOutputBytes (limits.h) together: more is a ResourceExhaustedError
-// naming the limit. Returns the first error, naming the file or folder and the
-// system's reason; every folder then holds exactly what it held before (a
-// folder the run created may be left, empty).
+// hold `max_run_bytes` (kMaxOutputBytes, limits.h; tests lower it) together:
+// more is a ResourceExhaustedError naming the limit, found while staging,
+// before any file is renamed into place. Returns the first error, naming the
+// file or folder and the system's reason; every folder then holds exactly what
+// it held before (a folder the run created may be left, empty).
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
-                                FileOperations& operations);
+                                FileOperations& operations,
+                                size_t max_run_bytes = kMaxOutputBytes);
 
 // WriteOutputFolders with the real file-system calls.
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders);

@@ -264,6 +264,43 @@ TEST(OutputWriterTest, EveryFailingCallLeavesEveryFolderAsItWas) {
   }
 }
 
+TEST(OutputWriterTest, OutputsBeyondTheRunLimitChangeNothing) {
+  // Three folders of two 6-byte files: 36 bytes in all.
+  const auto folders_in = [](const fs::path& root,
+                             const std::vector<OutputFile>& files) {
+    std::vector<OutputFolder> folders;
+    for (const std::string name : {"x", "x/ctx", "y"}) {
+      folders.push_back({(root / name).string(), files});
+    }
+    return folders;
+  };
+  const fs::path root = FreshFolder("run_limit");
+  ASSERT_TRUE(WriteOutputFolders(folders_in(root, kOldFiles)).ok());
+  FileOperations operations;
+
+  const absl::Status status =
+      WriteOutputFolders(folders_in(root, kNewFiles), operations, 35);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(status.message().find("the run's outputs come to more than 35 "
+                                  "bytes together, the most rbacc writes"),
+            std::string::npos)
+      << status.message();
+  for (const std::string name : {"x", "x/ctx", "y"}) {
+    EXPECT_EQ(ReadFolder(root / name),
+              (std::map<std::string, std::string>{{"a.yaml", "old a\n"},
+                                                  {"b.yaml", "old b\n"}}))
+        << name;
+    EXPECT_TRUE(LeftoverFiles(root / name).empty())
+        << "left behind: " << LeftoverFiles(root / name)[0];
+  }
+
+  EXPECT_TRUE(
+      WriteOutputFolders(folders_in(root, kNewFiles), operations, 36).ok());
+  EXPECT_EQ(ReadFolder(root / "x/ctx"),
+            (std::map<std::string, std::string>{{"a.yaml", "new a\n"},
+                                                {"b.yaml", "new b\n"}}));
+}
+
 // A file much larger than TextOutput's pieces: made while it is written, it
 // lands whole, and failing any of its writes leaves the previous file.
 TEST(OutputWriterTest, LargeFileIsWrittenInPiecesAndLandsWhole) {

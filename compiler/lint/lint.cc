@@ -17,6 +17,7 @@
 #include "compiler/common/authorizer.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
+#include "compiler/lint/broad_subject.h"
 #include "compiler/lint/identity_cost.h"
 #include "compiler/lint/unused_permission.h"
 #include "compiler/merge/compact.h"
@@ -617,6 +618,9 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
   if (std::optional<LintFinding> cost =
           IdentityModeCostFinding(bundle, policy)) {
     result.findings.push_back(std::move(*cost));
+  }
+  for (LintFinding& finding : BroadSubjectFindings(policy.selection)) {
+    result.findings.push_back(std::move(finding));
   }
   return result;
 }

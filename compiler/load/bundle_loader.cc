@@ -303,6 +303,7 @@ absl::StatusOr<LoadedBundle> LoadBundle(const std::string& directory,
       LoadFile(root / kBundleFile, display(kBundleFile), &bundle.proto,
                &bundle.source, &bundle, issues);
   if (!parsed.ok()) return parsed.status();
+  bundle.bundle_file_parsed = *parsed;
   if (absl::Status calls = LoadCalls(root, display, &bundle, issues);
       !calls.ok()) {
     return calls;

@@ -56,6 +56,10 @@ struct LoadedBundle {
   std::string display_directory;
   rbacc::v1::Bundle proto;
   SourceFile source;
+  // False when bundle.textproto has errors: `proto` then holds only what was
+  // read before the first one, and checks of its fields would report what the
+  // error left out.
+  bool bundle_file_parsed = true;
   // Features by name, for every feature the bundle lists whose file parsed.
   std::map<std::string, LoadedFeature> features;
   // The application's recorded calls, when the bundle names a calls file and

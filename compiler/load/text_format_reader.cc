@@ -1,11 +1,15 @@
 #include "compiler/load/text_format_reader.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -105,14 +109,65 @@ std::string ExplainParserMessage(const std::string& message) {
                       suggestion);
 }
 
-// Collects the parser's errors and warnings as issues.
+// The place of the last whole word `word` in `text` that starts before 0-based
+// `line` and `column`; {line, column} when there is none.
+std::pair<int, int> PlaceOfWordBefore(absl::string_view text,
+                                      absl::string_view word, int line,
+                                      int column) {
+  size_t line_start = 0;
+  for (int i = 0; i < line && line_start != absl::string_view::npos; ++i) {
+    line_start = text.find('\n', line_start);
+    if (line_start != absl::string_view::npos) ++line_start;
+  }
+  if (line_start == absl::string_view::npos || word.empty()) {
+    return {line, column};
+  }
+  const size_t line_end = std::min(text.find('\n', line_start), text.size());
+  size_t end = std::min(line_start + std::max(column, 0), line_end);
+  const auto is_word_char = [](char c) {
+    return absl::ascii_isalnum(c) || c == '_';
+  };
+  while (end >= word.size()) {
+    const size_t at = text.rfind(word, end - word.size());
+    if (at == absl::string_view::npos) break;
+    const size_t after = at + word.size();
+    if ((at == 0 || !is_word_char(text[at - 1])) &&
+        (after == text.size() || !is_word_char(text[after]))) {
+      const absl::string_view before = text.substr(0, at);
+      const size_t found_line_start = before.rfind('\n');
+      return {static_cast<int>(std::count(before.begin(), before.end(), '\n')),
+              static_cast<int>(found_line_start == absl::string_view::npos
+                                   ? at
+                                   : at - found_line_start - 1)};
+    }
+    if (at == 0) break;
+    end = at + word.size() - 1;
+  }
+  return {line, column};
+}
+
+// Collects the parser's errors and warnings as issues. Protobuf's parser
+// reports an unknown enum value at the token after it (often the next line);
+// the error is moved to the value itself.
 class IssueCollector : public google::protobuf::io::ErrorCollector {
  public:
-  IssueCollector(const std::string& display_path, IssueList* issues)
-      : display_path_(display_path), issues_(issues) {}
+  IssueCollector(const std::string& display_path, absl::string_view text,
+                 IssueList* issues)
+      : display_path_(display_path), text_(text), issues_(issues) {}
 
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
+    const std::string enum_prefix = "Unknown enumeration value of \"";
+    if (absl::StartsWith(message, enum_prefix)) {
+      const size_t value_end = message.find('"', enum_prefix.size());
+      if (value_end != std::string::npos) {
+        std::tie(line, column) = PlaceOfWordBefore(
+            text_,
+            absl::string_view(message).substr(enum_prefix.size(),
+                                              value_end - enum_prefix.size()),
+            line, column);
+      }
+    }
     issues_->AddError({display_path_, line, column},
                       ExplainParserMessage(message));
     ++errors_;
@@ -127,6 +182,7 @@ class IssueCollector : public google::protobuf::io::ErrorCollector {
 
  private:
   const std::string& display_path_;
+  absl::string_view text_;
   IssueList* issues_;
   int errors_ = 0;
 };
@@ -188,6 +244,61 @@ void RecordLocations(const Message& message,
   }
 }
 
+// Adds an error to `issues` for each entry of a map field of `message` (or of
+// the messages it holds; `tree` holds their positions) whose key an earlier
+// entry of the same map has: protobuf's parser would keep the last silently.
+// Returns the number of errors added.
+int ReportRepeatedMapKeys(const Message& message,
+                          const TextFormat::ParseInfoTree* tree,
+                          const std::string& display_path, IssueList* issues) {
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  int errors = 0;
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const auto location = [&](int index) {
+      const TextFormat::ParseLocation at =
+          tree == nullptr ? TextFormat::ParseLocation()
+                          : tree->GetLocation(field, index);
+      return at.line < 0 ? SourceLocation{display_path}
+                         : SourceLocation{display_path, at.line, at.column};
+    };
+    if (!field->is_repeated()) {
+      errors += ReportRepeatedMapKeys(
+          reflection->GetMessage(message, field),
+          tree == nullptr ? nullptr : tree->GetTreeForNested(field, -1),
+          display_path, issues);
+      continue;
+    }
+    std::map<std::string, SourceLocation> first_entries;
+    const int size = reflection->FieldSize(message, field);
+    for (int i = 0; i < size; ++i) {
+      const Message& element =
+          reflection->GetRepeatedMessage(message, field, i);
+      if (!field->is_map()) {
+        errors += ReportRepeatedMapKeys(
+            element,
+            tree == nullptr ? nullptr : tree->GetTreeForNested(field, i),
+            display_path, issues);
+        continue;
+      }
+      std::string key;
+      TextFormat::PrintFieldValueToString(
+          element, element.GetDescriptor()->map_key(), -1, &key);
+      const auto [first, inserted] = first_entries.emplace(key, location(i));
+      if (inserted) continue;
+      issues->AddError(
+          location(i),
+          absl::StrCat(field->name(), " has the key ", key, " twice (also at ",
+                       first->second.ToString(),
+                       "); a map holds each key once: remove one"));
+      ++errors;
+    }
+  }
+  return errors;
+}
+
 }  // namespace
 
 absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
@@ -233,7 +344,7 @@ absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path,
 }
 
 bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
-  IssueCollector collector(source.display_path, issues);
+  IssueCollector collector(source.display_path, source.text, issues);
   TextFormat::ParseInfoTree tree;
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
@@ -242,7 +353,10 @@ bool ParseTextFormat(SourceFile& source, Message* message, IssueList* issues) {
   if (!parsed && collector.errors() == 0) {
     issues->AddError({source.display_path}, "not a valid text-format file");
   }
-  if (!parsed) return false;
+  if (!parsed ||
+      ReportRepeatedMapKeys(*message, &tree, source.display_path, issues) > 0) {
+    return false;
+  }
   source.descriptor = message->GetDescriptor();
   // Room for one position per line (the usual layout has at most one field on
   // a line); what is not used is given back, as every file's positions are

@@ -509,10 +509,14 @@ void ResolveExtraSubjects(const Located<std::vector<std::string>>& subjects,
     if (ParseSubject(subjects.value[i], subjects.ElementLocation(i), &subject,
                      issues)) {
       extra.insert(subject);
+      selection.extra_subject_locations.try_emplace(
+          subject, subjects.ElementLocation(i));
     }
   }
-  for (const Subject& account : selection.ServiceAccounts())
+  for (const Subject& account : selection.ServiceAccounts()) {
     extra.erase(account);
+    selection.extra_subject_locations.erase(account);
+  }
   selection.extra_subjects.assign(extra.begin(), extra.end());
 }
 

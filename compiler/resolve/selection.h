@@ -89,6 +89,9 @@ struct Selection {
   std::vector<v1::LintAllowance> allowances;
   // Subjects bound to every role besides the service accounts, sorted.
   std::vector<Subject> extra_subjects;
+  // Where each of extra_subjects was given (the first place that names it): a
+  // profile's `subjects` entry or --subjects.
+  std::map<Subject, SourceLocation> extra_subject_locations;
   // Whether the compilation keeps what lies outside the target namespaces
   // (CLUSTER_SCOPE_FULL) or drops it (CLUSTER_SCOPE_NONE); never UNSPECIFIED.
   v1::ClusterScope cluster_scope = v1::CLUSTER_SCOPE_FULL;

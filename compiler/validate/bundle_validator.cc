@@ -201,12 +201,26 @@ void CheckRules(const google::protobuf::RepeatedPtrField<Rule>& rules,
   }
 }
 
+// Each value of `values` (the list at `path` of a feature in `source`) must
+// have a well-formed key of its own and a value.
 void CheckConfigValues(
     const google::protobuf::RepeatedPtrField<ConfigValue>& values,
     const std::string& path, const SourceFile& source, IssueList* issues) {
+  // The first element setting each key.
+  std::map<std::string, int> first_elements;
   for (int i = 0; i < values.size(); ++i) {
     const ConfigValue& value = values[i];
     const std::string element = absl::StrCat(path, "[", i, "]");
+    const auto [first, inserted] = first_elements.emplace(value.key(), i);
+    if (!inserted) {
+      issues->AddError(
+          source.Locate(element),
+          absl::StrCat(
+              path, " sets \"", value.key(), "\" twice (also at ",
+              source.Locate(absl::StrCat(path, "[", first->second, "]"))
+                  .ToString(),
+              "); a key is set once: remove one"));
+    }
     bool well_formed = !value.key().empty();
     for (absl::string_view part : absl::StrSplit(value.key(), '.')) {
       well_formed = well_formed && !part.empty() && !HasControlCharacter(part);
@@ -534,6 +548,7 @@ void CheckProfiles(const LoadedBundle& bundle, IssueList* issues) {
 
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues) {
+  if (!bundle.bundle_file_parsed) return;
   const v1::Bundle& proto = bundle.proto;
   const SourceFile& source = bundle.source;
   CheckBundleName(bundle, issues);

@@ -32,7 +32,9 @@ namespace rbacc {
 //    naming a known finding ID with a reason;
 //  - the recorded calls and the rules' citations of them (ValidateCalls).
 // The features are checked on every core; the issues come in the order of
-// checking them one after the other, by name.
+// checking them one after the other, by name. Reports nothing when
+// bundle.textproto did not parse (bundle.bundle_file_parsed is false): its
+// syntax error is the one to fix, and its fields stop where the error is.
 void ValidateBundle(const LoadedBundle& bundle, const ResourceCatalog& catalog,
                     IssueList* issues);
 

@@ -224,7 +224,7 @@ bool CheckPair(const std::string& group, const std::string& resource,
 absl::StatusOr<ResourceCatalog> CatalogForBundle(const LoadedBundle& bundle,
                                                  IssueList* issues) {
   absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
-  if (!catalog.ok()) return catalog.status();
+  if (!catalog.ok() || !bundle.bundle_file_parsed) return catalog;
   const v1::Bundle& proto = bundle.proto;
   for (int i = 0; i < proto.custom_resources_size(); ++i) {
     const v1::CustomResource& custom = proto.custom_resources(i);
