@@ -3,6 +3,7 @@
 // system's reason, the previous outputs are intact and no temporary file is
 // left; an --out_dir that is a dangling link or cannot be created is refused
 // the same way.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
@@ -153,6 +154,47 @@ TEST(OutputFaultsTest, FailingCallInAnyFolderOfARunKeepsEveryFolder) {
   }
   EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
   EXPECT_FALSE(ReadTree(outputs) == previous);
+}
+
+TEST(OutputFaultsTest, FailingCallKeepsAnOrphanedFolderTheRunWouldRemove) {
+  // outputs/skypilot/oldprofile: rbacc's, written by no profile; a run of
+  // every profile removes it with its writes, or (failing) keeps it.
+  const auto make = [](const std::string& name) {
+    const std::string workspace = MakeWorkspace(name);
+    std::string err;
+    EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+    const std::string outputs = workspace + "/outputs/skypilot";
+    fs::copy(outputs + "/minimal", outputs + "/oldprofile",
+             fs::copy_options::recursive);
+    Stale(outputs);
+    return workspace;
+  };
+  const std::string workspace = make("faults_orphan");
+  const std::string outputs = workspace + "/outputs/skypilot";
+  const std::map<std::string, std::string> previous = ReadTree(outputs);
+  ASSERT_EQ(previous.count("oldprofile/rbac.yaml"), 1u);
+
+  FailingFileOperations counting(0);
+  std::string err;
+  const std::string counting_workspace = make("faults_orphan_count");
+  ASSERT_EQ(CompileEveryProfile(counting_workspace, &counting, &err), kExitOk)
+      << err;
+  ASSERT_FALSE(fs::exists(counting_workspace + "/outputs/skypilot/oldprofile"));
+
+  // The folder is moved aside after every file was staged: the calls from
+  // there on are its move, a rename per file, a flush per folder and its
+  // parent's flush, fewer than one per file and twenty more.
+  const int window = static_cast<int>(previous.size()) + 20;
+  for (int fail_at = std::max(1, counting.calls() - window);
+       fail_at <= counting.calls(); ++fail_at) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    FailingFileOperations operations(fail_at);
+    EXPECT_EQ(CompileEveryProfile(workspace, &operations, &err), kExitError);
+    EXPECT_TRUE(absl::StrContains(err, "No space left on device")) << err;
+    EXPECT_TRUE(ReadTree(outputs) == previous) << "a previous output changed";
+  }
+  EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+  EXPECT_FALSE(fs::exists(outputs + "/oldprofile"));
 }
 
 TEST(OutputFaultsTest, UnwritableLastProfileWritesNoOtherProfile) {
