@@ -415,7 +415,13 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
   for (const std::string& name : selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);
     const v1::Feature& f = feature.proto;
-    for (int i = 0; i < f.app_config_size(); ++i) {
+    const bool lost_rules = std::any_of(
+        policy.dropped_rules.begin(), policy.dropped_rules.end(),
+        [&](const DroppedRule& rule) { return rule.source.feature == name; });
+    for (int i = 0; lost_rules && i < f.app_config_size(); ++i) {
+      policy.dropped_app_config.push_back({name, f.app_config(i).key()});
+    }
+    for (int i = 0; !lost_rules && i < f.app_config_size(); ++i) {
       app_config.SetFromFeature(
           f.app_config(i), name,
           feature.source.Locate(absl::StrCat("app_config[", i, "]")), issues);
