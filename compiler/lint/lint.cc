@@ -18,6 +18,7 @@
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/lint/identity_cost.h"
+#include "compiler/lint/system_namespace.h"
 #include "compiler/lint/unused_permission.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -617,6 +618,9 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
   if (std::optional<LintFinding> cost =
           IdentityModeCostFinding(bundle, policy)) {
     result.findings.push_back(std::move(*cost));
+  }
+  for (LintFinding& finding : SystemNamespaceFindings(policy)) {
+    result.findings.push_back(std::move(finding));
   }
   return result;
 }

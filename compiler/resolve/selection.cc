@@ -514,6 +514,7 @@ Selection ResolveOne(const LoadedBundle& bundle,
     if (std::find(selection.namespaces.begin(), selection.namespaces.end(),
                   name) == selection.namespaces.end()) {
       selection.namespaces.push_back(name);
+      selection.namespace_locations.push_back(namespaces.ElementLocation(i));
     }
   }
 
