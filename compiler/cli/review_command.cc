@@ -194,6 +194,11 @@ int RunReview(const ReviewOptions& options, std::ostream& out,
     const auto found = base.by_label.find(label);
     if (found == base.by_label.end()) {
       added.push_back(label);
+      const std::string findings = NewFindings({}, compilation->lint);
+      if (!findings.empty()) {
+        absl::StrAppend(&sections, "## `", label,
+                        "` (added)\n\n**Lint findings**\n\n", findings, "\n");
+      }
       continue;
     }
     const std::string section =
@@ -238,8 +243,8 @@ ReviewCommand::ReviewCommand()
            "Exit codes: 0 compared (with --exit_code: nothing changed); 1 "
            "with\n"
            "--exit_code: something changed; 2 invalid input or flags.",
-           {"git worktree add /tmp/base origin/main && bazel run //compiler "
-            "-- review --base=/tmp/base",
+           {"bazel run //compiler -- review --base=/tmp/base   # after: git "
+            "worktree add /tmp/base origin/main",
             "bazel run //compiler -- review --base=../base --exit-code"}}) {}
 
 void ReviewCommand::DeclareFlags(FlagSet* flags) const {
