@@ -3,11 +3,11 @@
 // system's reason, the previous outputs are intact and no temporary file is
 // left; an --out_dir that is a dangling link or cannot be created is refused
 // the same way.
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -156,6 +156,24 @@ TEST(OutputFaultsTest, FailingCallInAnyFolderOfARunKeepsEveryFolder) {
   EXPECT_FALSE(ReadTree(outputs) == previous);
 }
 
+// Counts calls as FailingFileOperations(0) does, and records the number of the
+// rename that moves outputs/skypilot/oldprofile aside.
+class OrphanMoveRecorder : public FailingFileOperations {
+ public:
+  OrphanMoveRecorder() : FailingFileOperations(0) {}
+  int Rename(const std::string& from, const std::string& to) override {
+    if (absl::EndsWith(from, "/outputs/skypilot/oldprofile")) {
+      move_call_ = calls() + 1;
+    }
+    return FailingFileOperations::Rename(from, to);
+  }
+  // The 1-based number of the call that moved the folder aside; 0 before.
+  int move_call() const { return move_call_; }
+
+ private:
+  std::atomic<int> move_call_{0};
+};
+
 TEST(OutputFaultsTest, FailingCallKeepsAnOrphanedFolderTheRunWouldRemove) {
   // outputs/skypilot/oldprofile: rbacc's, written by no profile; a run of
   // every profile removes it with its writes, or (failing) keeps it.
@@ -174,19 +192,25 @@ TEST(OutputFaultsTest, FailingCallKeepsAnOrphanedFolderTheRunWouldRemove) {
   const std::map<std::string, std::string> previous = ReadTree(outputs);
   ASSERT_EQ(previous.count("oldprofile/rbac.yaml"), 1u);
 
-  FailingFileOperations counting(0);
+  OrphanMoveRecorder counting;
   std::string err;
   const std::string counting_workspace = make("faults_orphan_count");
   ASSERT_EQ(CompileEveryProfile(counting_workspace, &counting, &err), kExitOk)
       << err;
   ASSERT_FALSE(fs::exists(counting_workspace + "/outputs/skypilot/oldprofile"));
+  ASSERT_GT(counting.move_call(), 0);
 
-  // The folder is moved aside after every file was staged: the calls from
-  // there on are its move, a rename per file, a flush per folder and its
-  // parent's flush, fewer than one per file and twenty more.
-  const int window = static_cast<int>(previous.size()) + 20;
-  for (int fail_at = std::max(1, counting.calls() - window);
-       fail_at <= counting.calls(); ++fail_at) {
+  // The calls around the folder's move aside (the last flush of a staged
+  // file, the move, the first renames of files into place) and the last
+  // three (the folders' flushes and the flush of the folder's parent).
+  std::set<int> failing_calls;
+  for (int offset = -1; offset <= 2; ++offset) {
+    failing_calls.insert(counting.move_call() + offset);
+  }
+  for (int offset = 0; offset < 3; ++offset) {
+    failing_calls.insert(counting.calls() - offset);
+  }
+  for (const int fail_at : failing_calls) {
     SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
     FailingFileOperations operations(fail_at);
     EXPECT_EQ(CompileEveryProfile(workspace, &operations, &err), kExitError);
