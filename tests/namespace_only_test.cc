@@ -37,6 +37,7 @@ struct Compiled {
   RbacObjects objects;
   std::string rbac_yaml;
   std::string permissions;
+  std::string config_yaml;
   CompiledPolicy policy;
 };
 
@@ -78,6 +79,7 @@ Compiled Compile(const std::string& bundle, const std::string& profile,
   for (const OutputFile& file : compilation.Files()) {
     if (file.name == "rbac.yaml") compiled.rbac_yaml = OutputText(file);
     if (file.name == "PERMISSIONS.md") compiled.permissions = OutputText(file);
+    if (file.name == "config.yaml") compiled.config_yaml = OutputText(file);
   }
   absl::StatusOr<RbacObjects> objects =
       ReadRbacYaml(compiled.rbac_yaml, "rbac.yaml");
@@ -251,6 +253,33 @@ INSTANTIATE_TEST_SUITE_P(
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
+
+// A feature that loses its cluster or fixed-namespace rules does not work, so
+// config.yaml does not turn it on: ingress's kubernetes.ports is left out (and
+// the header says so), while the keys of features that keep every rule stay.
+TEST(NamespaceOnlyConfigTest, LeavesOutTheKeysOfFeaturesThatLostRules) {
+  const Compiled full = Compile("skypilot", "", v1::CLUSTER_SCOPE_FULL);
+  EXPECT_NE(full.config_yaml.find("  ports: ingress\n"), std::string::npos)
+      << full.config_yaml;
+  EXPECT_EQ(full.config_yaml.find("left out"), std::string::npos)
+      << full.config_yaml;
+
+  const Compiled none = Compile("skypilot", "", v1::CLUSTER_SCOPE_NONE);
+  EXPECT_EQ(none.config_yaml.find("ports: ingress"), std::string::npos)
+      << none.config_yaml;
+  EXPECT_NE(none.config_yaml.find(
+                "# cluster_scope none: left out the keys of features whose "
+                "cluster or fixed-namespace rules were dropped"),
+            std::string::npos)
+      << none.config_yaml;
+  EXPECT_NE(none.config_yaml.find("# - kubernetes.ports (ingress)\n"),
+            std::string::npos)
+      << none.config_yaml;
+  EXPECT_NE(none.config_yaml.find("hostNetwork: true\n"), std::string::npos)
+      << none.config_yaml;
+  ASSERT_EQ(none.policy.dropped_app_config.size(), 1u);
+  EXPECT_EQ(none.policy.dropped_app_config[0].feature, "ingress");
+}
 
 // The committed namespace-only profile is namespace-only without a flag, and
 // its committed rbac.yaml is what the compiler writes (outputs_test checks

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -153,6 +154,71 @@ TEST(OutputFaultsTest, FailingCallInAnyFolderOfARunKeepsEveryFolder) {
   }
   EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
   EXPECT_FALSE(ReadTree(outputs) == previous);
+}
+
+// Counts calls as FailingFileOperations(0) does, and records the number of the
+// rename that moves outputs/skypilot/oldprofile aside.
+class OrphanMoveRecorder : public FailingFileOperations {
+ public:
+  OrphanMoveRecorder() : FailingFileOperations(0) {}
+  int Rename(const std::string& from, const std::string& to) override {
+    if (absl::EndsWith(from, "/outputs/skypilot/oldprofile")) {
+      move_call_ = calls() + 1;
+    }
+    return FailingFileOperations::Rename(from, to);
+  }
+  // The 1-based number of the call that moved the folder aside; 0 before.
+  int move_call() const { return move_call_; }
+
+ private:
+  std::atomic<int> move_call_{0};
+};
+
+TEST(OutputFaultsTest, FailingCallKeepsAnOrphanedFolderTheRunWouldRemove) {
+  // outputs/skypilot/oldprofile: rbacc's, written by no profile; a run of
+  // every profile removes it with its writes, or (failing) keeps it.
+  const auto make = [](const std::string& name) {
+    const std::string workspace = MakeWorkspace(name);
+    std::string err;
+    EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+    const std::string outputs = workspace + "/outputs/skypilot";
+    fs::copy(outputs + "/minimal", outputs + "/oldprofile",
+             fs::copy_options::recursive);
+    Stale(outputs);
+    return workspace;
+  };
+  const std::string workspace = make("faults_orphan");
+  const std::string outputs = workspace + "/outputs/skypilot";
+  const std::map<std::string, std::string> previous = ReadTree(outputs);
+  ASSERT_EQ(previous.count("oldprofile/rbac.yaml"), 1u);
+
+  OrphanMoveRecorder counting;
+  std::string err;
+  const std::string counting_workspace = make("faults_orphan_count");
+  ASSERT_EQ(CompileEveryProfile(counting_workspace, &counting, &err), kExitOk)
+      << err;
+  ASSERT_FALSE(fs::exists(counting_workspace + "/outputs/skypilot/oldprofile"));
+  ASSERT_GT(counting.move_call(), 0);
+
+  // The calls around the folder's move aside (the last flush of a staged
+  // file, the move, the first renames of files into place) and the last
+  // three (the folders' flushes and the flush of the folder's parent).
+  std::set<int> failing_calls;
+  for (int offset = -1; offset <= 2; ++offset) {
+    failing_calls.insert(counting.move_call() + offset);
+  }
+  for (int offset = 0; offset < 3; ++offset) {
+    failing_calls.insert(counting.calls() - offset);
+  }
+  for (const int fail_at : failing_calls) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    FailingFileOperations operations(fail_at);
+    EXPECT_EQ(CompileEveryProfile(workspace, &operations, &err), kExitError);
+    EXPECT_TRUE(absl::StrContains(err, "No space left on device")) << err;
+    EXPECT_TRUE(ReadTree(outputs) == previous) << "a previous output changed";
+  }
+  EXPECT_EQ(CompileEveryProfile(workspace, nullptr, &err), kExitOk) << err;
+  EXPECT_FALSE(fs::exists(outputs + "/oldprofile"));
 }
 
 TEST(OutputFaultsTest, UnwritableLastProfileWritesNoOtherProfile) {

@@ -13,6 +13,7 @@
 #include "compiler/cli/import_command.h"
 #include "compiler/cli/lint_command.h"
 #include "compiler/cli/list_command.h"
+#include "compiler/cli/review_command.h"
 #include "compiler/cli/version_command.h"
 #include "compiler/cli/why_forbidden_command.h"
 #include "compiler/common/names.h"
@@ -78,6 +79,7 @@ const std::vector<std::unique_ptr<Command>>& Commands() {
     commands->push_back(std::make_unique<LintCommand>());
     commands->push_back(std::make_unique<ListCommand>());
     commands->push_back(std::make_unique<DiffCommand>());
+    commands->push_back(std::make_unique<ReviewCommand>());
     commands->push_back(std::make_unique<ExplainCommand>());
     commands->push_back(std::make_unique<CanICommand>());
     commands->push_back(std::make_unique<ImportCommand>());

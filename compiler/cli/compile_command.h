@@ -77,6 +77,13 @@ struct CompileOptions {
 // generated is reported on `out` as a unified diff followed by
 // "run: <the command that regenerates it>"; returns kExitStale when any is,
 // kExitOk when all are current, kExitError as above.
+//
+// Without a profile, features or out_dir (every profile regenerated), a folder
+// under outputs/<bundle>/ that rbacc generated and no compilation writes
+// (FindOrphanedFolders) is reported by the check with "run: rm -r <folder>"
+// and counts as stale; a write removes it with the rest (all or nothing),
+// unless it holds a file rbacc did not write: that folder is left, with a
+// warning on `err`.
 int RunCompile(const CompileOptions& options, std::ostream& out,
                std::ostream& err);
 

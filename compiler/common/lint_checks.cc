@@ -44,6 +44,9 @@ const std::vector<LintCheck>& LintChecks() {
        "reading secrets cluster-wide"},
       {"serviceaccount-token-create", LintSeverity::kHigh,
        "creating service account tokens"},
+      {"system-target-namespace", LintSeverity::kHigh,
+       "a Kubernetes system namespace (kube-system, kube-public, "
+       "kube-node-lease, any kube-*) as a target namespace"},
       {"unused-permission", LintSeverity::kLow,
        "a permission no recorded call of the application uses"},
       {"wildcard-api-groups", LintSeverity::kMedium, "\"*\" in api_groups"},

@@ -494,6 +494,23 @@ void EmitHelmValues(const CompiledPolicy& policy, const v1::HelmChart& chart,
   tree.Render(out);
 }
 
+// The comment lines config.yaml holds for a namespace-only selection that
+// left out app_config keys (CompiledPolicy::dropped_app_config): which, and
+// why; none otherwise.
+std::string DroppedConfigKeysComment(const CompiledPolicy& policy) {
+  if (policy.dropped_app_config.empty()) return "";
+  std::string text = YamlComment(
+      "cluster_scope none: left out the keys of features whose cluster or "
+      "fixed-namespace rules were dropped (rbac.yaml lists them), since "
+      "those features cannot work:",
+      0);
+  for (const DroppedConfigKey& dropped : policy.dropped_app_config) {
+    text += YamlComment(
+        absl::StrCat("- ", dropped.key, " (", dropped.feature, ")"), 0);
+  }
+  return text;
+}
+
 void EmitAppConfig(const CompiledPolicy& policy, TextOutput& out) {
   YamlTree tree;
   for (const v1::ConfigValue& value : policy.app_config) {
@@ -506,6 +523,7 @@ void EmitAppConfig(const CompiledPolicy& policy, TextOutput& out) {
                      policy.application_config_file, "."),
         0));
   }
+  out.Append(DroppedConfigKeysComment(policy));
   tree.Render(out);
 }
 
@@ -539,6 +557,7 @@ void EmitContextsAppConfig(const std::vector<CompiledPolicy>& contexts,
                    "that context's cluster: ",
                    absl::StrJoin(folders, ", "), "."),
       0));
+  out.Append(DroppedConfigKeysComment(first));
   tree.Render(out);
 }
 

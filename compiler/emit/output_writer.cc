@@ -317,6 +317,39 @@ absl::Status KeepPreviousFiles(FolderWrite& write) {
   return absl::OkStatus();
 }
 
+// A folder a write removes: renamed aside first, deleted once the write
+// succeeded.
+struct Removal {
+  std::string directory;
+  // The hidden name beside it that it is renamed to.
+  std::string aside_path;
+};
+
+// The Removal of `directory`.
+Removal PlanRemoval(const std::string& directory) {
+  fs::path path = fs::path(directory).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();
+  return {path.string(),
+          (path.parent_path() / absl::StrCat(".", path.filename().string(),
+                                             UniqueSuffix(), ".removed"))
+              .string()};
+}
+
+// Renames the first `moved_aside` of `removals` back. Returns the first
+// failure's message, or "" when all went back.
+std::string RestoreRemovals(const std::vector<Removal>& removals,
+                            size_t moved_aside, FileOperations& operations) {
+  std::string failure;
+  for (size_t i = 0; i < moved_aside; ++i) {
+    if (operations.Rename(removals[i].aside_path, removals[i].directory) != 0 &&
+        failure.empty()) {
+      failure = absl::StrCat(removals[i].directory,
+                             ": cannot restore the folder: ", ErrnoText());
+    }
+  }
+  return failure;
+}
+
 }  // namespace
 
 FileComparison::FileComparison(const std::string& path)
@@ -413,6 +446,13 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders) {
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                                 FileOperations& operations,
                                 size_t max_run_bytes) {
+  return WriteOutputFolders(folders, {}, operations, max_run_bytes);
+}
+
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
+                                const std::vector<std::string>& removed_folders,
+                                FileOperations& operations,
+                                size_t max_run_bytes) {
   // Locked in path order, so that two runs writing some of the same folders
   // cannot each wait for a lock the other holds.
   std::vector<const OutputFolder*> ordered;
@@ -423,6 +463,11 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
             });
   std::vector<FolderWrite> writes(ordered.size());
   std::atomic<size_t> run_bytes{0};
+  std::vector<Removal> removals;
+  for (const std::string& folder : removed_folders) {
+    removals.push_back(PlanRemoval(folder));
+  }
+  size_t moved_aside = 0;
   const auto roll_back_all = [&] {
     std::string failure;
     for (FolderWrite& write : writes) {
@@ -430,6 +475,9 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
           RollBack(write.replacements, write.renamed, operations);
       if (failure.empty()) failure = rollback;
     }
+    const std::string restored =
+        RestoreRemovals(removals, moved_aside, operations);
+    if (failure.empty()) failure = restored;
     return failure.empty() ? std::string("; the previous files are unchanged")
                            : absl::StrCat("; ", failure);
   };
@@ -446,6 +494,14 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
     if (!status.ok()) {
       roll_back_all();
       return status;
+    }
+  }
+  for (; moved_aside < removals.size(); ++moved_aside) {
+    const Removal& removal = removals[moved_aside];
+    if (operations.Rename(removal.directory, removal.aside_path) != 0) {
+      const std::string reason = ErrnoText();
+      return absl::UnavailableError(absl::StrCat(
+          removal.directory, ": cannot remove: ", reason, roll_back_all()));
     }
   }
   for (FolderWrite& write : writes) {
@@ -465,6 +521,21 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
       return absl::UnavailableError(absl::StrCat(
           write.directory, ": cannot flush folder: ", reason, roll_back_all()));
     }
+  }
+  for (const Removal& removal : removals) {
+    const FileDescriptor parent(
+        open(fs::path(removal.directory).parent_path().c_str(),
+             O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (parent.get() < 0 || operations.Fsync(parent.get()) != 0) {
+      const std::string reason = ErrnoText();
+      return absl::UnavailableError(
+          absl::StrCat(fs::path(removal.directory).parent_path().string(),
+                       ": cannot flush folder: ", reason, roll_back_all()));
+    }
+  }
+  for (const Removal& removal : removals) {
+    std::error_code error;
+    fs::remove_all(removal.aside_path, error);
   }
   // Freeing the previous files waits on the file system's journal; side by
   // side the waits overlap.

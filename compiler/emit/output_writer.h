@@ -106,6 +106,18 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                                 FileOperations& operations,
                                 size_t max_run_bytes = kMaxOutputBytes);
 
+// WriteOutputFolders that also removes the folders `removed_folders` (with
+// everything in them) as part of the same write: each is renamed to a hidden
+// name beside it (".<name>.rbacc-<pid>-<n>.removed") after every file was
+// staged, and deleted only once every file is in place; on any failure, each
+// is renamed back, so that a failed run leaves every folder, written or
+// removed, as it was. The caller decides what may be removed (see
+// FindOrphanedFolders: never a folder holding a file rbacc did not write).
+absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
+                                const std::vector<std::string>& removed_folders,
+                                FileOperations& operations,
+                                size_t max_run_bytes = kMaxOutputBytes);
+
 // WriteOutputFolders with the real file-system calls.
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders);
 

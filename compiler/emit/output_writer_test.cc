@@ -301,6 +301,65 @@ TEST(OutputWriterTest, OutputsBeyondTheRunLimitChangeNothing) {
                                                 {"b.yaml", "new b\n"}}));
 }
 
+// The entries of `folder` whose names start with ".": a folder renamed aside
+// and not put back or deleted.
+std::vector<std::string> HiddenEntries(const fs::path& folder) {
+  std::vector<std::string> hidden;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name[0] == '.') hidden.push_back(name);
+  }
+  return hidden;
+}
+
+TEST(OutputWriterTest, RemovedFolderGoesWithTheWriteOrStaysWhole) {
+  // "old" (with a nested folder) is removed as part of writing "x".
+  const auto prepare = [](const fs::path& root) {
+    EXPECT_TRUE(
+        WriteOutputFolders({{(root / "x").string(), kOldFiles},
+                            {(root / "old").string(), kOldFiles},
+                            {(root / "old" / "ctx").string(), kOldFiles}})
+            .ok());
+  };
+  const auto in = [&](const fs::path& root) {
+    return std::vector<OutputFolder>{{(root / "x").string(), kNewFiles}};
+  };
+  const fs::path counting_root = FreshFolder("removal_count");
+  prepare(counting_root);
+  FailingFileOperations counting(0);
+  ASSERT_TRUE(WriteOutputFolders(in(counting_root),
+                                 {(counting_root / "old").string()}, counting)
+                  .ok());
+  // Two writes, two file fsyncs, the folder moved aside, two renames, the
+  // folder's fsync and its parent's.
+  ASSERT_EQ(counting.calls(), 9);
+  EXPECT_FALSE(fs::exists(counting_root / "old"));
+  EXPECT_TRUE(HiddenEntries(counting_root).empty())
+      << "left behind: " << HiddenEntries(counting_root)[0];
+  EXPECT_EQ(ReadFolder(counting_root / "x"),
+            (std::map<std::string, std::string>{{"a.yaml", "new a\n"},
+                                                {"b.yaml", "new b\n"}}));
+
+  for (int fail_at = 1; fail_at <= counting.calls(); ++fail_at) {
+    SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
+    const fs::path root = FreshFolder(absl::StrCat("removal_fault_", fail_at));
+    prepare(root);
+    FailingFileOperations operations(fail_at);
+    const absl::Status status =
+        WriteOutputFolders(in(root), {(root / "old").string()}, operations);
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.message().find("Input/output error"), std::string::npos)
+        << status.message();
+    const std::map<std::string, std::string> old_files = {
+        {"a.yaml", "old a\n"}, {"b.yaml", "old b\n"}};
+    EXPECT_EQ(ReadFolder(root / "x"), old_files);
+    EXPECT_EQ(ReadFolder(root / "old"), old_files);
+    EXPECT_EQ(ReadFolder(root / "old" / "ctx"), old_files);
+    EXPECT_TRUE(HiddenEntries(root).empty())
+        << "left behind: " << HiddenEntries(root)[0];
+  }
+}
+
 // A file much larger than TextOutput's pieces: made while it is written, it
 // lands whole, and failing any of its writes leaves the previous file.
 TEST(OutputWriterTest, LargeFileIsWrittenInPiecesAndLandsWhole) {

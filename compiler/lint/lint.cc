@@ -19,6 +19,7 @@
 #include "compiler/common/policy_rule.h"
 #include "compiler/lint/broad_subject.h"
 #include "compiler/lint/identity_cost.h"
+#include "compiler/lint/system_namespace.h"
 #include "compiler/lint/unused_permission.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -620,6 +621,9 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
     result.findings.push_back(std::move(*cost));
   }
   for (LintFinding& finding : BroadSubjectFindings(policy.selection)) {
+    result.findings.push_back(std::move(finding));
+  }
+  for (LintFinding& finding : SystemNamespaceFindings(policy)) {
     result.findings.push_back(std::move(finding));
   }
   return result;

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/lint/system_namespace.h"
 #include "compiler/load/text_format_reader.h"
 #include "compiler/merge/compact.h"
 #include "compiler/merge/compile.h"
@@ -388,6 +389,80 @@ TEST(ReportedFindingsTest, RemembersPlaceAndCheck) {
   EXPECT_TRUE(reported.Insert(UnusedAllowance{finding.location, "bind-verb"}));
   EXPECT_TRUE(
       reported.Insert(UnusedAllowance{{"a.textproto", 5, 0}, "pods-exec"}));
+}
+
+// A policy of one feature without rules, for the target namespaces
+// `namespaces` (the i-th given at 0-based line i + 1 of profile.textproto) and
+// the
+// profile's `allowances`.
+CompiledPolicy PolicyForNamespaces(
+    const std::vector<std::string>& namespaces,
+    const std::vector<std::string>& allowances = {}) {
+  CompiledPolicy policy;
+  policy.selection.features = {"f"};
+  policy.selection.namespaces = namespaces;
+  for (size_t i = 0; i < namespaces.size(); ++i) {
+    policy.selection.namespace_locations.push_back(
+        {"profile.textproto", static_cast<int>(i) + 1, 12});
+  }
+  for (const std::string& id : allowances) {
+    v1::LintAllowance allowance;
+    allowance.set_id(id);
+    allowance.set_reason("The cluster's own add-on.");
+    policy.selection.allowances.push_back(allowance);
+  }
+  return policy;
+}
+
+// Lints `policy` with a bundle of one feature without rules.
+LintResult LintWithoutRules(const CompiledPolicy& policy) {
+  LoadedBundle bundle;
+  LoadedFeature feature;
+  feature.proto.set_name("f");
+  bundle.features.emplace("f", feature);
+  absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
+  EXPECT_TRUE(catalog.ok());
+  return LintPolicy(bundle, policy, *catalog);
+}
+
+TEST(LintTest, SystemTargetNamespaceIsFoundWhereItWasGiven) {
+  const LintResult result = LintWithoutRules(PolicyForNamespaces(
+      {"team-a", "kube-system", "default", "kube-node-lease", "kubeflow"}));
+  ASSERT_EQ(result.findings.size(), 2u);
+  EXPECT_EQ(std::string(result.findings[0].check->id),
+            "system-target-namespace");
+  EXPECT_EQ(result.findings[0].check->severity, LintSeverity::kHigh);
+  EXPECT_EQ(result.findings[0].location.line, 2);
+  EXPECT_TRUE(absl::StartsWith(result.findings[0].message,
+                               "target namespace kube-system is a Kubernetes "
+                               "system namespace"))
+      << result.findings[0].message;
+  EXPECT_FALSE(result.findings[0].suggestion.empty());
+  EXPECT_FALSE(result.findings[0].acknowledged);
+  EXPECT_EQ(result.findings[1].location.line, 4);
+  EXPECT_TRUE(absl::StartsWith(result.findings[1].message,
+                               "target namespace kube-node-lease "));
+}
+
+TEST(LintTest, SystemTargetNamespaceIsAcknowledgedByTheProfile) {
+  const LintResult acknowledged = LintWithoutRules(
+      PolicyForNamespaces({"kube-public"}, {"system-target-namespace"}));
+  ASSERT_EQ(acknowledged.findings.size(), 1u);
+  EXPECT_TRUE(acknowledged.findings[0].acknowledged);
+  EXPECT_EQ(acknowledged.findings[0].acknowledgement,
+            "The cluster's own add-on.");
+  const LintResult other = LintWithoutRules(
+      PolicyForNamespaces({"kube-public"}, {"identity-mode-cost"}));
+  ASSERT_EQ(other.findings.size(), 1u);
+  EXPECT_FALSE(other.findings[0].acknowledged);
+}
+
+TEST(LintTest, OrdinaryTargetNamespacesHaveNoFinding) {
+  EXPECT_TRUE(
+      LintWithoutRules(PolicyForNamespaces({"default", "skypilot", "kubeflow"}))
+          .findings.empty());
+  EXPECT_TRUE(IsKubernetesSystemNamespace("kube-system"));
+  EXPECT_FALSE(IsKubernetesSystemNamespace("kube"));
 }
 
 TEST(LintTest, ChecksHaveUniqueSortedIds) {

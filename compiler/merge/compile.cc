@@ -318,13 +318,21 @@ DeclaredRules GatherDeclaredRules(const LoadedBundle& bundle,
 }
 
 // Layers the selected features' app config and Helm values over the bases.
+// A feature that lost rules to a namespace-only compilation does not work, so
+// its app config keys, which turn it on, go to `policy->dropped_app_config`.
 void MergeFeatureConfig(const LoadedBundle& bundle, const Selection& selection,
                         ConfigMerger* app_config, ConfigMerger* helm_values,
-                        IssueList* issues) {
+                        CompiledPolicy* policy, IssueList* issues) {
   for (const std::string& name : selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);
     const v1::Feature& f = feature.proto;
-    for (int i = 0; i < f.app_config_size(); ++i) {
+    const bool lost_rules = std::any_of(
+        policy->dropped_rules.begin(), policy->dropped_rules.end(),
+        [&](const DroppedRule& rule) { return rule.source.feature == name; });
+    for (int i = 0; lost_rules && i < f.app_config_size(); ++i) {
+      policy->dropped_app_config.push_back({name, f.app_config(i).key()});
+    }
+    for (int i = 0; !lost_rules && i < f.app_config_size(); ++i) {
       app_config->SetFromFeature(
           f.app_config(i), name,
           feature.source.Locate(absl::StrCat("app_config[", i, "]")), issues);
@@ -496,7 +504,8 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
                      &declared.namespace_rules, &declared.cluster_rules,
                      &declared.fixed_rules);
   }
-  MergeFeatureConfig(bundle, selection, &app_config, &helm_values, issues);
+  MergeFeatureConfig(bundle, selection, &app_config, &helm_values, &policy,
+                     issues);
 
   CompactedRoles compacted = CompactRoles(declared);
   AddTargetRoles(selection, names, compacted, &policy);

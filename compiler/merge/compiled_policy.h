@@ -56,6 +56,16 @@ struct DroppedRule {
   std::string when_denied;
 };
 
+// An application config key a namespace-only compilation left out: a feature
+// that lost some of its grants (DroppedRule) does not work, so its keys, which
+// turn it on in the application, are not set either.
+struct DroppedConfigKey {
+  // The feature that sets the key.
+  std::string feature;
+  // The key, e.g. "kubernetes.ports".
+  std::string key;
+};
+
 // Everything one compilation produces.
 struct CompiledPolicy {
   std::string bundle_name;
@@ -85,6 +95,9 @@ struct CompiledPolicy {
   // For a namespace-only selection: the Namespaces the bundle would have
   // created, sorted.
   std::vector<std::string> dropped_namespaces;
+  // For a namespace-only selection: the app_config keys of the features that
+  // lost rules, in feature order, then declaration order.
+  std::vector<DroppedConfigKey> dropped_app_config;
   // The objects rbac.yaml holds, each kind sorted by (namespace, name).
   RbacObjects objects;
   // The config snippet's values (the identity and the features' keys), sorted

@@ -353,6 +353,7 @@ void ResolveNamespaces(const Located<std::vector<std::string>>& namespaces,
     if (std::find(selection.namespaces.begin(), selection.namespaces.end(),
                   name) == selection.namespaces.end()) {
       selection.namespaces.push_back(name);
+      selection.namespace_locations.push_back(namespaces.ElementLocation(i));
     }
   }
 }

@@ -68,6 +68,9 @@ struct Selection {
   // Role (and the service account). The first is the primary one (the Helm
   // chart's namespace).
   std::vector<std::string> namespaces;
+  // Where each of `namespaces` was given (the profile's field, its context's
+  // or the flag), in the same order.
+  std::vector<SourceLocation> namespace_locations;
   // The service account the roles are bound to in each target namespace, or ""
   // for an identity mode without an account (the roles are then bound to
   // extra_subjects only).
