@@ -36,9 +36,9 @@ std::vector<std::string> CommandNames() {
 
 TEST(CommandsTest, TableHasEveryCommandOnce) {
   EXPECT_EQ(CommandNames(),
-            (std::vector<std::string>{"compile", "check", "lint", "list",
-                                      "diff", "explain", "can-i", "import",
-                                      "graph", "why-forbidden", "coverage"}));
+            (std::vector<std::string>{
+                "compile", "check", "lint", "list", "diff", "explain", "can-i",
+                "import", "fmt", "graph", "why-forbidden", "coverage"}));
 }
 
 TEST(CommandsTest, TopLevelHelpListsEveryCommandWithItsSummary) {
