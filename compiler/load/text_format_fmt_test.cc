@@ -129,6 +129,17 @@ TEST(TextFormatFmtTest, ListsAreOneLineUnlessACommentSplitsThem) {
   EXPECT_EQ(FormatFeature("requires: []\nname: \"x\"\n"), "name: \"x\"\n");
 }
 
+TEST(TextFormatFmtTest, CommentsInsideAFieldMoveAboveIt) {
+  EXPECT_EQ(FormatFeature("summary: # s\n  \"y\" ;  # after y\n"
+                          "name: \"x\"  # after x\n, requires: [] # r\n"),
+            "name: \"x\"  # after x\n# s\nsummary: \"y\"  # after y\n"
+            "# r\n");
+  EXPECT_EQ(FormatFeature("requires: [  # first\n  \"a\",  # after a\n"
+                          "  \"b\"\n  # before the bracket\n]\n"),
+            "# first\nrequires: \"a\"  # after a\nrequires: \"b\"\n"
+            "# before the bracket\n");
+}
+
 TEST(TextFormatFmtTest, BlocksAndBlankLines) {
   EXPECT_EQ(FormatFeature("\n\nname: \"x\"\n\n\n\nsummary: \"y\"\n\n"),
             "name: \"x\"\n\nsummary: \"y\"\n");
@@ -137,6 +148,10 @@ TEST(TextFormatFmtTest, BlocksAndBlankLines) {
   EXPECT_EQ(FormatFeature("cluster_rules {}\n"), "cluster_rules {}\n");
   EXPECT_EQ(FormatFeature("cluster_rules: < verbs: 'get' >\n"),
             "cluster_rules { verbs: 'get' }\n");
+}
+
+TEST(TextFormatFmtTest, AFileOfCommentsKeepsItsBlankLines) {
+  EXPECT_EQ(FormatFeature("\n# a\n\n\n# b\n# c\n\n"), "# a\n\n# b\n# c\n");
 }
 
 TEST(TextFormatFmtTest, ALongOneLineMessageBecomesABlock) {

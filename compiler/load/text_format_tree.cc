@@ -111,9 +111,8 @@ class TreeParser {
     if (!ParseFields(descriptor, "", /*open_line=*/-1, &file->root)) {
       return false;
     }
-    std::vector<std::string>& top = file->root.children.empty()
-                                        ? file->root.closing
-                                        : file->root.children[0].leading;
+    if (file->root.children.empty()) return true;
+    std::vector<std::string>& top = file->root.children[0].leading;
     for (size_t i = top.size(); i > 0; --i) {
       if (!top[i - 1].empty()) continue;
       file->header.assign(top.begin(), top.begin() + i - 1);
@@ -183,16 +182,22 @@ class TreeParser {
         parent->closing = std::move(pending);
         return true;
       }
+      const size_t count = parent->children.size();
       if (!ParseField(descriptor, std::move(pending), &parent->children)) {
         return false;
       }
-      if (PeekSymbol(",") || PeekSymbol(";")) Next();
-      std::string* trailing = parent->children.empty()
-                                  ? nullptr
-                                  : &parent->children.back().trailing;
+      // An empty list `name: []` adds no field to end with a comment.
+      std::string* trailing = parent->children.size() > count
+                                  ? &parent->children.back().trailing
+                                  : nullptr;
       pending = std::move(carry_);
       carry_.clear();
       std::vector<std::string> more = TakeComments(last_line_, trailing);
+      if (PeekSymbol(",") || PeekSymbol(";")) {
+        Next();
+        std::vector<std::string> after = TakeComments(last_line_, trailing);
+        more.insert(more.end(), after.begin(), after.end());
+      }
       pending.insert(pending.end(), more.begin(), more.end());
     }
   }

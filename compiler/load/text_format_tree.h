@@ -43,7 +43,8 @@ struct TextField {
 // A whole text-format file.
 struct TextFile {
   // The comment lines (and "" for blank lines) at the top of the file that a
-  // blank line separates from the first field: they stay at the top.
+  // blank line separates from the first field: they stay at the top. Empty
+  // when the file has no field (its comments are root.closing).
   std::vector<std::string> header;
   // The file's message: root.children are its fields; root.closing the lines
   // after the last one.
