@@ -103,7 +103,8 @@ std::string TopLevelUsage() {
       "  digest.\n"
       "\n"
       "Exit codes: 0 success; 1 check: stale outputs, lint: open findings,\n"
-      "diff --exit-code: changes, can-i: no (or invalid input, as kubectl);\n"
+      "fmt --check: files not in canonical format, diff --exit-code: changes,\n"
+      "can-i: no (or invalid input, as kubectl);\n"
       "2 invalid input, flags or output folder (nothing written).\n");
   return usage;
 }
