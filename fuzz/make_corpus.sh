@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 
 rm -rf fuzz/corpus
 mkdir -p fuzz/corpus/loader fuzz/corpus/selection fuzz/corpus/yaml_reader \
-  fuzz/corpus/import fuzz/corpus/forbidden_message
+  fuzz/corpus/import fuzz/corpus/forbidden_message fuzz/corpus/fmt
+
+# fmt_fuzzer: a policy file of each type, and the formatter's mangled test file.
+for name in bundle base profiles/multi-cluster; do
+  cp "policies/skypilot/${name}.textproto" "fuzz/corpus/fmt/${name//\//-}"
+done
+cp compiler/load/testdata/fmt/mangled.textproto fuzz/corpus/fmt/mangled
 
 # loader_fuzzer: a digit picking the file to replace (loader_fuzzer.cc's
 # kFiles), then the file's text.

@@ -64,11 +64,14 @@ TEST(FeatureOrderTest, BundleFeatureListOrderChangesNothingButTheDigest) {
       workspace, {"base", "ingress", "object-store", "show-gpus"}, "out");
   const std::string bundle_path =
       workspace + "/policies/skypilot/bundle.textproto";
-  std::string bundle = ReadFileOrDie(bundle_path);
-  bundle = absl::StrReplaceAll(
-      bundle, {{"features: \"base\"\n", ""},
-               {"features: \"ingress\"\n",
-                "features: \"ingress\"\nfeatures: \"base\"\n"}});
+  const std::string original = ReadFileOrDie(bundle_path);
+  const std::string bundle = absl::StrReplaceAll(
+      original, {{"features: [\"base\", \"show-gpus\", \"object-store\", "
+                  "\"ingress\",",
+                  "features: [\"show-gpus\", \"object-store\", \"ingress\", "
+                  "\"base\","}});
+  ASSERT_NE(bundle, original)
+      << "bundle.textproto no longer lists its features as this test expects";
   WriteFile(bundle_path, bundle);
   std::map<std::string, std::string> after = CompileFeatures(
       workspace, {"base", "ingress", "object-store", "show-gpus"}, "out");

@@ -9,6 +9,7 @@
 #include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
+#include "compiler/cli/fmt_command.h"
 #include "compiler/cli/graph_command.h"
 #include "compiler/cli/import_command.h"
 #include "compiler/cli/lint_command.h"
@@ -21,12 +22,6 @@
 namespace rbacc {
 namespace {
 
-// The commands DESIGN.md names that this version does not have.
-const std::vector<std::string>& PlannedCommands() {
-  static const auto* const kCommands = new std::vector<std::string>{"fmt"};
-  return *kCommands;
-}
-
 // The command named `name`, or null.
 const Command* FindCommand(const std::string& name) {
   for (const auto& command : Commands()) {
@@ -35,23 +30,15 @@ const Command* FindCommand(const std::string& name) {
   return nullptr;
 }
 
-// Prints that `name` is not a command of this version (a planned one, or
-// one with a did-you-mean) and returns kExitUsage.
+// Prints that `name` is not a command, with a did-you-mean, and returns
+// kExitUsage.
 int UnknownCommand(const std::string& name, std::ostream& err) {
   std::vector<std::string> available;
   for (const auto& command : Commands()) {
     available.push_back(command->info().name);
   }
-  std::vector<std::string> known = PlannedCommands();
-  known.insert(known.end(), available.begin(), available.end());
-  const bool planned =
-      std::find(PlannedCommands().begin(), PlannedCommands().end(), name) !=
-      PlannedCommands().end();
-  err << "rbacc: "
-      << (planned ? absl::StrCat("the `", name,
-                                 "` command is not available in this version")
-                  : absl::StrCat("unknown command \"", name, "\"",
-                                 DidYouMean(name, known)))
+  err << "rbacc: unknown command \"" << name << "\""
+      << DidYouMean(name, available)
       << "; available: " << absl::StrJoin(available, ", ") << " (see --help)\n";
   return kExitUsage;
 }
@@ -83,6 +70,7 @@ const std::vector<std::unique_ptr<Command>>& Commands() {
     commands->push_back(std::make_unique<ExplainCommand>());
     commands->push_back(std::make_unique<CanICommand>());
     commands->push_back(std::make_unique<ImportCommand>());
+    commands->push_back(std::make_unique<FmtCommand>());
     commands->push_back(std::make_unique<GraphCommand>());
     commands->push_back(std::make_unique<WhyForbiddenCommand>());
     commands->push_back(std::make_unique<CoverageCommand>());
@@ -117,7 +105,8 @@ std::string TopLevelUsage() {
       "  digest.\n"
       "\n"
       "Exit codes: 0 success; 1 check: stale outputs, lint: open findings,\n"
-      "diff --exit-code: changes, can-i: no (or invalid input, as kubectl);\n"
+      "fmt --check: files not in canonical format, diff --exit-code: changes,\n"
+      "can-i: no (or invalid input, as kubectl);\n"
       "2 invalid input, flags or output folder (nothing written).\n");
   return usage;
 }

@@ -38,7 +38,8 @@ TEST(CommandsTest, TableHasEveryCommandOnce) {
   EXPECT_EQ(CommandNames(),
             (std::vector<std::string>{
                 "compile", "check", "lint", "list", "diff", "review", "explain",
-                "can-i", "import", "graph", "why-forbidden", "coverage"}));
+                "can-i", "import", "fmt", "graph", "why-forbidden",
+                "coverage"}));
 }
 
 TEST(CommandsTest, TopLevelHelpListsEveryCommandWithItsSummary) {
