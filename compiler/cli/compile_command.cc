@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "compiler/cli/selection_flags.h"
+#include "compiler/common/shell_word.h"
 #include "compiler/common/unified_diff.h"
 #include "compiler/compiler.h"
 #include "compiler/emit/emitters.h"

@@ -12,8 +12,6 @@
 #include "absl/status/status.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/json_check.h"
-}
-
 #include "compiler/common/limits.h"
 #include "compiler/common/rbac_objects.h"
 #include "compiler/review/grants.h"
