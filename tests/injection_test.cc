@@ -106,6 +106,13 @@ void EditPolicy(const std::string& workspace, const std::string& relative,
   WriteFile(path, absl::StrReplaceAll(text, {{from, to}}));
 }
 
+// Appends `text` to the policy file at `relative` (under policies/).
+void AppendToPolicy(const std::string& workspace, const std::string& relative,
+                    const std::string& text) {
+  const std::string path = absl::StrCat(workspace, "/policies/", relative);
+  WriteFile(path, absl::StrCat(ReadFileOrDie(path), text));
+}
+
 // A rule's fields as one line.
 std::string RuleText(const PolicyRule& rule) {
   return absl::StrCat("groups=", absl::StrJoin(rule.api_groups, ","),
@@ -182,13 +189,13 @@ TEST_P(InjectionTest, ReasonStaysInItsComment) {
 }
 
 TEST_P(InjectionTest, ConfigAndHelmValuesReadBackExactly) {
-  EditPolicy(workspace_, "skypilot/base.textproto", "\nnamespace_rules",
-             absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
-                          "string_value: ",
-                          TextFormatString(value()),
-                          " }\nhelm_values { key: \"probe.value\" "
-                          "string_value: ",
-                          TextFormatString(value()), " }\nnamespace_rules"));
+  AppendToPolicy(workspace_, "skypilot/base.textproto",
+                 absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
+                              "string_value: ",
+                              TextFormatString(value()),
+                              " }\nhelm_values { key: \"probe.value\" "
+                              "string_value: ",
+                              TextFormatString(value()), " }\n"));
   std::string err;
   ASSERT_EQ(CompileBase(workspace_, &err), kExitOk) << err;
   const YAML::Node config = YAML::LoadFile(workspace_ + "/out/config.yaml");
