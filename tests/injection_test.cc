@@ -86,9 +86,9 @@ int CompileBase(const std::string& workspace, std::string* err,
                                   const std::string&) = nullptr,
                 const std::string& value = "") {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.overrides.features = {{"base"}, {"--features"}};
-  options.out_dir = "out";
+  options.request.workspace_root = workspace;
+  options.request.overrides.features = {{"base"}, {"--features"}};
+  options.request.out_dir = "out";
   if (configure != nullptr) configure(options, value);
   std::ostringstream out;
   std::ostringstream messages;
@@ -227,8 +227,9 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int namespace_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.namespaces = Located<std::vector<std::string>>{
-            std::vector<std::string>{value}, {"--namespace"}, {}};
+        options.request.overrides.namespaces =
+            Located<std::vector<std::string>>{
+                std::vector<std::string>{value}, {"--namespace"}, {}};
       },
       value());
   if (namespace_exit == kExitOk) {
@@ -243,7 +244,8 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int account_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.service_account = {value, {"--service_account"}};
+        options.request.overrides.service_account = {value,
+                                                     {"--service_account"}};
       },
       value());
   if (account_exit == kExitOk) {
@@ -259,7 +261,8 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int user_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.subjects = {{"User:" + value}, {"--subjects"}};
+        options.request.overrides.subjects = {{"User:" + value},
+                                              {"--subjects"}};
       },
       value());
   if (user_exit != kExitOk) {
