@@ -97,7 +97,7 @@ int CompileBase(const std::string& workspace, std::string* err,
   return exit_code;
 }
 
-// Replaces the first `from` in the policy file `relative` with `to`.
+// Replaces every `from` in the policy file `relative` with `to`.
 void EditPolicy(const std::string& workspace, const std::string& relative,
                 const std::string& from, const std::string& to) {
   const std::string path = absl::StrCat(workspace, "/policies/", relative);
@@ -182,13 +182,14 @@ TEST_P(InjectionTest, ReasonStaysInItsComment) {
 }
 
 TEST_P(InjectionTest, ConfigAndHelmValuesReadBackExactly) {
-  EditPolicy(workspace_, "skypilot/base.textproto", "\nnamespace_rules",
+  // Before the feature's summary, which it has once (it has many rules).
+  EditPolicy(workspace_, "skypilot/base.textproto", "\nsummary: ",
              absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
                           "string_value: ",
                           TextFormatString(value()),
                           " }\nhelm_values { key: \"probe.value\" "
                           "string_value: ",
-                          TextFormatString(value()), " }\nnamespace_rules"));
+                          TextFormatString(value()), " }\nsummary: "));
   std::string err;
   ASSERT_EQ(CompileBase(workspace_, &err), kExitOk) << err;
   const YAML::Node config = YAML::LoadFile(workspace_ + "/out/config.yaml");
