@@ -24,9 +24,9 @@ std::map<std::string, std::string> CompileFeatures(
     const std::string& workspace, const std::vector<std::string>& features,
     const std::string& out_dir) {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.overrides.features = {features, {"--features"}};
-  options.out_dir = out_dir;
+  options.request.workspace_root = workspace;
+  options.request.overrides.features = {features, {"--features"}};
+  options.request.out_dir = out_dir;
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(RunCompile(options, out, err), kExitOk) << err.str();

@@ -31,7 +31,7 @@ struct CompileRun {
 
 // Runs RunCompile with `options` in `workspace`.
 CompileRun Compile(const std::string& workspace, CompileOptions options) {
-  options.workspace_root = workspace;
+  options.request.workspace_root = workspace;
   std::ostringstream out;
   std::ostringstream err;
   CompileRun run;
@@ -52,8 +52,8 @@ std::string WorkspaceWithOrphans(const std::string& name) {
   fs::copy(outputs + "/minimal", outputs + "/oldprofile",
            fs::copy_options::recursive);
   CompileOptions custom;
-  custom.overrides.features.emplace();
-  custom.overrides.features->value = {"base"};
+  custom.request.overrides.features.emplace();
+  custom.request.overrides.features->value = {"base"};
   EXPECT_EQ(Compile(workspace, custom).exit_code, kExitOk);
   WriteFile(outputs + "/custom/notes.md", "Why we ran this by hand.\n");
   return workspace;
@@ -80,7 +80,7 @@ TEST(OrphanedOutputsTest, CheckReportsEveryOrphanWithItsRemovalCommand) {
   EXPECT_TRUE(absl::StrContains(run.err, "2 output files are stale"))
       << run.err;
   // Checking one profile says nothing about the others' folders.
-  check.profile = "minimal";
+  check.request.profile = "minimal";
   EXPECT_EQ(Compile(workspace, check).exit_code, kExitOk);
 }
 
@@ -91,7 +91,7 @@ TEST(OrphanedOutputsTest, RegeneratingEveryProfileRemovesOnlyRbaccsOrphans) {
 
   // One profile's run leaves the orphans.
   CompileOptions minimal;
-  minimal.profile = "minimal";
+  minimal.request.profile = "minimal";
   ASSERT_EQ(Compile(workspace, minimal).exit_code, kExitOk);
   EXPECT_TRUE(fs::exists(outputs + "/oldprofile/rbac.yaml"));
 

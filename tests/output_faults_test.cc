@@ -59,9 +59,9 @@ class FailingFileOperations : public FileOperations {
 int CompileFull(const std::string& workspace, const std::string& out_dir,
                 FileOperations* operations, std::string* err) {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.profile = "full";
-  options.out_dir = out_dir;
+  options.request.workspace_root = workspace;
+  options.request.profile = "full";
+  options.request.out_dir = out_dir;
   options.file_operations = operations;
   std::ostringstream out;
   std::ostringstream messages;
@@ -75,9 +75,9 @@ TEST(OutputFaultsTest, EveryFailingCallExitsTwoAndKeepsThePreviousOutputs) {
   std::string err;
   // Previous outputs: the minimal profile's, in the same folder.
   CompileOptions minimal;
-  minimal.workspace_root = workspace;
-  minimal.profile = "minimal";
-  minimal.out_dir = "out";
+  minimal.request.workspace_root = workspace;
+  minimal.request.profile = "minimal";
+  minimal.request.out_dir = "out";
   std::ostringstream ignored;
   ASSERT_EQ(RunCompile(minimal, ignored, ignored), kExitOk);
   const std::map<std::string, std::string> previous =
@@ -108,8 +108,8 @@ TEST(OutputFaultsTest, EveryFailingCallExitsTwoAndKeepsThePreviousOutputs) {
 int CompileEveryProfile(const std::string& workspace,
                         FileOperations* operations, std::string* err) {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.bundle = "skypilot";
+  options.request.workspace_root = workspace;
+  options.request.bundle = "skypilot";
   options.file_operations = operations;
   std::ostringstream out;
   std::ostringstream messages;

@@ -75,14 +75,14 @@ TEST_P(OutputStructureTest, OutputsAreWellFormed) {
   SCOPED_TRACE(absl::StrJoin(selected, ","));
 
   CompileOptions options;
-  options.workspace_root =
+  options.request.workspace_root =
       MakeWorkspace("structure_" + std::to_string(GetParam()));
-  options.overrides.features = {selected, {"--features"}};
-  options.out_dir = "out";
+  options.request.overrides.features = {selected, {"--features"}};
+  options.request.out_dir = "out";
   std::ostringstream out;
   std::ostringstream err;
   ASSERT_EQ(RunCompile(options, out, err), kExitOk) << err.str();
-  const std::string folder = options.workspace_root + "/out/";
+  const std::string folder = options.request.workspace_root + "/out/";
 
   // rbac.yaml, as Kubernetes sees it.
   const std::vector<YAML::Node> documents =

@@ -43,7 +43,7 @@ std::string FirstDifference(const std::string& expected,
 TEST(OutputsTest, CommittedOutputsAreCurrent) {
   const std::string workspace = MakeWorkspace("outputs_test");
   CompileOptions options;
-  options.workspace_root = workspace;
+  options.request.workspace_root = workspace;
   std::ostringstream out;
   std::ostringstream err;
   ASSERT_EQ(RunCompile(options, out, err), kExitOk) << err.str();

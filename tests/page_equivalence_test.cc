@@ -58,12 +58,12 @@ void ExpectSamePermissions(const RbacObjects& page, const RbacObjects& compiled,
 // written.
 RbacObjects Compile(const std::string& name, const CompileOptions& base) {
   CompileOptions options = base;
-  options.workspace_root = MakeWorkspace(name);
-  options.out_dir = "out";
+  options.request.workspace_root = MakeWorkspace(name);
+  options.request.out_dir = "out";
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(RunCompile(options, out, err), kExitOk) << err.str();
-  return ReadRbacFile(options.workspace_root + "/out/rbac.yaml");
+  return ReadRbacFile(options.request.workspace_root + "/out/rbac.yaml");
 }
 
 RbacObjects PageExample(
@@ -78,8 +78,8 @@ RbacObjects PageExample(
 
 TEST(PageEquivalenceTest, FullProfileGrantsWhatCreateSkySaYamlGrants) {
   CompileOptions options;
-  options.bundle = "skypilot-docs";
-  options.profile = "full";
+  options.request.bundle = "skypilot-docs";
+  options.request.profile = "full";
   ExpectSamePermissions(PageExample("create-sky-sa.yaml", {}),
                         Compile("full_profile", options),
                         ServiceAccountUser("default", "sky-sa"));
@@ -87,8 +87,8 @@ TEST(PageEquivalenceTest, FullProfileGrantsWhatCreateSkySaYamlGrants) {
 
 TEST(PageEquivalenceTest, LegacyFullProfileGrantsWhatTheOlderPageGrants) {
   CompileOptions options;
-  options.bundle = "skypilot-legacy";
-  options.profile = "full";
+  options.request.bundle = "skypilot-legacy";
+  options.request.profile = "full";
   ExpectSamePermissions(PageExample("legacy-create-sky-sa.yaml", {}),
                         Compile("legacy_full_profile", options),
                         ServiceAccountUser("default", "sky-sa"));
@@ -106,18 +106,19 @@ TEST(PageEquivalenceTest, MinimalProfileGrantsThePagesMinimumPermissions) {
                            "sky-sa-cluster-role",
                            {account}});
   CompileOptions options;
-  options.bundle = "skypilot-docs";
-  options.profile = "minimal";
+  options.request.bundle = "skypilot-docs";
+  options.request.profile = "minimal";
   ExpectSamePermissions(page, Compile("minimal_profile", options),
                         ServiceAccountUser("default", "sky-sa"));
 }
 
 TEST(PageEquivalenceTest, OtherNamespaceAndAccountGetThePagesPermissionsThere) {
   CompileOptions options;
-  options.bundle = "skypilot-docs";
-  options.profile = "full";
-  options.overrides.namespaces = {{"team-a"}, {"--namespace"}};
-  options.overrides.service_account = {{"robot"}, {"--service_account"}};
+  options.request.bundle = "skypilot-docs";
+  options.request.profile = "full";
+  options.request.overrides.namespaces = {{"team-a"}, {"--namespace"}};
+  options.request.overrides.service_account = {{"robot"},
+                                               {"--service_account"}};
   const RbacObjects compiled = Compile("team_a", options);
   // The page, with its namespace and account changed as its comments tell users
   // to.
@@ -134,9 +135,9 @@ TEST(PageEquivalenceTest, OtherNamespaceAndAccountGetThePagesPermissionsThere) {
 
 TEST(PageEquivalenceTest, ExtraSubjectsGetTheSamePermissionsAsTheAccount) {
   CompileOptions options;
-  options.bundle = "skypilot-docs";
-  options.profile = "full";
-  options.overrides.subjects = Located<std::vector<std::string>>{
+  options.request.bundle = "skypilot-docs";
+  options.request.profile = "full";
+  options.request.overrides.subjects = Located<std::vector<std::string>>{
       std::vector<std::string>{"User:alice", "Group:ml-team"},
       {"--subjects"},
       {}};

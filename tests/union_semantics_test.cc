@@ -97,13 +97,14 @@ RbacObjects Compile(const std::string& workspace,
                     const std::vector<std::string>& features,
                     const std::string& out_dir) {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.bundle = bundle_name;
-  options.overrides.features = {features, {"--features"}};
-  options.overrides.namespaces = Located<std::vector<std::string>>{
+  options.request.workspace_root = workspace;
+  options.request.bundle = bundle_name;
+  options.request.overrides.features = {features, {"--features"}};
+  options.request.overrides.namespaces = Located<std::vector<std::string>>{
       std::vector<std::string>{kNamespace}, {"--namespace"}, {}};
-  options.overrides.service_account = {kServiceAccount, {"--service_account"}};
-  options.out_dir = out_dir;
+  options.request.overrides.service_account = {kServiceAccount,
+                                               {"--service_account"}};
+  options.request.out_dir = out_dir;
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(RunCompile(options, out, err), kExitOk) << err.str();
@@ -168,9 +169,9 @@ TEST(UnionSemanticsTest, EverySubsetOfTheSkyPilotFeatures) {
     if (features.empty()) {
       // Nothing selected: an error, and nothing is written.
       CompileOptions options;
-      options.workspace_root = workspace;
-      options.overrides.features = {{}, {"--features"}};
-      options.out_dir = "empty";
+      options.request.workspace_root = workspace;
+      options.request.overrides.features = {{}, {"--features"}};
+      options.request.out_dir = "empty";
       std::ostringstream out;
       std::ostringstream err;
       EXPECT_EQ(RunCompile(options, out, err), kExitError);

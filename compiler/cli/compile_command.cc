@@ -52,8 +52,9 @@ std::string ReadFile(const fs::path& path) {
 // each into its own folder: a folder under outputs/<bundle>/ that none of them
 // writes is then orphaned.
 bool RegeneratesEveryProfile(const CompileOptions& options) {
-  return options.profile.empty() && !options.overrides.features &&
-         !options.out_dir.has_value();
+  return options.request.profile.empty() &&
+         !options.request.overrides.features &&
+         !options.request.out_dir.has_value();
 }
 
 // The orphaned folders under outputs/<bundle>/ of each bundle `set` compiled
@@ -68,7 +69,7 @@ std::vector<OrphanedFolder> FindOrphans(const CompilationSet& set,
     if (compilation.directory.empty()) continue;
     written.push_back(compilation.directory);
     outputs_folders.insert(
-        (fs::path(options.workspace_root) /
+        (fs::path(options.request.workspace_root) /
          fs::path(DefaultOutDir(*compilation.bundle, "")).parent_path())
             .string());
   }
@@ -85,7 +86,7 @@ std::vector<OrphanedFolder> FindOrphans(const CompilationSet& set,
 std::string ShownFolder(const std::string& directory,
                         const CompileOptions& options) {
   return fs::path(directory)
-      .lexically_relative(options.workspace_root)
+      .lexically_relative(options.request.workspace_root)
       .lexically_normal()
       .string();
 }
@@ -244,20 +245,9 @@ int ReportAndWrite(const CompilationSet* set, const CompileOptions& options,
 
 }  // namespace
 
-CompileRequest ToCompileRequest(const CompileOptions& options) {
-  CompileRequest request;
-  request.workspace_root = options.workspace_root;
-  request.bundle = options.bundle;
-  request.profile = options.profile;
-  request.overrides = options.overrides;
-  request.out_dir = options.out_dir;
-  request.lint = options.lint;
-  return request;
-}
-
 int RunCompile(const CompileOptions& options, std::ostream& out,
                std::ostream& err) {
-  CompileRequest request = ToCompileRequest(options);
+  CompileRequest request = options.request;
   // Merging freed the declared rules and the compaction's working data; their
   // pages go back to the system rather than add to the peak while lint and
   // emit allocate (about 5 MB at 100,000 rules).
@@ -357,17 +347,17 @@ int CompileCommand::Execute(const Invocation& call) const {
                               "flags are written --name=value", call.err);
   }
   CompileOptions options;
-  options.workspace_root = call.env.workspace_root;
-  options.bundle = call.flags.String("bundle");
-  options.profile = call.flags.String("profile");
-  options.overrides =
+  options.request.workspace_root = call.env.workspace_root;
+  options.request.bundle = call.flags.String("bundle");
+  options.request.profile = call.flags.String("profile");
+  options.request.overrides =
       SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
   if (call.flags.Given("out_dir")) {
-    options.out_dir = call.flags.String("out_dir");
+    options.request.out_dir = call.flags.String("out_dir");
   }
-  options.lint = call.flags.Enum("lint", LintModes());
+  options.request.lint = call.flags.Enum("lint", LintModes());
   options.check = check_ || call.flags.Bool("check");
-  if (options.check && options.out_dir == "-") {
+  if (options.check && options.request.out_dir == "-") {
     call.err << "--out_dir: error: \"-\" prints rbac.yaml, so "
              << (check_ ? "check" : "--check")
              << " would compare nothing; give an output folder or none; see "

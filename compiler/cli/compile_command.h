@@ -3,8 +3,8 @@
 // writes what it planned, and prints.
 //
 //   CompileOptions options;
-//   options.workspace_root = "/repo";
-//   options.profile = "full";
+//   options.request.workspace_root = "/repo";
+//   options.request.profile = "full";
 //   return RunCompile(options, std::cout, std::cerr);
 #ifndef RBACC_COMPILER_CLI_COMPILE_COMMAND_H_
 #define RBACC_COMPILER_CLI_COMPILE_COMMAND_H_
@@ -29,29 +29,14 @@ inline constexpr int kExitStale = 1;
 // nothing was written (previous outputs are untouched).
 inline constexpr int kExitError = 2;
 
-// What to compile and where to write it. Each field mirrors a flag of DESIGN.md
-// §1.
+// What to compile and where to write it, and what RunCompile does with the
+// result. Each field mirrors a flag of DESIGN.md §1.
 struct CompileOptions {
-  // Folder that holds policies/ and outputs/; relative --bundle paths and
-  // --out_dir resolve against it. Under `bazel run` this is
-  // BUILD_WORKSPACE_DIRECTORY.
-  std::string workspace_root = ".";
-  // A bundle name (a folder under policies/) or a path to a bundle folder (it
-  // contains "/" or starts with "."). Empty: kDefaultBundle when a profile or
-  // features are given, otherwise every bundle under policies/.
-  std::string bundle;
-  // One profile to compile. Empty: every profile, unless overrides.features is
-  // set (an ad-hoc selection written to outputs/<bundle>/custom).
-  std::string profile;
-  // Parameters given on the command line, overriding the profile.
-  SelectionOverrides overrides;
-  // Output folder (relative to workspace_root), or "-" to print rbac.yaml to
-  // standard output. Unset: the profile's out_dir, else
-  // outputs/<bundle>/<profile> (or .../custom).
-  std::optional<std::string> out_dir;
-  // How unacknowledged lint findings are reported (--lint; see LintMode in
-  // compiler/compiler.h).
-  LintMode lint = LintMode::kWarn;
+  // What the compiler library compiles (workspace, bundle, profile, overrides,
+  // out_dir, lint). Under `bazel run` its workspace_root is
+  // BUILD_WORKSPACE_DIRECTORY; out_dir "-" prints rbac.yaml to standard
+  // output. RunCompile sets its after_merge.
+  CompileRequest request;
   // Write nothing; compare every output folder with what would be written
   // (`rbacc check`, `--check`).
   bool check = false;
@@ -86,10 +71,6 @@ struct CompileOptions {
 // warning on `err`.
 int RunCompile(const CompileOptions& options, std::ostream& out,
                std::ostream& err);
-
-// Returns what `options` asks the compiler library to compile (everything but
-// what RunCompile does with the result: check, write, keep until exit).
-CompileRequest ToCompileRequest(const CompileOptions& options);
 
 // `rbacc compile` (the command run when none is named) and `rbacc check`
 // (compile --check): the selection flags, --out_dir, --lint and --check turned

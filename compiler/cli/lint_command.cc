@@ -147,7 +147,7 @@ std::string LintSarif(const std::vector<LintFinding>& findings) {
 
 int RunLint(const CompileOptions& options, LintFormat format, std::ostream& out,
             std::ostream& err) {
-  CompileRequest request = ToCompileRequest(options);
+  CompileRequest request = options.request;
   request.lint = LintMode::kOff;
   absl::StatusOr<CompilationSet> set = PlanCompilations(request);
   if (!set.ok()) {
@@ -249,10 +249,10 @@ int LintCommand::Execute(const Invocation& call) const {
                               "flags are written --name=value", call.err);
   }
   CompileOptions options;
-  options.workspace_root = call.env.workspace_root;
-  options.bundle = call.flags.String("bundle");
-  options.profile = call.flags.String("profile");
-  options.overrides =
+  options.request.workspace_root = call.env.workspace_root;
+  options.request.bundle = call.flags.String("bundle");
+  options.request.profile = call.flags.String("profile");
+  options.request.overrides =
       SelectionOverridesFromFlags(call.flags, TargetNamespaceFlag::kNamespace);
   return RunLint(options, call.flags.Enum("format", LintFormats()), call.out,
                  call.err);

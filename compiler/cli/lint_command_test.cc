@@ -32,7 +32,7 @@ LintRun Lint(const CompileOptions& options, LintFormat format) {
 
 TEST(LintCommandTest, ShippedBundleHasOnlyAcknowledgedFindings) {
   CompileOptions options;
-  options.workspace_root = MakeWorkspace("lint_shipped");
+  options.request.workspace_root = MakeWorkspace("lint_shipped");
   const LintRun run = Lint(options, LintFormat::kText);
   EXPECT_EQ(run.exit_code, kExitOk) << run.out << run.err;
   EXPECT_NE(run.out.find("note: [pods-exec] acknowledged: "),
@@ -42,11 +42,11 @@ TEST(LintCommandTest, ShippedBundleHasOnlyAcknowledgedFindings) {
 
 TEST(LintCommandTest, OpenFindingExitsOneAndShowsInJsonAndSarif) {
   CompileOptions options;
-  options.workspace_root = MakeWorkspace("lint_open");
-  options.bundle = "skypilot-docs";
-  WriteFile(
-      options.workspace_root + "/policies/skypilot-docs/show-gpus.textproto",
-      R"(name: "show-gpus"
+  options.request.workspace_root = MakeWorkspace("lint_open");
+  options.request.bundle = "skypilot-docs";
+  WriteFile(options.request.workspace_root +
+                "/policies/skypilot-docs/show-gpus.textproto",
+            R"(name: "show-gpus"
 summary: "Reads secrets everywhere."
 requires: "base"
 cluster_rules {
@@ -55,7 +55,7 @@ cluster_rules {
   verbs: ["get", "list"]
   reason: "Reads credentials."
 })");
-  options.profile = "full";
+  options.request.profile = "full";
 
   const LintRun text = Lint(options, LintFormat::kText);
   EXPECT_EQ(text.exit_code, kExitFindings);
@@ -109,8 +109,8 @@ cluster_rules {
 
 TEST(LintCommandTest, InvalidInputExitsTwo) {
   CompileOptions options;
-  options.workspace_root = MakeWorkspace("lint_invalid");
-  options.profile = "nope";
+  options.request.workspace_root = MakeWorkspace("lint_invalid");
+  options.request.profile = "nope";
   EXPECT_EQ(Lint(options, LintFormat::kText).exit_code, kExitError);
 }
 

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/coverage.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/merge/compact_steps.h"
@@ -32,35 +33,6 @@ using compact_internal::StringIds;
 
 constexpr char kAll[] = "*";
 
-std::vector<std::string> SortedUnique(std::vector<std::string> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  return values;
-}
-
-bool IsSubset(const std::vector<std::string>& sorted_small,
-              const std::vector<std::string>& sorted_large) {
-  return std::includes(sorted_large.begin(), sorted_large.end(),
-                       sorted_small.begin(), sorted_small.end());
-}
-
-// The targets that may grant everything `atom.target` grants: itself, "*",
-// "*/<sub>" for a subresource, and for URLs every "<prefix>*".
-std::vector<std::string> CoveringTargets(const Permission& atom) {
-  std::vector<std::string> targets = {atom.target, kAll};
-  if (atom.is_url) {
-    for (size_t length = 0; length <= atom.target.size(); ++length) {
-      targets.push_back(atom.target.substr(0, length) + kAll);
-    }
-    return targets;
-  }
-  const size_t slash = atom.target.find('/');
-  if (slash != std::string::npos) {
-    targets.push_back(std::string("*/") + atom.target.substr(slash + 1));
-  }
-  return targets;
-}
-
 // A permission to find a coverer for: an atom, or a permission of any rule,
 // whose strings may be missing from the index's StringIds.
 struct Query {
@@ -74,7 +46,7 @@ struct Query {
 };
 
 // Sorted, unique atoms indexed for finding one that grants everything a
-// permission grants (PermissionIndex's matching, over ids).
+// permission grants: PermissionIndex's matching (common/coverage.h), over ids.
 class AtomIndex {
  public:
   // `atoms` must be sorted and unique; they, `strings` and `name_sets` must
@@ -85,13 +57,19 @@ class AtomIndex {
         strings_(strings),
         name_sets_(name_sets),
         all_(strings.Id(kAll)) {
+    for (const Atom& atom : atoms) {
+      if (!atom.is_url) continue;
+      url_keys_.try_emplace(CoverageKey(strings.Text(atom.target), true),
+                            static_cast<uint32_t>(url_keys_.size()));
+    }
     for (uint32_t i = 0; i < atoms.size(); ++i) {
       const Atom& atom = atoms[i];
-      Bucket& bucket = buckets_[std::make_tuple(atom.is_url, atom.group,
-                                                atom.target, atom.verb)];
+      Bucket& bucket = buckets_[std::make_tuple(
+          atom.is_url, atom.group, TargetKey(atom.target, atom.is_url),
+          atom.verb)];
       const std::vector<uint32_t>& names = name_sets.Names(atom.names);
       if (names.empty()) {
-        bucket.unnamed = static_cast<int64_t>(i);
+        bucket.unnamed.push_back(i);
         continue;
       }
       for (uint32_t name : names) bucket.by_name[name].push_back(i);
@@ -143,10 +121,12 @@ class AtomIndex {
   }
 
  private:
-  // The atoms of one (kind, group, target, verb): they differ only in names.
+  // The atoms of one (kind, group, target key, verb): they differ only in
+  // names, or are URL patterns with the same CoverageKey ("/a*", "/a**").
   struct Bucket {
-    // The atom without names (it grants every name), or -1.
-    int64_t unnamed = -1;
+    // The atoms without names (they grant every name), in atom order: one, or
+    // for URL patterns one per spelling.
+    std::vector<uint32_t> unnamed;
     // Name -> the atoms whose names include it, in atom order.
     absl::flat_hash_map<uint32_t, std::vector<uint32_t>> by_name;
   };
@@ -156,14 +136,13 @@ class AtomIndex {
   }
 
   // The first atom of `bucket` that grants everything `query` grants, or -1.
-  // The unnamed atom comes first in atom order; a named coverer must hold
+  // The unnamed atoms come first in atom order; a named coverer must hold
   // every name of `query`, so only the atoms sharing its rarest name are
   // candidates.
   int64_t FirstCovererIn(const Bucket& bucket, const Query& query,
                          bool allow_equal) const {
-    if (bucket.unnamed >= 0 &&
-        (allow_equal || !Equal(static_cast<uint32_t>(bucket.unnamed), query))) {
-      return bucket.unnamed;
+    for (const uint32_t unnamed : bucket.unnamed) {
+      if (allow_equal || !Equal(unnamed, query)) return unnamed;
     }
     if (query.names->empty()) return -1;
     const std::vector<uint32_t>* candidates = nullptr;
@@ -186,20 +165,27 @@ class AtomIndex {
     return -1;
   }
 
-  // The ids of the patterns that may grant everything `target` grants: itself,
-  // "*", "*/<sub>" for a subresource, and for URLs every "<prefix>*". Patterns
-  // no atom has are left out.
+  // The id buckets file the target `target` (an id of strings_) under: a
+  // resource's own id; for a URL, the number of its CoverageKey in url_keys_.
+  uint32_t TargetKey(uint32_t target, bool is_url) const {
+    if (!is_url) return target;
+    const auto found =
+        url_keys_.find(CoverageKey(strings_.Text(target), is_url));
+    return found == url_keys_.end() ? kMissing : found->second;
+  }
+
+  // The bucket ids (TargetKey) of the targets that may grant everything
+  // `target` grants (CoveringTargetKeys); those no atom has are left out.
   std::vector<uint32_t> CoveringTargetIds(absl::string_view target,
                                           bool is_url) const {
-    std::vector<uint32_t> ids = {strings_.Id(target), all_};
-    if (is_url) {
-      for (size_t length = 0; length <= target.size(); ++length) {
-        ids.push_back(
-            strings_.Id(absl::StrCat(target.substr(0, length), kAll)));
+    std::vector<uint32_t> ids;
+    for (const std::string& key : CoveringTargetKeys(target, is_url)) {
+      if (!is_url) {
+        ids.push_back(strings_.Id(key));
+        continue;
       }
-    } else if (const size_t slash = target.find('/');
-               slash != absl::string_view::npos) {
-      ids.push_back(strings_.Id(absl::StrCat("*/", target.substr(slash + 1))));
+      const auto found = url_keys_.find(key);
+      ids.push_back(found == url_keys_.end() ? kMissing : found->second);
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -211,6 +197,9 @@ class AtomIndex {
   const StringIds& strings_;
   const NameSets& name_sets_;
   const uint32_t all_;
+  // The CoverageKey of every URL atom's target, numbered.
+  absl::flat_hash_map<std::string, uint32_t> url_keys_;
+  // (is_url, group, TargetKey, verb) -> the atoms.
   absl::flat_hash_map<std::tuple<bool, uint32_t, uint32_t, uint32_t>, Bucket>
       buckets_;
   // CoveringTargetIds of each atom's target, by its id.
@@ -251,55 +240,6 @@ void KeepOneOfEachCoverCycle(std::vector<int64_t>* coverer) {
 }
 
 }  // namespace
-
-void PermissionIndex::Add(const Permission* permission) {
-  index_[{permission->is_url, permission->group, permission->target,
-          permission->verb}]
-      .push_back(permission);
-}
-
-const Permission* PermissionIndex::FindCoverer(const Permission& atom,
-                                               bool allow_equal) const {
-  std::vector<std::string> groups = {atom.group};
-  if (!atom.is_url && atom.group != kAll) groups.push_back(kAll);
-  std::vector<std::string> verbs = {atom.verb};
-  if (atom.verb != kAll) verbs.push_back(kAll);
-  const std::vector<std::string> targets = CoveringTargets(atom);
-  const Permission* best = nullptr;
-  for (const std::string& group : groups) {
-    for (const std::string& target : targets) {
-      for (const std::string& verb : verbs) {
-        const auto found = index_.find({atom.is_url, group, target, verb});
-        if (found == index_.end()) continue;
-        for (const Permission* candidate : found->second) {
-          if (!allow_equal && *candidate == atom) continue;
-          const bool names_cover =
-              candidate->names.empty() ||
-              (!atom.names.empty() && IsSubset(atom.names, candidate->names));
-          if (!names_cover) continue;
-          if (best == nullptr || *candidate < *best) best = candidate;
-        }
-      }
-    }
-  }
-  return best;
-}
-
-std::vector<Permission> SplitIntoPermissions(const PolicyRule& rule) {
-  std::vector<Permission> split;
-  const std::vector<std::string> names = SortedUnique(rule.resource_names);
-  for (const std::string& verb : rule.verbs) {
-    for (const std::string& url : rule.non_resource_urls) {
-      split.push_back(Permission{true, "", url, verb, {}});
-    }
-    for (const std::string& group : rule.api_groups) {
-      for (const std::string& resource : rule.resources) {
-        split.push_back(Permission{false, group, resource, verb, names});
-      }
-    }
-  }
-  return split;
-}
 
 struct RuleCoverage::Index {
   // Copies of the rules, which the ids view.

@@ -5,7 +5,8 @@
 // recorded as covered); what remains is regrouped: permissions with the same
 // group, resource and names merge their verbs, then rules with the same group,
 // names and verbs merge their resources. The result depends only on the set of
-// permissions and sources, so merging is associative and commutative.
+// permissions and sources, so merging is associative and commutative. Which
+// permission covers which is common/coverage.h's definition.
 #ifndef RBACC_COMPILER_MERGE_COMPACT_H_
 #define RBACC_COMPILER_MERGE_COMPACT_H_
 
@@ -15,56 +16,10 @@
 #include <tuple>
 #include <vector>
 
+#include "compiler/common/coverage.h"
 #include "compiler/common/policy_rule.h"
 
 namespace rbacc {
-
-// One permission: a single API group, resource (or non-resource URL), verb,
-// and a sorted, repeat-free set of resource names (empty: every name).
-struct Permission {
-  // True for a non-resource URL (then `group` is empty).
-  bool is_url = false;
-  std::string group;
-  // The resource ("pods", "pods/exec", "*", "*/scale"), or the URL when
-  // is_url.
-  std::string target;
-  std::string verb;
-  std::vector<std::string> names;
-
-  auto Tie() const { return std::tie(is_url, group, target, verb, names); }
-  friend bool operator<(const Permission& a, const Permission& b) {
-    return a.Tie() < b.Tie();
-  }
-  friend bool operator==(const Permission& a, const Permission& b) {
-    return a.Tie() == b.Tie();
-  }
-};
-
-// Returns the single permissions of `rule`: one per verb and group and
-// resource, and one per verb and URL, each with the rule's names (sorted,
-// without repeats).
-std::vector<Permission> SplitIntoPermissions(const PolicyRule& rule);
-
-// Permissions indexed for finding one that grants everything another grants,
-// by Kubernetes' matching: "*" groups and verbs, "*" and "*/<subresource>"
-// resources, no names or a superset of names, and URLs ending in "*" that
-// prefix the URL.
-class PermissionIndex {
- public:
-  // Adds `permission`, which must outlive the index.
-  void Add(const Permission* permission);
-
-  // Returns an added permission that grants every request `permission` grants
-  // (the smallest such in Permission order), or nullptr when none does. An
-  // added permission equal to `permission` counts only when `allow_equal`.
-  const Permission* FindCoverer(const Permission& permission,
-                                bool allow_equal = false) const;
-
- private:
-  std::map<std::tuple<bool, std::string, std::string, std::string>,
-           std::vector<const Permission*>>
-      index_;
-};
 
 // A rule as a feature declared it. `source.resources` is ignored.
 struct DeclaredRule {

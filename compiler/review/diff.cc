@@ -12,10 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "compiler/catalog/catalog.h"
+#include "compiler/common/coverage.h"
 #include "compiler/common/json.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
-#include "compiler/merge/compact.h"
 #include "compiler/review/grants.h"
 
 namespace rbacc {

@@ -8,10 +8,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/common/coverage.h"
 #include "compiler/common/limits.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
-#include "compiler/merge/compact.h"
 
 namespace rbacc {
 namespace {

@@ -11,9 +11,9 @@
 
 #include "absl/status/status.h"
 #include "compiler/common/authorizer.h"
+#include "compiler/common/coverage.h"
 #include "compiler/common/policy_rule.h"
 #include "compiler/common/rbac_objects.h"
-#include "compiler/merge/compact.h"
 
 namespace rbacc {
 
