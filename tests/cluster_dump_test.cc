@@ -5,6 +5,7 @@
 // evaluation of the canonical request over the dump's objects with the
 // aggregation resolved.
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -12,6 +13,8 @@
 
 #include "absl/strings/match.h"
 #include "compiler/cli/can_i_command.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
 #include "compiler/common/aggregation.h"
@@ -25,6 +28,7 @@
 namespace rbacc {
 namespace {
 
+using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
 using ::rbacc::testing::WriteFile;
@@ -218,6 +222,96 @@ roleRef:
       << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "team-a-devs")) << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "ClusterRole edit")) << out.str();
+}
+
+// Coverage of the recorded SkyPilot calls against the dump, which holds
+// bindings but no ServiceAccount objects (kubectl prints none for
+// clusterroles,clusterrolebindings,roles,rolebindings).
+struct DumpCoverage {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+DumpCoverage CoverDump(const std::string& dump,
+                       std::optional<std::string> subjects) {
+  CoverageOptions options;
+  options.workspace_root = MakeWorkspace("dump_coverage");
+  options.target = dump;
+  options.calls_bundle = "skypilot";
+  if (subjects.has_value()) {
+    options.overrides.subjects = {{*subjects}, {"--subjects"}};
+  }
+  std::ostringstream out, err;
+  const int exit_code = RunCoverage(options, out, err);
+  return {exit_code, out.str(), err.str()};
+}
+
+TEST(ClusterDumpTest, CoverageEvaluatesTheOneAccountTheDumpBinds) {
+  const DumpCoverage run = CoverDump(RunfilePath(kDump), std::nullopt);
+  EXPECT_EQ(run.exit_code, kExitStale) << run.err;
+  EXPECT_TRUE(absl::StrContains(
+      run.out, "evaluated, as ServiceAccount:monitoring/agent (launcher"))
+      << run.out;
+  // The aggregated role lets the agent list Deployments in its namespace, as
+  // the authorizer says; the pods' exec is granted to nobody.
+  const UserInfo agent = ServiceAccountUser("monitoring", "agent");
+  const RbacObjects objects = ResolvedDump();
+  const Authorizer authorizer(objects);
+  Request list_deployments;
+  list_deployments.verb = "list";
+  list_deployments.api_group = "apps";
+  list_deployments.resource = "deployments";
+  list_deployments.namespace_name = "monitoring";
+  ASSERT_TRUE(authorizer.Allows(agent, list_deployments));
+  EXPECT_FALSE(
+      absl::StrContains(run.out, "list apps/deployments in monitoring denied"))
+      << run.out;
+  Request exec;
+  exec.verb = "create";
+  exec.resource = "pods";
+  exec.subresource = "exec";
+  exec.namespace_name = "monitoring";
+  ASSERT_FALSE(authorizer.Allows(agent, exec));
+  EXPECT_TRUE(
+      absl::StrContains(run.out, "create pods/exec in monitoring denied"))
+      << run.out;
+  // Naming the account gives the same report.
+  EXPECT_EQ(
+      CoverDump(RunfilePath(kDump), "ServiceAccount:monitoring/agent").out,
+      run.out);
+}
+
+TEST(ClusterDumpTest, CoverageOfADumpBindingSeveralAccountsNeedsSubjects) {
+  const std::string dump =
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/two-accounts.yaml");
+  WriteFile(dump, ReadFileOrDie(RunfilePath(kDump)) +
+                      R"(- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRoleBinding
+  metadata:
+    name: bot-view
+  roleRef:
+    apiGroup: rbac.authorization.k8s.io
+    kind: ClusterRole
+    name: view
+  subjects:
+  - kind: ServiceAccount
+    name: bot
+    namespace: ci
+)");
+  const DumpCoverage ambiguous = CoverDump(dump, std::nullopt);
+  EXPECT_EQ(ambiguous.exit_code, kExitError);
+  EXPECT_EQ(ambiguous.out, "");
+  EXPECT_TRUE(absl::StrContains(
+      ambiguous.err,
+      "binds 2 service accounts (ci/bot, monitoring/agent): which makes the "
+      "calls is ambiguous; name the application's identity with "
+      "--subjects=ServiceAccount:NAMESPACE/NAME"))
+      << ambiguous.err;
+  const DumpCoverage bot = CoverDump(dump, "ServiceAccount:ci/bot");
+  EXPECT_EQ(bot.exit_code, kExitStale) << bot.err;
+  EXPECT_TRUE(absl::StrContains(bot.out, "as ServiceAccount:ci/bot (launcher"))
+      << bot.out;
 }
 
 }  // namespace
