@@ -17,6 +17,7 @@
 #include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
+#include "compiler/cli/graph_command.h"
 #include "compiler/common/aggregation.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/review/grants.h"
@@ -222,6 +223,44 @@ roleRef:
       << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "team-a-devs")) << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "ClusterRole edit")) << out.str();
+}
+
+// The id Mermaid gives the node labelled `label` in `graph` ("" if none).
+std::string NodeId(const std::string& graph, const std::string& label) {
+  const std::string node = absl::StrCat("[\"", label, "\"]\n");
+  const size_t at = graph.find(node);
+  if (at == std::string::npos) return "";
+  const size_t start = graph.rfind(' ', at) + 1;
+  return graph.substr(start, at - start);
+}
+
+TEST(ClusterDumpTest, GraphShowsWhatAnAggregatedRoleAggregates) {
+  GraphOptions options;
+  options.policy.yaml_path = RunfilePath(kDump);
+  options.policy.label = kDump;
+  std::ostringstream out, err;
+  ASSERT_EQ(RunGraph(options, out, err), 0) << err.str();
+  const std::string graph = out.str();
+  const std::string monitoring = NodeId(graph, "ClusterRole monitoring");
+  const std::string apps = NodeId(graph, "ClusterRole monitoring-apps");
+  const std::string pods = NodeId(graph, "ClusterRole monitoring-pods");
+  const std::string deployments = NodeId(graph, "apps/deployments");
+  ASSERT_FALSE(monitoring.empty() || apps.empty() || pods.empty() ||
+               deployments.empty())
+      << graph;
+  for (const std::string& source : {apps, pods}) {
+    EXPECT_TRUE(absl::StrContains(
+        graph,
+        absl::StrCat("  ", monitoring, " -->|\"aggregates\"| ", source, "\n")))
+        << graph;
+  }
+  // The aggregated rules are drawn once, from the role they come from.
+  EXPECT_TRUE(absl::StrContains(
+      graph, absl::StrCat("  ", apps, " -->|\"get, list\"| ", deployments)))
+      << graph;
+  EXPECT_FALSE(
+      absl::StrContains(graph, absl::StrCat("  ", monitoring, " -->|\"get")))
+      << graph;
 }
 
 // Coverage of the recorded SkyPilot calls against the dump, which holds
