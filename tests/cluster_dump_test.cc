@@ -225,6 +225,45 @@ roleRef:
   EXPECT_FALSE(absl::StrContains(out.str(), "ClusterRole edit")) << out.str();
 }
 
+TEST(ClusterDumpTest, AListOfOtherKindsWarnsThatItGrantsNothing) {
+  const std::string list =
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/workloads.yaml");
+  WriteFile(list, R"(apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: settings, namespace: monitoring}
+  data: {level: debug}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: agent, namespace: monitoring}
+)");
+  const std::string warning =
+      "workloads.yaml: warning: the file holds no Role, ClusterRole, "
+      "RoleBinding or ClusterRoleBinding (objects of other kinds are "
+      "skipped): it grants nothing";
+  DiffOptions diff;
+  diff.before = RunfilePath(kDump);
+  diff.after = list;
+  std::ostringstream diff_out, diff_err;
+  EXPECT_EQ(RunDiff(diff, diff_out, diff_err), 0) << diff_err.str();
+  EXPECT_TRUE(absl::StrContains(diff_err.str(), warning)) << diff_err.str();
+  CanIOptions can_i = Ask({"get", "pods"});
+  can_i.policy.yaml_path = list;
+  can_i.policy.label = list;
+  CanISubject subject;
+  std::ostringstream load_err;
+  ASSERT_TRUE(LoadCanISubject(can_i, load_err, &subject)) << load_err.str();
+  EXPECT_TRUE(absl::StrContains(load_err.str(), warning)) << load_err.str();
+  // The dump itself holds RBAC objects: no such warning.
+  CanISubject dump;
+  std::ostringstream dump_err;
+  ASSERT_TRUE(LoadCanISubject(Ask({"get", "pods"}), dump_err, &dump));
+  EXPECT_FALSE(absl::StrContains(dump_err.str(), "holds no Role"))
+      << dump_err.str();
+}
+
 // The id Mermaid gives the node labelled `label` in `graph` ("" if none).
 std::string NodeId(const std::string& graph, const std::string& label) {
   const std::string node = absl::StrCat("[\"", label, "\"]\n");
