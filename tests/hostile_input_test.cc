@@ -386,6 +386,56 @@ std::vector<HostileCase> Cases() {
   };
 }
 
+// A cluster dump (kind: List) whose ClusterRole carries an annotation of
+// `lines` lines, as a careless kubectl apply leaves one; the role grants get
+// on pods to ServiceAccount default/sky-sa.
+std::string DumpWithAnnotation(int lines, const std::string& line) {
+  std::string text =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: rbac.authorization.k8s.io/v1\n"
+      "  kind: ClusterRole\n  metadata:\n    name: big\n"
+      "    annotations:\n      big: |\n";
+  text.reserve(text.size() + lines * (line.size() + 9) + 512);
+  for (int i = 0; i < lines; ++i)
+    absl::StrAppend(&text, "        ", line, "\n");
+  absl::StrAppend(
+      &text,
+      "  rules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n"
+      "    verbs: [get]\n"
+      "- apiVersion: rbac.authorization.k8s.io/v1\n"
+      "  kind: ClusterRoleBinding\n  metadata:\n    name: big\n"
+      "  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, "
+      "name: big}\n"
+      "  subjects:\n  - {kind: ServiceAccount, name: sky-sa, namespace: "
+      "default}\n");
+  return text;
+}
+
+// A million-line annotation within the YAML input limit is read (one pass,
+// within the ceilings); beyond the limit the file is refused unread.
+TEST(HostileDumpTest, MillionLineAnnotationIsReadOrRefusedWithinTheCeilings) {
+  const std::string workspace = MakeWorkspace("hostile_million_lines");
+  WriteFile(workspace + "/outputs/skypilot/minimal/rbac.yaml",
+            ReadFileOrDie(RunfilePath("outputs/skypilot/minimal/rbac.yaml")));
+  WriteFile(workspace + "/dump.yaml", DumpWithAnnotation(1000000, "x"));
+  const ChildRun read = RunLimited(
+      workspace, {"diff", "outputs/skypilot/minimal", "dump.yaml"}, "");
+  EXPECT_EQ(read.signal, 0) << "killed by signal " << read.signal;
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_THAT(read.err, HasSubstr("dump.yaml is a cluster dump: compared for "
+                                  "the 1 subject"));
+
+  WriteFile(workspace + "/dump.yaml",
+            DumpWithAnnotation(1000000, "a line of twenty ch"));
+  const ChildRun refused = RunLimited(
+      workspace, {"diff", "outputs/skypilot/minimal", "dump.yaml"}, "");
+  EXPECT_EQ(refused.signal, 0) << "killed by signal " << refused.signal;
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("dump.yaml: file is 28000"));
+  EXPECT_THAT(refused.err, HasSubstr("more than the 16777216 a YAML input may "
+                                     "have"));
+}
+
 class HostileInputTest : public ::testing::TestWithParam<HostileCase> {};
 
 TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
