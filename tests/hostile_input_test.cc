@@ -3,8 +3,9 @@
 // through the real rbacc binary on a scratch copy of policies/ in a child
 // process whose CPU time (RLIMIT_CPU) and address space (RLIMIT_AS; not under
 // AddressSanitizer, which reserves terabytes of address space) the test caps
-// with setrlimit. Each case must exit 2 with a message naming the input and
-// what is wrong, within the ceilings, leaving the outputs untouched.
+// with setrlimit. Each case must exit 2 (can-i: kubectl's error code, 1) with
+// a message naming the input and what is wrong, within the ceilings, leaving
+// the outputs untouched.
 //
 // The data of the cases is under testdata/hostile/; FIFOs, folders and
 // symbolic link loops are made by the test.
@@ -83,6 +84,8 @@ struct HostileCase {
   std::string text;
   // For kReplace: the text replaced.
   std::string replaced;
+  // The exit code due: 2, or can-i's error code (kubectl's 1).
+  int exit_code = 2;
 };
 
 // The runfile or the path an argument stands for.
@@ -288,6 +291,18 @@ std::vector<HostileCase> Cases() {
        "cart.yaml: grants 1000000 single permissions (largest: Role "
        "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
        "subject), more than the 100000 rbacc compares one by one"},
+      {"CanIListPermissionBomb",
+       Setup::kNone,
+       "",
+       {"can-i", "--list", "--rbac", "@cart.yaml",
+        "--as=system:serviceaccount:default:sky-sa"},
+       "",
+       "cart.yaml: grants 1000000 single permissions (largest: Role "
+       "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
+       "subject), more than the 100000",
+       "",
+       "",
+       1},
       {"ImportDeepYaml",
        Setup::kNone,
        "",
@@ -452,7 +467,7 @@ TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
                                       : Expand(c.stdin_path));
   EXPECT_EQ(run.signal, 0) << "killed by signal " << run.signal
                            << (run.signal == SIGXCPU ? " (CPU ceiling)" : "");
-  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
   EXPECT_THAT(run.err, HasSubstr(c.message));
   EXPECT_EQ(ReadTree(outputs), before);
 }
