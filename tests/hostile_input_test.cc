@@ -303,6 +303,13 @@ std::vector<HostileCase> Cases() {
        "",
        "",
        1},
+      {"GraphPermissionBomb",
+       Setup::kNone,
+       "",
+       {"graph", "--rbac", "@cart.yaml"},
+       "",
+       "cart.yaml: its roles' rules stand for 1000000 single permissions, "
+       "more than the 100000 a graph draws"},
       {"ImportDeepYaml",
        Setup::kNone,
        "",
