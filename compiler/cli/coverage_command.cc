@@ -300,8 +300,11 @@ CoverageCommand::CoverageCommand()
                "TARGET's features against what TARGET grants the identity "
                "making it: the launcher (--subjects, else the service "
                "account) or the pods' account. TARGET is as for diff (a "
-               "profile, features, BUNDLE:PROFILE, an rbac.yaml or an output "
-               "folder); none: every profile of the calls bundle.\n\nExit "
+               "profile, features, BUNDLE:PROFILE, an rbac.yaml, an output "
+               "folder or a cluster dump; RBAC YAML is evaluated as "
+               "--subjects, else its ServiceAccount, else the one "
+               "ServiceAccount its bindings name); none: every profile of the "
+               "calls bundle.\n\nExit "
                "codes: 0 every call the application does not tolerate a 403 "
                "on is allowed; 1 one is denied; 2 invalid input or flags.",
                {"bazel run //compiler -- coverage skypilot:full",
