@@ -168,6 +168,18 @@ TEST(ReviewTest, ImportRoundTripsAnAggregatedClusterRole) {
   // Not vacuous: the aggregation is what grants it.
   EXPECT_TRUE(Authorizer(source).Allows(
       ServiceAccountUser("monitoring", "agent"), list_deployments));
+  // The header does not say the aggregated roles grant nothing.
+  absl::StatusOr<std::string> feature =
+      ImportFeature(source, {"imported", "aggregated-roles.yaml"});
+  ASSERT_TRUE(feature.ok()) << feature.status();
+  for (const char* role : {"monitoring-pods", "monitoring-apps"}) {
+    EXPECT_TRUE(absl::StrContains(
+        *feature, absl::StrCat("# Not imported: ClusterRole ", role,
+                               " is bound by nothing itself; its rules are "
+                               "imported as those of the ClusterRole that "
+                               "aggregates it.\n")))
+        << *feature;
+  }
 }
 
 // The account is the bound one, not one the YAML creates and binds nothing
