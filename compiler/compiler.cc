@@ -517,7 +517,10 @@ absl::StatusOr<PolicyInput> LoadPolicyInput(
     IssueList* issues, std::map<std::string, std::string>* file_texts) {
   if (!spec.yaml_path.empty()) {
     absl::StatusOr<PolicyInput> input = ReadPolicyYaml(spec, workspace_root);
-    if (input.ok()) WarnAboutUnboundRoles(input->objects, input->label, issues);
+    if (input.ok()) {
+      WarnAboutNoRbacObjects(input->objects, input->label, issues);
+      WarnAboutUnboundRoles(input->objects, input->label, issues);
+    }
     return input;
   }
   absl::StatusOr<ValidatedBundle> bundle =

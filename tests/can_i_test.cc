@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "compiler/cli/can_i_command.h"
+#include "compiler/cli/explain_command.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/load/bundle_loader.h"
@@ -427,6 +428,54 @@ INSTANTIATE_TEST_SUITE_P(
       }
       return name;
     });
+
+// explain, like can-i, answers once per target namespace, as that namespace's
+// account, and says whom and where it asked; each answer is the authorizer's.
+TEST(ExplainNamespacesTest, AnswersPerTargetNamespace) {
+  const std::string workspace = MakeWorkspace("explain_teams");
+  CanIOptions load;
+  load.workspace_root = workspace;
+  load.policy.bundle = "skypilot";
+  load.policy.profile = "teams";
+  CanISubject subject;
+  std::ostringstream load_err;
+  ASSERT_TRUE(LoadCanISubject(load, load_err, &subject)) << load_err.str();
+  const Selection& selection = subject.input.compiled->selection;
+  ASSERT_GE(selection.namespaces.size(), 2u);
+  const Authorizer authorizer(subject.input.objects);
+  for (const std::vector<std::string>& asked :
+       std::vector<std::vector<std::string>>{{"get", "pods"},
+                                             {"create", "secrets"}}) {
+    ExplainOptions options;
+    options.workspace_root = workspace;
+    options.policy = load.policy;
+    options.request = asked;
+    std::ostringstream out, err;
+    RunExplain(options, out, err);
+    size_t from = 0;
+    for (const std::string& namespace_name : selection.namespaces) {
+      Request request;
+      request.verb = asked[0];
+      request.resource = asked[1];
+      request.namespace_name = namespace_name;
+      const bool allowed = authorizer.Allows(
+          ServiceAccountUser(namespace_name, selection.service_account),
+          request);
+      const std::string answer =
+          absl::StrCat("as system:serviceaccount:", namespace_name, ":",
+                       selection.service_account,
+                       " (groups system:serviceaccounts, "
+                       "system:serviceaccounts:",
+                       namespace_name, ", system:authenticated) in namespace ",
+                       namespace_name, ":\n", allowed ? "yes: " : "no: ");
+      const size_t at = out.str().find(answer, from);
+      EXPECT_NE(at, std::string::npos)
+          << asked[0] << " " << asked[1] << " in " << namespace_name << "\n"
+          << out.str() << err.str();
+      if (at != std::string::npos) from = at + answer.size();
+    }
+  }
+}
 
 }  // namespace
 }  // namespace rbacc

@@ -5,6 +5,7 @@
 // evaluation of the canonical request over the dump's objects with the
 // aggregation resolved.
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -12,8 +13,11 @@
 
 #include "absl/strings/match.h"
 #include "compiler/cli/can_i_command.h"
+#include "compiler/cli/compile_command.h"
+#include "compiler/cli/coverage_command.h"
 #include "compiler/cli/diff_command.h"
 #include "compiler/cli/explain_command.h"
+#include "compiler/cli/graph_command.h"
 #include "compiler/common/aggregation.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/review/grants.h"
@@ -25,6 +29,7 @@
 namespace rbacc {
 namespace {
 
+using ::rbacc::testing::MakeWorkspace;
 using ::rbacc::testing::ReadFileOrDie;
 using ::rbacc::testing::RunfilePath;
 using ::rbacc::testing::WriteFile;
@@ -218,6 +223,173 @@ roleRef:
       << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "team-a-devs")) << out.str();
   EXPECT_FALSE(absl::StrContains(out.str(), "ClusterRole edit")) << out.str();
+}
+
+TEST(ClusterDumpTest, AListOfOtherKindsWarnsThatItGrantsNothing) {
+  const std::string list =
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/workloads.yaml");
+  WriteFile(list, R"(apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: settings, namespace: monitoring}
+  data: {level: debug}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: agent, namespace: monitoring}
+)");
+  const std::string warning =
+      "workloads.yaml: warning: the file holds no Role, ClusterRole, "
+      "RoleBinding or ClusterRoleBinding (objects of other kinds are "
+      "skipped): it grants nothing";
+  DiffOptions diff;
+  diff.before = RunfilePath(kDump);
+  diff.after = list;
+  std::ostringstream diff_out, diff_err;
+  EXPECT_EQ(RunDiff(diff, diff_out, diff_err), 0) << diff_err.str();
+  EXPECT_TRUE(absl::StrContains(diff_err.str(), warning)) << diff_err.str();
+  CanIOptions can_i = Ask({"get", "pods"});
+  can_i.policy.yaml_path = list;
+  can_i.policy.label = list;
+  CanISubject subject;
+  std::ostringstream load_err;
+  ASSERT_TRUE(LoadCanISubject(can_i, load_err, &subject)) << load_err.str();
+  EXPECT_TRUE(absl::StrContains(load_err.str(), warning)) << load_err.str();
+  // The dump itself holds RBAC objects: no such warning.
+  CanISubject dump;
+  std::ostringstream dump_err;
+  ASSERT_TRUE(LoadCanISubject(Ask({"get", "pods"}), dump_err, &dump));
+  EXPECT_FALSE(absl::StrContains(dump_err.str(), "holds no Role"))
+      << dump_err.str();
+}
+
+// The id Mermaid gives the node labelled `label` in `graph` ("" if none).
+std::string NodeId(const std::string& graph, const std::string& label) {
+  const std::string node = absl::StrCat("[\"", label, "\"]\n");
+  const size_t at = graph.find(node);
+  if (at == std::string::npos) return "";
+  const size_t start = graph.rfind(' ', at) + 1;
+  return graph.substr(start, at - start);
+}
+
+TEST(ClusterDumpTest, GraphShowsWhatAnAggregatedRoleAggregates) {
+  GraphOptions options;
+  options.policy.yaml_path = RunfilePath(kDump);
+  options.policy.label = kDump;
+  std::ostringstream out, err;
+  ASSERT_EQ(RunGraph(options, out, err), 0) << err.str();
+  const std::string graph = out.str();
+  const std::string monitoring = NodeId(graph, "ClusterRole monitoring");
+  const std::string apps = NodeId(graph, "ClusterRole monitoring-apps");
+  const std::string pods = NodeId(graph, "ClusterRole monitoring-pods");
+  const std::string deployments = NodeId(graph, "apps/deployments");
+  ASSERT_FALSE(monitoring.empty() || apps.empty() || pods.empty() ||
+               deployments.empty())
+      << graph;
+  for (const std::string& source : {apps, pods}) {
+    EXPECT_TRUE(absl::StrContains(
+        graph,
+        absl::StrCat("  ", monitoring, " -->|\"aggregates\"| ", source, "\n")))
+        << graph;
+  }
+  // The aggregated rules are drawn once, from the role they come from.
+  EXPECT_TRUE(absl::StrContains(
+      graph, absl::StrCat("  ", apps, " -->|\"get, list\"| ", deployments)))
+      << graph;
+  EXPECT_FALSE(
+      absl::StrContains(graph, absl::StrCat("  ", monitoring, " -->|\"get")))
+      << graph;
+}
+
+// Coverage of the recorded SkyPilot calls against the dump, which holds
+// bindings but no ServiceAccount objects (kubectl prints none for
+// clusterroles,clusterrolebindings,roles,rolebindings).
+struct DumpCoverage {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+DumpCoverage CoverDump(const std::string& dump,
+                       std::optional<std::string> subjects) {
+  CoverageOptions options;
+  options.workspace_root = MakeWorkspace("dump_coverage");
+  options.target = dump;
+  options.calls_bundle = "skypilot";
+  if (subjects.has_value()) {
+    options.overrides.subjects = {{*subjects}, {"--subjects"}};
+  }
+  std::ostringstream out, err;
+  const int exit_code = RunCoverage(options, out, err);
+  return {exit_code, out.str(), err.str()};
+}
+
+TEST(ClusterDumpTest, CoverageEvaluatesTheOneAccountTheDumpBinds) {
+  const DumpCoverage run = CoverDump(RunfilePath(kDump), std::nullopt);
+  EXPECT_EQ(run.exit_code, kExitStale) << run.err;
+  EXPECT_TRUE(absl::StrContains(
+      run.out, "evaluated, as ServiceAccount:monitoring/agent (launcher"))
+      << run.out;
+  // The aggregated role lets the agent list Deployments in its namespace, as
+  // the authorizer says; the pods' exec is granted to nobody.
+  const UserInfo agent = ServiceAccountUser("monitoring", "agent");
+  const RbacObjects objects = ResolvedDump();
+  const Authorizer authorizer(objects);
+  Request list_deployments;
+  list_deployments.verb = "list";
+  list_deployments.api_group = "apps";
+  list_deployments.resource = "deployments";
+  list_deployments.namespace_name = "monitoring";
+  ASSERT_TRUE(authorizer.Allows(agent, list_deployments));
+  EXPECT_FALSE(
+      absl::StrContains(run.out, "list apps/deployments in monitoring denied"))
+      << run.out;
+  Request exec;
+  exec.verb = "create";
+  exec.resource = "pods";
+  exec.subresource = "exec";
+  exec.namespace_name = "monitoring";
+  ASSERT_FALSE(authorizer.Allows(agent, exec));
+  EXPECT_TRUE(
+      absl::StrContains(run.out, "create pods/exec in monitoring denied"))
+      << run.out;
+  // Naming the account gives the same report.
+  EXPECT_EQ(
+      CoverDump(RunfilePath(kDump), "ServiceAccount:monitoring/agent").out,
+      run.out);
+}
+
+TEST(ClusterDumpTest, CoverageOfADumpBindingSeveralAccountsNeedsSubjects) {
+  const std::string dump =
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/two-accounts.yaml");
+  WriteFile(dump, ReadFileOrDie(RunfilePath(kDump)) +
+                      R"(- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRoleBinding
+  metadata:
+    name: bot-view
+  roleRef:
+    apiGroup: rbac.authorization.k8s.io
+    kind: ClusterRole
+    name: view
+  subjects:
+  - kind: ServiceAccount
+    name: bot
+    namespace: ci
+)");
+  const DumpCoverage ambiguous = CoverDump(dump, std::nullopt);
+  EXPECT_EQ(ambiguous.exit_code, kExitError);
+  EXPECT_EQ(ambiguous.out, "");
+  EXPECT_TRUE(absl::StrContains(
+      ambiguous.err,
+      "binds 2 service accounts (ci/bot, monitoring/agent): which makes the "
+      "calls is ambiguous; name the application's identity with "
+      "--subjects=ServiceAccount:NAMESPACE/NAME"))
+      << ambiguous.err;
+  const DumpCoverage bot = CoverDump(dump, "ServiceAccount:ci/bot");
+  EXPECT_EQ(bot.exit_code, kExitStale) << bot.err;
+  EXPECT_TRUE(absl::StrContains(bot.out, "as ServiceAccount:ci/bot (launcher"))
+      << bot.out;
 }
 
 }  // namespace

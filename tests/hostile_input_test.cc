@@ -3,8 +3,9 @@
 // through the real rbacc binary on a scratch copy of policies/ in a child
 // process whose CPU time (RLIMIT_CPU) and address space (RLIMIT_AS; not under
 // AddressSanitizer, which reserves terabytes of address space) the test caps
-// with setrlimit. Each case must exit 2 with a message naming the input and
-// what is wrong, within the ceilings, leaving the outputs untouched.
+// with setrlimit. Each case must exit 2 (can-i: kubectl's error code, 1) with
+// a message naming the input and what is wrong, within the ceilings, leaving
+// the outputs untouched.
 //
 // The data of the cases is under testdata/hostile/; FIFOs, folders and
 // symbolic link loops are made by the test.
@@ -83,6 +84,8 @@ struct HostileCase {
   std::string text;
   // For kReplace: the text replaced.
   std::string replaced;
+  // The exit code due: 2, or can-i's error code (kubectl's 1).
+  int exit_code = 2;
 };
 
 // The runfile or the path an argument stands for.
@@ -288,6 +291,25 @@ std::vector<HostileCase> Cases() {
        "cart.yaml: grants 1000000 single permissions (largest: Role "
        "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
        "subject), more than the 100000 rbacc compares one by one"},
+      {"CanIListPermissionBomb",
+       Setup::kNone,
+       "",
+       {"can-i", "--list", "--rbac", "@cart.yaml",
+        "--as=system:serviceaccount:default:sky-sa"},
+       "",
+       "cart.yaml: grants 1000000 single permissions (largest: Role "
+       "default/cart: a rule of 100 groups x 100 resources x 100 verbs for 1 "
+       "subject), more than the 100000",
+       "",
+       "",
+       1},
+      {"GraphPermissionBomb",
+       Setup::kNone,
+       "",
+       {"graph", "--rbac", "@cart.yaml"},
+       "",
+       "cart.yaml: its roles' rules stand for 1000000 single permissions, "
+       "more than the 100000 a graph draws"},
       {"ImportDeepYaml",
        Setup::kNone,
        "",
@@ -386,6 +408,56 @@ std::vector<HostileCase> Cases() {
   };
 }
 
+// A cluster dump (kind: List) whose ClusterRole carries an annotation of
+// `lines` lines, as a careless kubectl apply leaves one; the role grants get
+// on pods to ServiceAccount default/sky-sa.
+std::string DumpWithAnnotation(int lines, const std::string& line) {
+  std::string text =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: rbac.authorization.k8s.io/v1\n"
+      "  kind: ClusterRole\n  metadata:\n    name: big\n"
+      "    annotations:\n      big: |\n";
+  text.reserve(text.size() + lines * (line.size() + 9) + 512);
+  for (int i = 0; i < lines; ++i)
+    absl::StrAppend(&text, "        ", line, "\n");
+  absl::StrAppend(
+      &text,
+      "  rules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n"
+      "    verbs: [get]\n"
+      "- apiVersion: rbac.authorization.k8s.io/v1\n"
+      "  kind: ClusterRoleBinding\n  metadata:\n    name: big\n"
+      "  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, "
+      "name: big}\n"
+      "  subjects:\n  - {kind: ServiceAccount, name: sky-sa, namespace: "
+      "default}\n");
+  return text;
+}
+
+// A million-line annotation within the YAML input limit is read (one pass,
+// within the ceilings); beyond the limit the file is refused unread.
+TEST(HostileDumpTest, MillionLineAnnotationIsReadOrRefusedWithinTheCeilings) {
+  const std::string workspace = MakeWorkspace("hostile_million_lines");
+  WriteFile(workspace + "/outputs/skypilot/minimal/rbac.yaml",
+            ReadFileOrDie(RunfilePath("outputs/skypilot/minimal/rbac.yaml")));
+  WriteFile(workspace + "/dump.yaml", DumpWithAnnotation(1000000, "x"));
+  const ChildRun read = RunLimited(
+      workspace, {"diff", "outputs/skypilot/minimal", "dump.yaml"}, "");
+  EXPECT_EQ(read.signal, 0) << "killed by signal " << read.signal;
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_THAT(read.err, HasSubstr("dump.yaml is a cluster dump: compared for "
+                                  "the 1 subject"));
+
+  WriteFile(workspace + "/dump.yaml",
+            DumpWithAnnotation(1000000, "a line of twenty ch"));
+  const ChildRun refused = RunLimited(
+      workspace, {"diff", "outputs/skypilot/minimal", "dump.yaml"}, "");
+  EXPECT_EQ(refused.signal, 0) << "killed by signal " << refused.signal;
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("dump.yaml: file is 28000"));
+  EXPECT_THAT(refused.err, HasSubstr("more than the 16777216 a YAML input may "
+                                     "have"));
+}
+
 class HostileInputTest : public ::testing::TestWithParam<HostileCase> {};
 
 TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
@@ -402,7 +474,7 @@ TEST_P(HostileInputTest, RefusedCleanlyWithinTheCeilings) {
                                       : Expand(c.stdin_path));
   EXPECT_EQ(run.signal, 0) << "killed by signal " << run.signal
                            << (run.signal == SIGXCPU ? " (CPU ceiling)" : "");
-  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
   EXPECT_THAT(run.err, HasSubstr(c.message));
   EXPECT_EQ(ReadTree(outputs), before);
 }

@@ -278,5 +278,20 @@ TEST(OutputFaultsTest, UnwritableOutDirExitsTwo) {
       << err;
 }
 
+TEST(OutputFaultsTest, FolderWhereNoFileCanBeCreatedIsNamedWithAFix) {
+  // /proc/self is a folder in which nobody, not even root, creates a file.
+  const std::string workspace = MakeWorkspace("faults_no_file");
+  std::string err;
+  EXPECT_EQ(CompileFull(workspace, "/proc/self", nullptr, &err), kExitError);
+  EXPECT_TRUE(absl::StrContains(
+      err, "error: /proc/self: cannot write in this output folder (creating "))
+      << err;
+  EXPECT_TRUE(absl::StrContains(
+      err, "make the folder writable, or write elsewhere with --out_dir"))
+      << err;
+  // The staging file is rbacc's business, not the user's.
+  EXPECT_FALSE(absl::StrContains(err, ".tmp")) << err;
+}
+
 }  // namespace
 }  // namespace rbacc

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "compiler/common/aggregation.h"
 #include "compiler/common/authorizer.h"
 #include "compiler/common/issue.h"
 #include "compiler/compiler.h"
@@ -85,10 +86,12 @@ SelectionOverrides ImportedSelection(const std::string& feature,
 // (workspace "review_import_<name>"),
 // compiles it for the subjects the import names, and checks that every
 // subject either side binds (and one nothing binds) is allowed the same
-// requests.
+// requests as on a cluster (aggregated ClusterRoles resolved, as `rbacc
+// import` resolves them).
 void ExpectImportRoundTrips(const std::string& path, const std::string& name) {
   SCOPED_TRACE(path);
-  const RbacObjects source = ReadRbacFile(path);
+  RbacObjects source = ReadRbacFile(path);
+  ResolveAggregation(&source);
   absl::StatusOr<std::string> feature =
       ImportFeature(source, {"imported", "source.yaml"});
   ASSERT_TRUE(feature.ok()) << feature.status();
@@ -147,6 +150,35 @@ TEST(ReviewTest, ImportRoundTripsThePageAndEveryCommittedOutput) {
       continue;
     }
     ExpectImportRoundTrips(RunfilePath(output), output);
+  }
+}
+
+// An aggregated ClusterRole's grants (the rules of the roles it selects) are
+// imported: the round trip grants what the cluster grants.
+TEST(ReviewTest, ImportRoundTripsAnAggregatedClusterRole) {
+  const std::string path = RunfilePath("tests/testdata/aggregated-roles.yaml");
+  ExpectImportRoundTrips(path, "aggregated");
+  RbacObjects source = ReadRbacFile(path);
+  ResolveAggregation(&source);
+  Request list_deployments;
+  list_deployments.verb = "list";
+  list_deployments.api_group = "apps";
+  list_deployments.resource = "deployments";
+  list_deployments.namespace_name = "default";
+  // Not vacuous: the aggregation is what grants it.
+  EXPECT_TRUE(Authorizer(source).Allows(
+      ServiceAccountUser("monitoring", "agent"), list_deployments));
+  // The header does not say the aggregated roles grant nothing.
+  absl::StatusOr<std::string> feature =
+      ImportFeature(source, {"imported", "aggregated-roles.yaml"});
+  ASSERT_TRUE(feature.ok()) << feature.status();
+  for (const char* role : {"monitoring-pods", "monitoring-apps"}) {
+    EXPECT_TRUE(absl::StrContains(
+        *feature, absl::StrCat("# Not imported: ClusterRole ", role,
+                               " is bound by nothing itself; its rules are "
+                               "imported as those of the ClusterRole that "
+                               "aggregates it.\n")))
+        << *feature;
   }
 }
 

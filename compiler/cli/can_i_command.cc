@@ -91,6 +91,24 @@ std::string ListTable(const RbacObjects& objects, const UserInfo& user,
   return out;
 }
 
+// The bindings ListTable lists for `user` in `namespace_name`, each with one
+// subject (the table is one user's), and every role: what CheckGrantCount
+// bounds before the table expands the rules' groups x resources.
+RbacObjects ListedBindings(const RbacObjects& objects, const UserInfo& user,
+                           const std::string& namespace_name) {
+  RbacObjects listed;
+  listed.roles = objects.roles;
+  for (const BindingObject& binding : objects.bindings) {
+    if ((binding.is_cluster_binding() ||
+         binding.metadata.namespace_name == namespace_name) &&
+        BindingAppliesTo(binding, user)) {
+      listed.bindings.push_back(binding);
+      listed.bindings.back().subjects.resize(1);
+    }
+  }
+  return listed;
+}
+
 // Checks the arguments as kubectl does before it asks anything. Returns false
 // after printing why on `err`.
 bool ValidUsage(const CanIOptions& options, std::ostream& err) {
@@ -141,9 +159,16 @@ int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
       Evaluations(subject.input, subject.user, subject.default_identity,
                   options.request_namespace, options.all_namespaces);
   if (options.list) {
-    err << "rbacc can-i: " << EvaluationText(evaluations.front()) << "\n";
-    out << ListTable(objects, evaluations.front().user,
-                     evaluations.front().namespace_name);
+    const Evaluation& evaluation = evaluations.front();
+    err << "rbacc can-i: " << EvaluationText(evaluation) << "\n";
+    const absl::Status bounded = CheckGrantCount(
+        ListedBindings(objects, evaluation.user, evaluation.namespace_name),
+        subject.input.label);
+    if (!bounded.ok()) {
+      err << "rbacc can-i: error: " << bounded.message() << "\n";
+      return kExitCanIError;
+    }
+    out << ListTable(objects, evaluation.user, evaluation.namespace_name);
     return kExitYes;
   }
   const Authorizer authorizer(objects);

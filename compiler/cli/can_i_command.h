@@ -78,7 +78,9 @@ int AnswerCanI(const CanISubject& subject, const CanIOptions& options,
 // type.
 // Returns kExitYes, kExitNo, or kExitCanIError after printing on `err` why
 // the arguments, the policy or the request cannot be used (as kubectl: --list
-// takes no arguments and not --all-namespaces).
+// takes no arguments and not --all-namespaces), or the --list table would
+// stand for more than kMaxReviewPermissions single permissions
+// (CheckGrantCount).
 int RunCanI(const CanIOptions& options, std::ostream& out, std::ostream& err);
 
 // `rbacc can-i VERB RESOURCE [NAME]` on the command line: kubectl's flags

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "compiler/cli/compile_command.h"
 #include "compiler/cli/review_input.h"
 #include "compiler/cli/selection_flags.h"
@@ -130,24 +131,79 @@ CoverageTarget SelectionTarget(const PolicyInput& input) {
   return target;
 }
 
-// The coverage target for RBAC YAML: every call, as its first ServiceAccount.
-bool YamlTarget(const PolicyInput& input, std::ostream& err,
-                CoverageTarget* target) {
-  if (input.objects.service_accounts.empty()) {
-    err << "rbacc coverage: " << input.label
-        << " has no ServiceAccount whose calls to evaluate\n";
+// The identities RBAC YAML is evaluated as: the subjects --subjects names,
+// else its first ServiceAccount object, else the one ServiceAccount its
+// bindings name (a cluster dump as kubectl prints it holds bindings, not
+// ServiceAccount objects). Sets `target_namespace` to the first account's
+// namespace (else DefaultRequestNamespace). Prints why on `err` and returns
+// false when the subjects do not parse or no single account can be chosen.
+bool YamlIdentities(const PolicyInput& input,
+                    const SelectionOverrides& overrides, std::ostream& err,
+                    std::vector<CoverageIdentity>* identities,
+                    std::string* target_namespace) {
+  *target_namespace = DefaultRequestNamespace(input);
+  if (overrides.subjects.has_value()) {
+    IssueList issues;
+    for (const std::string& text : overrides.subjects->value) {
+      Subject subject;
+      if (ParseSubject(text, overrides.subjects->location, &subject, &issues)) {
+        if (identities->empty() && subject.kind == "ServiceAccount") {
+          *target_namespace = subject.namespace_name;
+        }
+        identities->push_back(SubjectIdentity(subject));
+      }
+    }
+    err << issues.Render();
+    return !issues.has_errors() && !identities->empty();
+  }
+  if (!input.objects.service_accounts.empty()) {
+    const ObjectMeta& account = input.objects.service_accounts.front();
+    identities->push_back(SubjectIdentity(
+        {"ServiceAccount", account.name, account.namespace_name}));
+    return true;
+  }
+  std::vector<std::string> bound;
+  for (const Subject& subject : BoundSubjects(input.objects)) {
+    if (subject.kind != "ServiceAccount") continue;
+    if (bound.empty()) {
+      identities->push_back(SubjectIdentity(subject));
+      *target_namespace = subject.namespace_name;
+    }
+    bound.push_back(absl::StrCat(subject.namespace_name, "/", subject.name));
+  }
+  if (bound.size() == 1) return true;
+  identities->clear();
+  err << "rbacc coverage: " << input.label
+      << (bound.empty()
+              ? " has no ServiceAccount whose calls to evaluate"
+              : absl::StrCat(" binds ", bound.size(), " service accounts (",
+                             absl::StrJoin(bound, ", "),
+                             "): which makes the calls is ambiguous"))
+      << "; name the application's identity with "
+         "--subjects=ServiceAccount:NAMESPACE/NAME (or User:NAME)\n";
+  return false;
+}
+
+// The coverage target for RBAC YAML: every call, as YamlIdentities' subjects.
+bool YamlTarget(const PolicyInput& input, const SelectionOverrides& overrides,
+                std::ostream& err, CoverageTarget* target) {
+  std::vector<CoverageIdentity> identities;
+  std::string target_namespace;
+  if (!YamlIdentities(input, overrides, err, &identities, &target_namespace)) {
     return false;
   }
-  const ObjectMeta& account = input.objects.service_accounts.front();
+  std::vector<std::string> labels;
+  for (const CoverageIdentity& identity : identities) {
+    labels.push_back(identity.label);
+  }
   target->label = input.label;
   target->objects = input.objects;
-  target->namespaces = {DefaultRequestNamespace(input)};
-  target->pods = {SubjectIdentity(
-      {"ServiceAccount", account.name, account.namespace_name})};
-  target->launchers = target->pods;
+  target->namespaces = {target_namespace};
+  target->pods = identities;
+  target->launchers = std::move(identities);
   target->notes = {absl::StrCat(
       "RBAC YAML names no features: every recorded call is evaluated, as ",
-      target->pods[0].label, " (launcher and pods)")};
+      absl::StrJoin(labels, ", "), " (launcher and pods)")};
   return true;
 }
 
@@ -210,7 +266,7 @@ int RunCoverage(const CoverageOptions& options, std::ostream& out,
     CoverageTarget target;
     if (input.compiled.has_value()) {
       target = SelectionTarget(input);
-    } else if (!YamlTarget(input, err, &target)) {
+    } else if (!YamlTarget(input, options.overrides, err, &target)) {
       return kExitError;
     }
     const CoverageReport report =
@@ -244,8 +300,11 @@ CoverageCommand::CoverageCommand()
                "TARGET's features against what TARGET grants the identity "
                "making it: the launcher (--subjects, else the service "
                "account) or the pods' account. TARGET is as for diff (a "
-               "profile, features, BUNDLE:PROFILE, an rbac.yaml or an output "
-               "folder); none: every profile of the calls bundle.\n\nExit "
+               "profile, features, BUNDLE:PROFILE, an rbac.yaml, an output "
+               "folder or a cluster dump; RBAC YAML is evaluated as "
+               "--subjects, else its ServiceAccount, else the one "
+               "ServiceAccount its bindings name); none: every profile of the "
+               "calls bundle.\n\nExit "
                "codes: 0 every call the application does not tolerate a 403 "
                "on is allowed; 1 one is denied; 2 invalid input or flags.",
                {"bazel run //compiler -- coverage skypilot:full",

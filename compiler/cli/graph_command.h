@@ -22,7 +22,9 @@ struct GraphOptions {
 };
 
 // Prints the graph on `out`. Returns 0, or 2 (after printing why on `err`)
-// when the policy cannot be loaded.
+// when the policy cannot be loaded or its roles' rules stand for more than
+// kMaxReviewPermissions single permissions (a rule's groups x resources x
+// verbs), which the graph would draw one edge and verb each.
 int RunGraph(const GraphOptions& options, std::ostream& out, std::ostream& err);
 
 // `rbacc graph` on the command line: the policy flags and --format for

@@ -1,5 +1,6 @@
 #include "compiler/emit/graph.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -71,17 +72,32 @@ struct Graph {
   NodeSet resources{"p"};
   // (from label, to label) per layer.
   std::set<std::pair<std::string, std::string>> subject_edges, binding_edges;
+  // (aggregated ClusterRole label, label of a ClusterRole it aggregates).
+  std::set<std::pair<std::string, std::string>> aggregation_edges;
   // (role label, resource label) -> the verb texts of the role's rules on it.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>>
       resource_edges;
 };
 
+// True for a rule an aggregated ClusterRole holds only because it aggregates
+// another ClusterRole (every source names that role): the graph draws it from
+// the aggregated role, behind an aggregation edge.
+bool OnlyAggregated(const CompiledRule& compiled) {
+  return !compiled.sources.empty() &&
+         std::all_of(compiled.sources.begin(), compiled.sources.end(),
+                     [](const RuleSource& source) {
+                       return !source.aggregated_from.empty();
+                     });
+}
+
 // The verbs `role` grants per resource label (in Kubernetes' order, with
-// names), each rule's as one text; adds the resources to `resources`.
+// names) by its own rules (not those OnlyAggregated), each rule's as one
+// text; adds the resources to `resources`.
 std::map<std::string, std::vector<std::string>> VerbsByTarget(
     const RoleObject& role, NodeSet& resources) {
   std::map<std::string, std::vector<std::string>> verbs;
   for (const CompiledRule& compiled : role.rules) {
+    if (OnlyAggregated(compiled)) continue;
     const PolicyRule& rule = compiled.rule;
     std::vector<std::string> targets;
     for (const std::string& url : rule.non_resource_urls) {
@@ -146,6 +162,13 @@ Graph BuildGraph(const RbacObjects& objects) {
     for (auto& [target, texts] : VerbsByTarget(*role, graph.resources)) {
       graph.resource_edges[{role_label, target}] = texts;
     }
+    for (const CompiledRule& compiled : role->rules) {
+      if (!OnlyAggregated(compiled)) continue;
+      for (const RuleSource& source : compiled.sources) {
+        graph.roles.Add(source.aggregated_from);
+        graph.aggregation_edges.insert({role_label, source.aggregated_from});
+      }
+    }
   }
   graph.subjects.Number();
   graph.bindings.Number();
@@ -201,6 +224,9 @@ std::string RenderGraph(const RbacObjects& objects, GraphFormat format) {
   }
   for (const auto& [from, to] : graph.binding_edges) {
     edge(bindings.Id(from), roles.Id(to), "");
+  }
+  for (const auto& [from, to] : graph.aggregation_edges) {
+    edge(roles.Id(from), roles.Id(to), "aggregates");
   }
   for (const auto& [ends, texts] : graph.resource_edges) {
     edge(roles.Id(ends.first), resources.Id(ends.second),

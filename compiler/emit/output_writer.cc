@@ -102,8 +102,13 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
   staged.fd = FileDescriptor(
       open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (staged.fd.get() < 0) {
-    return absl::UnavailableError(
-        absl::StrCat(path, ": cannot create: ", ErrnoText()));
+    // Named after the folder and the output, not the staging file.
+    const fs::path output(final_path);
+    return absl::UnavailableError(absl::StrCat(
+        output.parent_path().string(),
+        ": cannot write in this output folder (creating ",
+        output.filename().string(), ": cannot create: ", ErrnoText(),
+        "); make the folder writable, or write elsewhere with --out_dir"));
   }
   FileComparison previous(final_path);
   absl::Status status;
@@ -117,7 +122,7 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
           "contexts or features"));
       return;
     }
-    status = WriteAll(staged.fd.get(), piece, path, operations);
+    status = WriteAll(staged.fd.get(), piece, final_path, operations);
     if (!status.ok()) return;
     // Only a hint: fsync is what makes the data durable.
     if (!previous.Compare(piece)) {
@@ -287,7 +292,7 @@ absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
   statuses.resize(kept);
   ParallelFor(replacements.size(), [&](size_t i) {
     statuses[i] =
-        FlushAndClose(replacements[i].staging_path, staged[i].fd, operations);
+        FlushAndClose(replacements[i].final_path, staged[i].fd, operations);
   });
   if (const absl::Status status = FirstError(statuses); !status.ok()) {
     RollBack(replacements, 0, operations);

@@ -402,7 +402,11 @@ TEST(OutputWriterTest, StagingFailureChangesNothingAndLeavesNoStagingFile) {
   const absl::Status status = WriteOutputFiles(folder.string(), kNewFiles);
   fs::permissions(folder, fs::perms::owner_write, fs::perm_options::add);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(status.message().find("cannot create: Permission denied"),
+  EXPECT_NE(status.message().find(absl::StrCat(
+                folder.string(),
+                ": cannot write in this output folder (creating a.yaml: cannot "
+                "create: Permission denied); make the folder writable, or "
+                "write elsewhere with --out_dir")),
             std::string::npos)
       << status.message();
   EXPECT_EQ(ReadFolder(folder),

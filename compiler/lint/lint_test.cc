@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compiler/lint/broad_subject.h"
 #include "compiler/lint/system_namespace.h"
 #include "compiler/load/text_format_reader.h"
 #include "compiler/merge/compact.h"
@@ -472,6 +473,51 @@ TEST(LintTest, ChecksHaveUniqueSortedIds) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   EXPECT_NE(FindLintCheck("pods-exec"), nullptr);
   EXPECT_EQ(FindLintCheck("pods-exe"), nullptr);
+}
+
+// Each of Kubernetes' subjects for people nobody named is a finding at the
+// place that gave it, and only those; the profile's allowance acknowledges
+// them.
+TEST(BroadSubjectTest, FindsEveryUnnamedCrowdAndOnlyThose) {
+  Selection selection;
+  const std::vector<Subject> broad = {
+      {"User", "system:anonymous", ""},
+      {"Group", "system:unauthenticated", ""},
+      {"Group", "system:authenticated", ""},
+      {"Group", "system:serviceaccounts", ""},
+      {"Group", "system:serviceaccounts:ml", ""}};
+  const std::vector<Subject> named = {
+      {"User", "alice", ""},
+      {"Group", "system:masters-of-nothing", ""},
+      {"ServiceAccount", "system:anonymous", "default"},
+      {"User", "system:authenticated", ""}};
+  for (const std::vector<Subject>* subjects : {&broad, &named}) {
+    for (const Subject& subject : *subjects) {
+      selection.extra_subjects.push_back(subject);
+      selection.extra_subject_locations[subject] = {
+          "profile.textproto",
+          static_cast<int>(selection.extra_subjects.size()), 1};
+    }
+  }
+  const std::vector<LintFinding> findings = BroadSubjectFindings(selection);
+  ASSERT_EQ(findings.size(), broad.size());
+  for (size_t i = 0; i < broad.size(); ++i) {
+    EXPECT_EQ(std::string(findings[i].check->id), "broad-subject");
+    EXPECT_TRUE(absl::StrContains(findings[i].message,
+                                  absl::StrCat("subject ", broad[i].kind, ":",
+                                               broad[i].name, " stands for ")))
+        << findings[i].message;
+    EXPECT_EQ(findings[i].location.line, static_cast<int>(i + 1));
+    EXPECT_FALSE(findings[i].acknowledged);
+  }
+  v1::LintAllowance allowance;
+  allowance.set_id("broad-subject");
+  allowance.set_reason("a public read-only cluster");
+  selection.allowances.push_back(allowance);
+  for (const LintFinding& finding : BroadSubjectFindings(selection)) {
+    EXPECT_TRUE(finding.acknowledged);
+    EXPECT_EQ(finding.acknowledgement, "a public read-only cluster");
+  }
 }
 
 }  // namespace

@@ -330,14 +330,30 @@ std::string HeaderComment(const RbacObjects& objects,
                     "account in ",
                     scope, ".\n");
   }
+  // "ClusterRole <name>" of each role a bound aggregated ClusterRole took
+  // rules from: those rules are imported as the aggregated role's.
+  std::set<std::string> aggregated;
+  for (const RoleObject* role : roles.bound) {
+    for (const CompiledRule& rule : role->rules) {
+      for (const RuleSource& source : rule.sources) {
+        if (!source.aggregated_from.empty()) {
+          aggregated.insert(source.aggregated_from);
+        }
+      }
+    }
+  }
   for (const RoleObject& role : objects.roles) {
     if (roles.bound.count(&role) == 0) {
-      absl::StrAppend(
-          &out, "# Not imported: ",
+      const std::string name =
           ObjectRef{role.is_cluster_role() ? "ClusterRole" : "Role",
                     role.metadata.namespace_name, role.metadata.name}
-              .ToString(),
-          " is bound by nothing, so it grants nothing.\n");
+              .ToString();
+      absl::StrAppend(
+          &out, "# Not imported: ", name,
+          aggregated.count(name) > 0
+              ? " is bound by nothing itself; its rules are imported as "
+                "those of the ClusterRole that aggregates it.\n"
+              : " is bound by nothing, so it grants nothing.\n");
     }
   }
   return out;

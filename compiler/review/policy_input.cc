@@ -225,6 +225,20 @@ void WarnAboutUnboundRoles(const RbacObjects& objects,
   }
 }
 
+void WarnAboutNoRbacObjects(const RbacObjects& objects,
+                            const std::string& display_name,
+                            IssueList* issues) {
+  if (!objects.roles.empty() || !objects.bindings.empty()) return;
+  issues->AddWarning(
+      {display_name},
+      absl::StrCat("the file holds no Role, ClusterRole, RoleBinding or "
+                   "ClusterRoleBinding (objects of other kinds are skipped): "
+                   "it grants nothing. Name the RBAC objects' file, or dump "
+                   "them with kubectl get "
+                   "clusterroles,clusterrolebindings,roles,rolebindings -A -o "
+                   "yaml"));
+}
+
 absl::StatusOr<PolicyInput> ReadPolicyYaml(const PolicySpec& spec,
                                            const std::string& workspace_root) {
   fs::path path = Resolve(workspace_root, spec.yaml_path);

@@ -114,6 +114,13 @@ size_t RestrictToUser(const UserInfo& user, RbacObjects* objects);
 void WarnAboutUnboundRoles(const RbacObjects& objects,
                            const std::string& display_name, IssueList* issues);
 
+// Adds to `issues` a warning when `objects` holds no Role, ClusterRole,
+// RoleBinding or ClusterRoleBinding (e.g. a List of ConfigMaps or Pods): the
+// reader skips objects of other kinds, so such a file grants nothing, which
+// must never be silent. `display_name` names the file.
+void WarnAboutNoRbacObjects(const RbacObjects& objects,
+                            const std::string& display_name, IssueList* issues);
+
 }  // namespace rbacc
 
 #endif  // RBACC_COMPILER_REVIEW_POLICY_INPUT_H_

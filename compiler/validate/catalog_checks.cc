@@ -1,6 +1,7 @@
 #include "compiler/validate/catalog_checks.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -226,10 +227,34 @@ absl::StatusOr<ResourceCatalog> CatalogForBundle(const LoadedBundle& bundle,
   absl::StatusOr<ResourceCatalog> catalog = ResourceCatalog::Builtin();
   if (!catalog.ok() || !bundle.bundle_file_parsed) return catalog;
   const v1::Bundle& proto = bundle.proto;
+  // "group/resource" of each custom resource added, by its index.
+  std::map<std::string, int> declared;
   for (int i = 0; i < proto.custom_resources_size(); ++i) {
     const v1::CustomResource& custom = proto.custom_resources(i);
     const SourceLocation location =
         bundle.source.Locate(absl::StrCat("custom_resources[", i, "]"));
+    const std::string name =
+        custom.api_group().empty()
+            ? custom.resource()
+            : absl::StrCat(custom.api_group(), "/", custom.resource());
+    if (const auto first = declared.find(name); first != declared.end()) {
+      issues->AddError(
+          location,
+          absl::StrCat("custom resource \"", name,
+                       "\" is declared twice (first as custom_resources[",
+                       first->second, "]); keep one declaration"));
+      continue;
+    }
+    if (catalog->Find(custom.api_group(), custom.resource()) != nullptr) {
+      issues->AddError(
+          location,
+          absl::StrCat("custom resource \"", name,
+                       "\" is a resource of Kubernetes ",
+                       catalog->kubernetes_version(),
+                       ", whose scope and verbs the catalogue already has; "
+                       "remove the declaration"));
+      continue;
+    }
     if (!custom.api_group().empty() &&
         !IsDns1123Subdomain(custom.api_group())) {
       issues->AddError(
@@ -245,6 +270,7 @@ absl::StatusOr<ResourceCatalog> CatalogForBundle(const LoadedBundle& bundle,
                        "label), e.g. \"workloads\""));
       continue;
     }
+    declared[name] = i;
     catalog->AddCustomResource(custom);
   }
   return catalog;

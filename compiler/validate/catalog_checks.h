@@ -17,7 +17,9 @@ namespace rbacc {
 
 // Returns the built-in catalogue extended with the bundle's custom resources,
 // after adding an issue for each malformed custom resource (group not a
-// DNS-1123 subdomain or "", resource not a DNS-1123 label); only the built-in
+// DNS-1123 subdomain or "", resource not a DNS-1123 label), each declared
+// twice and each the built-in catalogue already has (either would be ignored,
+// whatever scope it declares); only the built-in
 // catalogue, without a check, when bundle.textproto did not parse. Returns
 // InternalError when the built-in catalogue is broken.
 absl::StatusOr<ResourceCatalog> CatalogForBundle(const LoadedBundle& bundle,
