@@ -86,9 +86,9 @@ int CompileBase(const std::string& workspace, std::string* err,
                                   const std::string&) = nullptr,
                 const std::string& value = "") {
   CompileOptions options;
-  options.workspace_root = workspace;
-  options.overrides.features = {{"base"}, {"--features"}};
-  options.out_dir = "out";
+  options.request.workspace_root = workspace;
+  options.request.overrides.features = {{"base"}, {"--features"}};
+  options.request.out_dir = "out";
   if (configure != nullptr) configure(options, value);
   std::ostringstream out;
   std::ostringstream messages;
@@ -97,20 +97,13 @@ int CompileBase(const std::string& workspace, std::string* err,
   return exit_code;
 }
 
-// Replaces the first `from` in the policy file `relative` with `to`.
+// Replaces every `from` in the policy file `relative` with `to`.
 void EditPolicy(const std::string& workspace, const std::string& relative,
                 const std::string& from, const std::string& to) {
   const std::string path = absl::StrCat(workspace, "/policies/", relative);
   const std::string text = ReadFileOrDie(path);
   ASSERT_TRUE(absl::StrContains(text, from)) << relative << ": " << from;
   WriteFile(path, absl::StrReplaceAll(text, {{from, to}}));
-}
-
-// Appends `text` to the policy file at `relative` (under policies/).
-void AppendToPolicy(const std::string& workspace, const std::string& relative,
-                    const std::string& text) {
-  const std::string path = absl::StrCat(workspace, "/policies/", relative);
-  WriteFile(path, absl::StrCat(ReadFileOrDie(path), text));
 }
 
 // A rule's fields as one line.
@@ -189,13 +182,14 @@ TEST_P(InjectionTest, ReasonStaysInItsComment) {
 }
 
 TEST_P(InjectionTest, ConfigAndHelmValuesReadBackExactly) {
-  AppendToPolicy(workspace_, "skypilot/base.textproto",
-                 absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
-                              "string_value: ",
-                              TextFormatString(value()),
-                              " }\nhelm_values { key: \"probe.value\" "
-                              "string_value: ",
-                              TextFormatString(value()), " }\n"));
+  // Before the feature's summary, which it has once (it has many rules).
+  EditPolicy(workspace_, "skypilot/base.textproto", "\nsummary: ",
+             absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
+                          "string_value: ",
+                          TextFormatString(value()),
+                          " }\nhelm_values { key: \"probe.value\" "
+                          "string_value: ",
+                          TextFormatString(value()), " }\nsummary: "));
   std::string err;
   ASSERT_EQ(CompileBase(workspace_, &err), kExitOk) << err;
   const YAML::Node config = YAML::LoadFile(workspace_ + "/out/config.yaml");
@@ -234,8 +228,9 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int namespace_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.namespaces = Located<std::vector<std::string>>{
-            std::vector<std::string>{value}, {"--namespace"}, {}};
+        options.request.overrides.namespaces =
+            Located<std::vector<std::string>>{
+                std::vector<std::string>{value}, {"--namespace"}, {}};
       },
       value());
   if (namespace_exit == kExitOk) {
@@ -250,7 +245,8 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int account_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.service_account = {value, {"--service_account"}};
+        options.request.overrides.service_account = {value,
+                                                     {"--service_account"}};
       },
       value());
   if (account_exit == kExitOk) {
@@ -266,7 +262,8 @@ TEST_P(InjectionTest, NamesFromFlagsAreRejectedOrReadBack) {
   const int user_exit = CompileBase(
       workspace_, &err,
       [](CompileOptions& options, const std::string& value) {
-        options.overrides.subjects = {{"User:" + value}, {"--subjects"}};
+        options.request.overrides.subjects = {{"User:" + value},
+                                              {"--subjects"}};
       },
       value());
   if (user_exit != kExitOk) {
