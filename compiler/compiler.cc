@@ -74,6 +74,8 @@ bool IsInside(const fs::path& inner, const fs::path& outer) {
 struct Job {
   const ValidatedBundle* bundle;
   std::string profile;
+  // What the run's compilations of the bundle share, or null.
+  SharedWork* shared_work;
 };
 
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
@@ -194,6 +196,7 @@ std::vector<Compilation> CompileJob(const Job& job,
         RegenerateCommand(job.bundle->argument, job.profile, selection,
                           request.overrides, request.out_dir);
     options.after_merge = request.after_merge;
+    options.shared_work = job.shared_work;
     Compilation compilation = Compile(*job.bundle, selection, options, issues);
     if (issues->has_errors()) return {};
     ReportLint(compilation.lint, request.lint, reported, issues);
@@ -424,12 +427,15 @@ Compilation Compile(const ValidatedBundle& bundle, const Selection& selection,
                     const CompilationOptions& options, IssueList* issues) {
   Compilation compilation;
   compilation.bundle = bundle.bundle;
-  compilation.policy = CompilePolicy(*bundle.bundle, selection,
-                                     options.regenerate_command, issues);
+  SharedWork* shared = options.shared_work;
+  compilation.policy =
+      CompilePolicy(*bundle.bundle, selection, options.regenerate_command,
+                    shared != nullptr ? &shared->role_rules : nullptr, issues);
   if (options.after_merge) options.after_merge();
   if (issues->has_errors() || !options.lint) return compilation;
   compilation.lint =
-      LintPolicy(*bundle.bundle, compilation.policy, *bundle.catalog);
+      LintPolicy(*bundle.bundle, compilation.policy, *bundle.catalog,
+                 shared != nullptr ? &shared->declared_lint : nullptr);
   return compilation;
 }
 
@@ -444,6 +450,7 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
   const bool one_selection =
       request.overrides.features || !request.profile.empty();
   std::vector<std::unique_ptr<ValidatedBundle>> bundles;
+  std::vector<std::unique_ptr<SharedWork>> shared_work;
   std::vector<Job> jobs;
   for (const std::string& argument : *arguments) {
     absl::StatusOr<ValidatedBundle> bundle = LoadValidatedBundle(
@@ -452,11 +459,15 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
     bundles.push_back(std::make_unique<ValidatedBundle>(*std::move(bundle)));
     const ValidatedBundle* validated = bundles.back().get();
     if (one_selection) {
-      jobs.push_back({validated, request.profile});
+      jobs.push_back({validated, request.profile, nullptr});
       continue;
     }
+    // One profile compiles alone: its compacted rules are moved, not copied.
+    shared_work.push_back(validated->bundle->profiles.size() > 1
+                              ? std::make_unique<SharedWork>()
+                              : nullptr);
     for (const auto& [name, profile] : validated->bundle->profiles) {
-      jobs.push_back({validated, name});
+      jobs.push_back({validated, name, shared_work.back().get()});
     }
     if (validated->bundle->profiles.empty()) {
       set.issues.AddError(
