@@ -374,53 +374,61 @@ std::string RestoreRemovals(const std::vector<Removal>& removals,
   return failure;
 }
 
-// One open folder on each file system that holds `folders` (or, for
-// `removals`, their parents): what SyncFileSystems syncs.
-absl::StatusOr<std::vector<FileDescriptor>> OneFolderPerFileSystem(
-    const std::vector<FolderWrite>& folders,
-    const std::vector<Removal>& removals) {
+// The file systems to sync: one open folder on each file system that holds
+// the folders a write changes or the parents of the folders it removes.
+struct FileSystems {
+  // One folder's descriptor per file system (owned by a FolderWrite or by
+  // `opened`).
+  std::vector<int> folders;
+  // The removed folders' parents, opened here.
   std::vector<FileDescriptor> opened;
-  for (const FolderWrite& write : folders) {
-    if (write.replacements.empty()) continue;
-    opened.emplace_back(dup(write.folder.get()));
-    if (opened.back().get() < 0) {
+};
+
+// The FileSystems of `writes` and `removals`. Needs no descriptor per folder
+// beyond those `writes` holds (a run may write ten thousand folders).
+absl::StatusOr<FileSystems> FindFileSystems(
+    const std::vector<FolderWrite>& writes,
+    const std::vector<Removal>& removals) {
+  FileSystems file_systems;
+  std::vector<dev_t> devices;
+  const auto add = [&](int folder, const std::string& path) -> absl::Status {
+    struct stat status {};
+    if (fstat(folder, &status) != 0) {
       return absl::UnavailableError(
-          absl::StrCat(write.directory, ": cannot open folder: ", ErrnoText()));
+          absl::StrCat(path, ": cannot examine folder: ", ErrnoText()));
     }
+    if (std::find(devices.begin(), devices.end(), status.st_dev) ==
+        devices.end()) {
+      devices.push_back(status.st_dev);
+      file_systems.folders.push_back(folder);
+    }
+    return absl::OkStatus();
+  };
+  for (const FolderWrite& write : writes) {
+    if (write.replacements.empty()) continue;
+    const absl::Status status = add(write.folder.get(), write.directory);
+    if (!status.ok()) return status;
   }
   for (const Removal& removal : removals) {
     const std::string parent = fs::path(removal.directory).parent_path();
-    opened.emplace_back(
+    file_systems.opened.emplace_back(
         open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (opened.back().get() < 0) {
+    if (file_systems.opened.back().get() < 0) {
       return absl::UnavailableError(
           absl::StrCat(parent, ": cannot open folder: ", ErrnoText()));
     }
+    const absl::Status status = add(file_systems.opened.back().get(), parent);
+    if (!status.ok()) return status;
   }
-  std::vector<dev_t> devices;
-  std::vector<FileDescriptor> one_each;
-  for (FileDescriptor& folder : opened) {
-    struct stat status {};
-    if (fstat(folder.get(), &status) != 0) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot examine an output folder: ", ErrnoText()));
-    }
-    if (std::find(devices.begin(), devices.end(), status.st_dev) !=
-        devices.end()) {
-      continue;
-    }
-    devices.push_back(status.st_dev);
-    one_each.push_back(std::move(folder));
-  }
-  return one_each;
+  return file_systems;
 }
 
-// Flushes every file system of `file_systems` (one open folder on each) to
-// disk with one syncfs(2) each; `what` names the step in the error.
-absl::Status SyncFileSystems(const std::vector<FileDescriptor>& file_systems,
+// Flushes every file system of `file_systems` to disk with one syncfs(2)
+// each; `what` names the step in the error.
+absl::Status SyncFileSystems(const FileSystems& file_systems,
                              FileOperations& operations, const char* what) {
-  for (const FileDescriptor& folder : file_systems) {
-    if (operations.Syncfs(folder.get()) != 0) {
+  for (const int folder : file_systems.folders) {
+    if (operations.Syncfs(folder) != 0) {
       return absl::UnavailableError(
           absl::StrCat("cannot flush the ", what, " to disk: ", ErrnoText()));
     }
@@ -579,8 +587,7 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
   // folder. syncfs reports a write-back error of any file on the file system
   // since the folder was opened (Linux 5.8 and later), which the folders were
   // before anything was staged; a failure of either rolls everything back.
-  absl::StatusOr<std::vector<FileDescriptor>> file_systems =
-      OneFolderPerFileSystem(writes, removals);
+  absl::StatusOr<FileSystems> file_systems = FindFileSystems(writes, removals);
   if (!file_systems.ok()) {
     roll_back_all();
     return file_systems.status();
