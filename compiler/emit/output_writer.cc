@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,12 +20,15 @@
 #include "absl/strings/string_view.h"
 #include "compiler/common/limits.h"
 #include "compiler/common/parallel.h"
+#include "compiler/emit/file_systems.h"
 #include "compiler/emit/text_output.h"
 
 namespace rbacc {
 namespace {
 
 namespace fs = std::filesystem;
+
+using output_writer_internal::FileSystemSet;
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -374,64 +376,21 @@ std::string RestoreRemovals(const std::vector<Removal>& removals,
   return failure;
 }
 
-// The file systems to sync: one open folder on each file system that holds
-// the folders a write changes or the parents of the folders it removes.
-struct FileSystems {
-  // One folder's descriptor per file system (owned by a FolderWrite or by
-  // `opened`).
-  std::vector<int> folders;
-  // The removed folders' parents, opened here.
-  std::vector<FileDescriptor> opened;
-};
-
-// The FileSystems of `writes` and `removals`. Needs no descriptor per folder
-// beyond those `writes` holds (a run may write ten thousand folders).
-absl::StatusOr<FileSystems> FindFileSystems(
-    const std::vector<FolderWrite>& writes,
-    const std::vector<Removal>& removals) {
-  FileSystems file_systems;
-  std::vector<dev_t> devices;
-  const auto add = [&](int folder, const std::string& path) -> absl::Status {
-    struct stat status {};
-    if (fstat(folder, &status) != 0) {
-      return absl::UnavailableError(
-          absl::StrCat(path, ": cannot examine folder: ", ErrnoText()));
-    }
-    if (std::find(devices.begin(), devices.end(), status.st_dev) ==
-        devices.end()) {
-      devices.push_back(status.st_dev);
-      file_systems.folders.push_back(folder);
-    }
-    return absl::OkStatus();
-  };
+// Adds to `file_systems` those of the folders `writes` changes and of the
+// parents of the folders `removals` removes.
+absl::Status AddFileSystems(const std::vector<FolderWrite>& writes,
+                            const std::vector<Removal>& removals,
+                            FileSystemSet& file_systems) {
   for (const FolderWrite& write : writes) {
     if (write.replacements.empty()) continue;
-    const absl::Status status = add(write.folder.get(), write.directory);
+    const absl::Status status =
+        file_systems.AddOpenFolder(write.folder.get(), write.directory);
     if (!status.ok()) return status;
   }
   for (const Removal& removal : removals) {
-    const std::string parent = fs::path(removal.directory).parent_path();
-    file_systems.opened.emplace_back(
-        open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (file_systems.opened.back().get() < 0) {
-      return absl::UnavailableError(
-          absl::StrCat(parent, ": cannot open folder: ", ErrnoText()));
-    }
-    const absl::Status status = add(file_systems.opened.back().get(), parent);
+    const absl::Status status = file_systems.AddFolder(
+        fs::path(removal.directory).parent_path().string());
     if (!status.ok()) return status;
-  }
-  return file_systems;
-}
-
-// Flushes every file system of `file_systems` to disk with one syncfs(2)
-// each; `what` names the step in the error.
-absl::Status SyncFileSystems(const FileSystems& file_systems,
-                             FileOperations& operations, const char* what) {
-  for (const int folder : file_systems.folders) {
-    if (operations.Syncfs(folder) != 0) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot flush the ", what, " to disk: ", ErrnoText()));
-    }
   }
   return absl::OkStatus();
 }
@@ -587,13 +546,13 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
   // folder. syncfs reports a write-back error of any file on the file system
   // since the folder was opened (Linux 5.8 and later), which the folders were
   // before anything was staged; a failure of either rolls everything back.
-  absl::StatusOr<FileSystems> file_systems = FindFileSystems(writes, removals);
-  if (!file_systems.ok()) {
+  FileSystemSet file_systems;
+  if (const absl::Status found = AddFileSystems(writes, removals, file_systems);
+      !found.ok()) {
     roll_back_all();
-    return file_systems.status();
+    return found;
   }
-  if (const absl::Status status =
-          SyncFileSystems(*file_systems, operations, "staged files");
+  if (const absl::Status status = file_systems.Sync(operations, "staged files");
       !status.ok()) {
     return absl::UnavailableError(
         absl::StrCat(status.message(), roll_back_all()));
@@ -624,7 +583,7 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
     }
   }
   if (const absl::Status status =
-          SyncFileSystems(*file_systems, operations, "renamed files");
+          file_systems.Sync(operations, "renamed files");
       !status.ok()) {
     return absl::UnavailableError(
         absl::StrCat(status.message(), roll_back_all()));
