@@ -526,11 +526,9 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                            : absl::StrCat("; ", failure);
   };
   for (size_t i = 0; i < ordered.size(); ++i) {
+    // Nothing is staged yet: a failure leaves nothing to undo.
     const absl::Status status = LockFolder(*ordered[i], writes[i]);
-    if (!status.ok()) {
-      for (FolderWrite& write : writes) write.replacements.clear();
-      return status;
-    }
+    if (!status.ok()) return status;
   }
   if (const absl::Status status =
           StageFolders(ordered, operations, max_run_bytes, writes);
