@@ -61,19 +61,37 @@ std::string DisplayPath(const fs::path& path, const fs::path& root) {
   return path.string();
 }
 
-// True when `inner` is `outer` or lies inside it.
-bool IsInside(const fs::path& inner, const fs::path& outer) {
-  std::error_code error;
-  const fs::path relative =
-      fs::weakly_canonical(inner, error)
-          .lexically_relative(fs::weakly_canonical(outer, error));
-  return !relative.empty() && *relative.begin() != "..";
-}
+// The weakly canonical form of paths (fs::weakly_canonical), each worked out
+// once per run: a run of a thousand profiles asks about the same folders again
+// and again.
+class CanonicalPaths {
+ public:
+  // The weakly canonical form of `path` (empty when it cannot be worked out).
+  const fs::path& Of(const fs::path& path) {
+    const auto [found, inserted] = paths_.try_emplace(path.string());
+    if (inserted) {
+      std::error_code error;
+      found->second = fs::weakly_canonical(path, error);
+    }
+    return found->second;
+  }
+
+  // True when `inner` is `outer` or lies inside it.
+  bool IsInside(const fs::path& inner, const fs::path& outer) {
+    const fs::path relative = Of(inner).lexically_relative(Of(outer));
+    return !relative.empty() && *relative.begin() != "..";
+  }
+
+ private:
+  std::map<std::string, fs::path> paths_;
+};
 
 // One compilation to run: a bundle and a profile (or an ad-hoc selection).
 struct Job {
   const ValidatedBundle* bundle;
   std::string profile;
+  // What the run's compilations of the bundle share, or null.
+  SharedWork* shared_work;
 };
 
 // The first parameter flag given, e.g. "--namespace", or "" when none is.
@@ -194,6 +212,7 @@ std::vector<Compilation> CompileJob(const Job& job,
         RegenerateCommand(job.bundle->argument, job.profile, selection,
                           request.overrides, request.out_dir);
     options.after_merge = request.after_merge;
+    options.shared_work = job.shared_work;
     Compilation compilation = Compile(*job.bundle, selection, options, issues);
     if (issues->has_errors()) return {};
     ReportLint(compilation.lint, request.lint, reported, issues);
@@ -220,12 +239,12 @@ std::vector<Compilation> CompileJob(const Job& job,
 // Sets the output folder of each of `compiled` (the compilations of `job`)
 // and moves them to `set`; adds an issue instead when the folder cannot be
 // used or another compilation of the run writes it too. `written_by` holds
-// each output folder of the run so far, by its canonical path, with the
-// profile (and context) that writes it.
+// each output folder of the run so far, by its canonical path (from
+// `canonical`), with the profile (and context) that writes it.
 void PlaceOutputs(const Job& job, const CompileRequest& request,
                   std::vector<Compilation> compiled,
                   std::map<std::string, std::string>* written_by,
-                  CompilationSet* set) {
+                  CanonicalPaths* canonical, CompilationSet* set) {
   const LoadedBundle& bundle = *job.bundle->bundle;
   const fs::path root(request.workspace_root);
   IssueList& issues = set->issues;
@@ -262,8 +281,8 @@ void PlaceOutputs(const Job& job, const CompileRequest& request,
     issues.AddError({shown_as}, "output folder is empty; name a folder");
     return;
   }
-  if (IsInside(directory, root / kPoliciesFolder) ||
-      IsInside(directory, bundle.directory)) {
+  if (canonical->IsInside(directory, root / kPoliciesFolder) ||
+      canonical->IsInside(directory, bundle.directory)) {
     issues.AddError({shown_as},
                     "output folder is inside the policies; choose a folder "
                     "outside policies/ (e.g. outputs/...)");
@@ -283,15 +302,14 @@ void PlaceOutputs(const Job& job, const CompileRequest& request,
     }
     compilation.directory = folder.string();
     compilation.shown_directory = DisplayPath(folder, root);
-    std::error_code error;
     const std::string writer = absl::StrCat(
         compilation.policy.bundle_name, ":",
         job.profile.empty() ? "features" : job.profile,
         context_folder.empty() || !compilation.context_folders.empty()
             ? ""
             : absl::StrCat("@", context_folder));
-    const auto [other, first] = written_by->emplace(
-        fs::weakly_canonical(folder, error).string(), writer);
+    const auto [other, first] =
+        written_by->emplace(canonical->Of(folder).string(), writer);
     if (!first) {
       issues.AddError({shown_as},
                       absl::StrCat(other->second, " and ", writer,
@@ -424,12 +442,15 @@ Compilation Compile(const ValidatedBundle& bundle, const Selection& selection,
                     const CompilationOptions& options, IssueList* issues) {
   Compilation compilation;
   compilation.bundle = bundle.bundle;
-  compilation.policy = CompilePolicy(*bundle.bundle, selection,
-                                     options.regenerate_command, issues);
+  SharedWork* shared = options.shared_work;
+  compilation.policy =
+      CompilePolicy(*bundle.bundle, selection, options.regenerate_command,
+                    shared != nullptr ? &shared->role_rules : nullptr, issues);
   if (options.after_merge) options.after_merge();
   if (issues->has_errors() || !options.lint) return compilation;
   compilation.lint =
-      LintPolicy(*bundle.bundle, compilation.policy, *bundle.catalog);
+      LintPolicy(*bundle.bundle, compilation.policy, *bundle.catalog,
+                 shared != nullptr ? &shared->declared_lint : nullptr);
   return compilation;
 }
 
@@ -444,6 +465,7 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
   const bool one_selection =
       request.overrides.features || !request.profile.empty();
   std::vector<std::unique_ptr<ValidatedBundle>> bundles;
+  std::vector<std::unique_ptr<SharedWork>> shared_work;
   std::vector<Job> jobs;
   for (const std::string& argument : *arguments) {
     absl::StatusOr<ValidatedBundle> bundle = LoadValidatedBundle(
@@ -452,11 +474,15 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
     bundles.push_back(std::make_unique<ValidatedBundle>(*std::move(bundle)));
     const ValidatedBundle* validated = bundles.back().get();
     if (one_selection) {
-      jobs.push_back({validated, request.profile});
+      jobs.push_back({validated, request.profile, nullptr});
       continue;
     }
+    // One profile compiles alone: its compacted rules are moved, not copied.
+    shared_work.push_back(validated->bundle->profiles.size() > 1
+                              ? std::make_unique<SharedWork>()
+                              : nullptr);
     for (const auto& [name, profile] : validated->bundle->profiles) {
-      jobs.push_back({validated, name});
+      jobs.push_back({validated, name, shared_work.back().get()});
     }
     if (validated->bundle->profiles.empty()) {
       set.issues.AddError(
@@ -476,11 +502,13 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
 
   ReportedFindings reported_findings;
   std::map<std::string, std::string> written_by;
+  CanonicalPaths canonical_paths;
   for (const Job& job : jobs) {
     std::vector<Compilation> compiled =
         CompileJob(job, request, &reported_findings, &set.issues);
     if (compiled.empty()) continue;
-    PlaceOutputs(job, request, std::move(compiled), &written_by, &set);
+    PlaceOutputs(job, request, std::move(compiled), &written_by,
+                 &canonical_paths, &set);
   }
   return set;
 }

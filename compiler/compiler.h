@@ -34,6 +34,7 @@
 #include "compiler/emit/emitters.h"
 #include "compiler/lint/lint.h"
 #include "compiler/load/bundle_loader.h"
+#include "compiler/merge/compile.h"
 #include "compiler/merge/compiled_policy.h"
 #include "compiler/resolve/selection.h"
 #include "compiler/review/policy_input.h"
@@ -76,6 +77,16 @@ absl::StatusOr<ValidatedBundle> LoadValidatedBundle(
     const std::string& workspace_root, const std::string& argument,
     IssueList* issues, std::map<std::string, std::string>* file_texts);
 
+// What the compilations of one bundle in one run share: each distinct
+// SharedRulesKey (compiler/merge/compile.h) is compacted and linted once, and
+// the other compilations with that key take copies, with their own names,
+// namespaces and subjects. The outputs are the same bytes as compiling each
+// alone.
+struct SharedWork {
+  RoleRulesMemo role_rules;
+  DeclaredLintMemo declared_lint;
+};
+
 // How one selection is compiled.
 struct CompilationOptions {
   // The shell command that compiles the same selection again, quoted in the
@@ -88,6 +99,10 @@ struct CompilationOptions {
   // declared rules; a process may hand the freed pages back to the system
   // here (the command line calls malloc_trim). Unset: nothing is called.
   std::function<void()> after_merge;
+  // Where the compilations of a run share their work; null: compiled alone
+  // (its compacted rules are then moved into the result, not copied).
+  // PlanCompilations shares it when a run compiles more than one profile.
+  SharedWork* shared_work = nullptr;
 };
 
 // One compilation: compiled, linted, ready to emit and write.

@@ -1,4 +1,4 @@
-// Atomicity under faults, through the compile command: whichever write, fsync
+// Atomicity under faults, through the compile command: whichever write, syncfs
 // or rename fails, rbacc exits 2 with a message naming the file and the
 // system's reason, the previous outputs are intact and no temporary file is
 // left; an --out_dir that is a dangling link or cannot be created is refused
@@ -28,21 +28,25 @@ using ::rbacc::testing::ReadTree;
 using ::rbacc::testing::WriteFile;
 
 // Real file operations, except that call number `fail_at` (1-based, writes,
-// fsyncs and renames together) fails with ENOSPC; 0 only counts.
-// The writer calls from several threads at once: the count is atomic.
+// syncfs calls and renames together) fails with ENOSPC; 0 only counts, and
+// remembers the numbers of the syncfs calls. The writer calls from several
+// threads at once: the count is atomic (syncfs is called from one thread).
 class FailingFileOperations : public FileOperations {
  public:
   explicit FailingFileOperations(int fail_at) : fail_at_(fail_at) {}
   ssize_t Write(int fd, const void* data, size_t size) override {
     return Fails() ? -1 : FileOperations::Write(fd, data, size);
   }
-  int Fsync(int fd) override {
-    return Fails() ? -1 : FileOperations::Fsync(fd);
+  int Syncfs(int fd) override {
+    if (Fails()) return -1;
+    syncfs_calls_.insert(calls_);
+    return FileOperations::Syncfs(fd);
   }
   int Rename(const std::string& from, const std::string& to) override {
     return Fails() ? -1 : FileOperations::Rename(from, to);
   }
   int calls() const { return calls_; }
+  const std::set<int>& syncfs_calls() const { return syncfs_calls_; }
 
  private:
   bool Fails() {
@@ -52,6 +56,7 @@ class FailingFileOperations : public FileOperations {
   }
   int fail_at_;
   std::atomic<int> calls_{0};
+  std::set<int> syncfs_calls_;
 };
 
 // Compiles the full profile of `workspace` into `out_dir`; returns the exit
@@ -138,13 +143,23 @@ TEST(OutputFaultsTest, FailingCallInAnyFolderOfARunKeepsEveryFolder) {
   FailingFileOperations counting(0);
   ASSERT_EQ(CompileEveryProfile(counting_workspace, &counting, &err), kExitOk)
       << err;
-  // Five calls or more per file of each folder.
-  ASSERT_GT(counting.calls(), 3 * static_cast<int>(previous.size()));
+  // A write or more and a rename per file of each folder, and two syncfs.
+  ASSERT_GE(counting.calls(), 2 * static_cast<int>(previous.size()) + 2);
 
-  // Every seventh call, and the last ten (the renames of the last folders and
-  // the folders' fsyncs): each failure leaves every folder as it was.
+  // The files of every folder are synced with one syncfs before the first
+  // rename, and the renames with one after the last.
+  ASSERT_EQ(counting.syncfs_calls().size(), 2u);
+  EXPECT_EQ(*counting.syncfs_calls().rbegin(), counting.calls());
+
+  // Every seventh call, both syncfs calls, and the last ten (the renames of
+  // the last folders and the last syncfs): each failure leaves every folder as
+  // it was.
+  std::set<int> failing_calls = counting.syncfs_calls();
   for (int fail_at = 1; fail_at <= counting.calls();
        fail_at += fail_at + 10 < counting.calls() ? 7 : 1) {
+    failing_calls.insert(fail_at);
+  }
+  for (const int fail_at : failing_calls) {
     SCOPED_TRACE(absl::StrCat("failing call ", fail_at));
     FailingFileOperations operations(fail_at);
     EXPECT_EQ(CompileEveryProfile(workspace, &operations, &err), kExitError);
@@ -200,9 +215,9 @@ TEST(OutputFaultsTest, FailingCallKeepsAnOrphanedFolderTheRunWouldRemove) {
   ASSERT_FALSE(fs::exists(counting_workspace + "/outputs/skypilot/oldprofile"));
   ASSERT_GT(counting.move_call(), 0);
 
-  // The calls around the folder's move aside (the last flush of a staged
-  // file, the move, the first renames of files into place) and the last
-  // three (the folders' flushes and the flush of the folder's parent).
+  // The calls around the folder's move aside (the syncfs of the staged
+  // files, the move, the first renames of files into place) and the last
+  // three (the last renames and the syncfs after them).
   std::set<int> failing_calls;
   for (int offset = -1; offset <= 2; ++offset) {
     failing_calls.insert(counting.move_call() + offset);

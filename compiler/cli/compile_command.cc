@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "compiler/cli/selection_flags.h"
+#include "compiler/common/parallel.h"
 #include "compiler/common/shell_word.h"
 #include "compiler/common/unified_diff.h"
 #include "compiler/compiler.h"
@@ -119,7 +120,20 @@ int CheckResults(const std::vector<Compilation>& results,
                  const CompileOptions& options, std::ostream& out,
                  std::ostream& err) {
   int stale = ReportOrphans(orphans, options, out);
-  for (const Compilation& result : results) {
+  // Every file compared with the one on disk first, side by side on the
+  // cores; the report below follows the results' order.
+  std::vector<std::vector<OutputFile>> files_of(results.size());
+  std::vector<std::vector<char>> current_of(results.size());
+  ParallelFor(results.size(), [&](size_t i) {
+    if (results[i].directory.empty()) return;
+    files_of[i] = results[i].Files();
+    for (const OutputFile& file : files_of[i]) {
+      current_of[i].push_back(HoldsText(
+          (fs::path(results[i].directory) / file.name).string(), file));
+    }
+  });
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Compilation& result = results[i];
     if (result.directory.empty()) continue;
     std::set<std::string> on_disk;
     std::error_code error;
@@ -139,13 +153,14 @@ int CheckResults(const std::vector<Compilation>& results,
       if (entry.is_regular_file()) on_disk.insert(name);
     }
     bool folder_stale = false;
-    const std::vector<OutputFile> files = result.Files();
-    for (const OutputFile& file : files) {
+    const std::vector<OutputFile>& files = files_of[i];
+    for (size_t k = 0; k < files.size(); ++k) {
+      const OutputFile& file = files[k];
       const fs::path path = fs::path(result.directory) / file.name;
       const std::string shown =
           (fs::path(result.shown_directory) / file.name).string();
       const bool found = on_disk.count(file.name) > 0;
-      if (found && HoldsText(path.string(), file)) continue;
+      if (found && current_of[i][k]) continue;
       folder_stale = true;
       ++stale;
       out << UnifiedDiff(found ? ReadFile(path) : "", OutputText(file),

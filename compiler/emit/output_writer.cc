@@ -20,12 +20,15 @@
 #include "absl/strings/string_view.h"
 #include "compiler/common/limits.h"
 #include "compiler/common/parallel.h"
+#include "compiler/emit/file_systems.h"
 #include "compiler/emit/text_output.h"
 
 namespace rbacc {
 namespace {
 
 namespace fs = std::filesystem;
+
+using output_writer_internal::FileSystemSet;
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -79,40 +82,77 @@ absl::Status WriteAll(int fd, absl::string_view data, const std::string& path,
   return absl::OkStatus();
 }
 
-// A staged file, and whether its text is what the file it would replace
-// already holds.
-struct StagedFile {
-  FileDescriptor fd{-1};
-  bool unchanged = false;
+// One output file on its way into place.
+struct Replacement {
+  std::string final_path;
+  std::string staging_path;
+  // A hard link to the previous file, or "" when there was none.
+  std::string backup_path;
 };
 
-// Creates `path` and writes the text of `file` into it as it is made, comparing
-// it with the file at `final_path` on the way. Once the texts differ, asks the
-// kernel to start writing each piece to disk without waiting for it (so that
-// FlushAndClose later finds little left to do). Adds the bytes to `run_bytes`,
-// failing once the run's outputs exceed `max_run_bytes`. Returns the open
-// file.
-absl::StatusOr<StagedFile> Stage(const std::string& path,
-                                 const std::string& final_path,
-                                 const OutputFile& file,
-                                 FileOperations& operations,
-                                 std::atomic<size_t>& run_bytes,
-                                 size_t max_run_bytes) {
-  StagedFile staged;
-  staged.fd = FileDescriptor(
-      open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (staged.fd.get() < 0) {
-    // Named after the folder and the output, not the staging file.
-    const fs::path output(final_path);
-    return absl::UnavailableError(absl::StrCat(
-        output.parent_path().string(),
-        ": cannot write in this output folder (creating ",
-        output.filename().string(), ": cannot create: ", ErrnoText(),
-        "); make the folder writable, or write elsewhere with --out_dir"));
+// Writes the first `size` bytes of the file at `from` to `to_fd` (the staging
+// file at `to`).
+absl::Status CopyPrefix(const std::string& from, off_t size, int to_fd,
+                        const std::string& to, FileOperations& operations) {
+  const FileDescriptor source(open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (source.get() < 0) {
+    return absl::UnavailableError(
+        absl::StrCat(from, ": cannot read: ", ErrnoText()));
   }
+  std::string buffer(std::min<off_t>(size, TextOutput::kPieceBytes), '\0');
+  while (size > 0) {
+    const ssize_t n =
+        read(source.get(), buffer.data(), std::min<off_t>(size, buffer.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat(from, ": cannot read: ", ErrnoText()));
+    }
+    const absl::Status status =
+        WriteAll(to_fd, absl::string_view(buffer.data(), n), to, operations);
+    if (!status.ok()) return status;
+    size -= n;
+  }
+  return absl::OkStatus();
+}
+
+// Makes the text of `file` as it is written, comparing it with the file at
+// file.final_path on the way; at the first difference creates the staging
+// file (holding the part that matched, copied from the previous file) and
+// writes the rest into it, asking the kernel to start writing each piece to
+// disk without waiting for it. Then closes it; nothing is flushed here. Adds
+// the bytes to `run_bytes`, failing once the run's outputs exceed
+// `max_run_bytes`. Returns whether a staging file was written: false when the
+// file already holds the text (nothing is created then).
+absl::StatusOr<bool> Stage(const Replacement& replacement,
+                           const OutputFile& file, FileOperations& operations,
+                           std::atomic<size_t>& run_bytes,
+                           size_t max_run_bytes) {
+  const std::string& path = replacement.staging_path;
+  const std::string& final_path = replacement.final_path;
   FileComparison previous(final_path);
-  absl::Status status;
+  FileDescriptor staged;
+  // The bytes of the text that matched the previous file, so far.
+  off_t matched = 0;
   off_t written = 0;
+  const auto create = [&]() -> absl::Status {
+    staged = FileDescriptor(
+        open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (staged.get() < 0) {
+      // Named after the folder and the output, not the staging file.
+      const fs::path output(final_path);
+      return absl::UnavailableError(absl::StrCat(
+          output.parent_path().string(),
+          ": cannot write in this output folder (creating ",
+          output.filename().string(), ": cannot create: ", ErrnoText(),
+          "); make the folder writable, or write elsewhere with --out_dir"));
+    }
+    written = matched;
+    return matched == 0 ? absl::OkStatus()
+                        : CopyPrefix(final_path, matched, staged.get(), path,
+                                     operations);
+  };
+  absl::Status status;
   TextOutput out([&](absl::string_view piece) {
     if (!status.ok()) return;
     if (run_bytes.fetch_add(piece.size()) + piece.size() > max_run_bytes) {
@@ -122,34 +162,35 @@ absl::StatusOr<StagedFile> Stage(const std::string& path,
           "contexts or features"));
       return;
     }
-    status = WriteAll(staged.fd.get(), piece, final_path, operations);
-    if (!status.ok()) return;
-    // Only a hint: fsync is what makes the data durable.
-    if (!previous.Compare(piece)) {
-      sync_file_range(staged.fd.get(), written,
-                      static_cast<off_t>(piece.size()), SYNC_FILE_RANGE_WRITE);
+    if (staged.get() < 0) {
+      if (previous.Compare(piece)) {
+        matched += static_cast<off_t>(piece.size());
+        return;
+      }
+      status = create();
+      if (!status.ok()) return;
     }
+    status = WriteAll(staged.get(), piece, final_path, operations);
+    if (!status.ok()) return;
+    // Only a hint: the file system's sync is what makes the data durable.
+    sync_file_range(staged.get(), written, static_cast<off_t>(piece.size()),
+                    SYNC_FILE_RANGE_WRITE);
     written += static_cast<off_t>(piece.size());
   });
   file.write(out);
   out.Finish();
   if (!status.ok()) return status;
-  staged.unchanged = previous.Same();
-  return staged;
-}
-
-// Waits until the staged file `fd` is on disk, then closes it.
-absl::Status FlushAndClose(const std::string& path, FileDescriptor& fd,
-                           FileOperations& operations) {
-  if (operations.Fsync(fd.get()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat(path, ": cannot flush: ", ErrnoText()));
+  if (staged.get() < 0) {
+    // Every piece matched: the same text, unless the previous file is longer.
+    if (previous.Same()) return false;
+    status = create();
+    if (!status.ok()) return status;
   }
-  if (!fd.Close()) {
+  if (!staged.Close()) {
     return absl::UnavailableError(
-        absl::StrCat(path, ": cannot close: ", ErrnoText()));
+        absl::StrCat(final_path, ": cannot close: ", ErrnoText()));
   }
-  return absl::OkStatus();
+  return true;
 }
 
 // The first of `statuses` that is an error, or OK.
@@ -159,14 +200,6 @@ absl::Status FirstError(const std::vector<absl::Status>& statuses) {
   }
   return absl::OkStatus();
 }
-
-// One output file on its way into place.
-struct Replacement {
-  std::string final_path;
-  std::string staging_path;
-  // A hard link to the previous file, or "" when there was none.
-  std::string backup_path;
-};
 
 // Puts the previous files of the first `renamed` replacements back (or removes
 // the new file where there was none), then removes every staging and backup
@@ -192,8 +225,8 @@ std::string RollBack(const std::vector<Replacement>& replacements,
   return failure;
 }
 
-// One folder of a write: its lock, its files staged and flushed, and how many
-// of them were renamed into place.
+// One folder of a write: its lock, its files staged, and how many of them
+// were renamed into place.
 struct FolderWrite {
   std::string directory;
   // The open folder; its lock is held until it closes.
@@ -203,15 +236,10 @@ struct FolderWrite {
   size_t renamed = 0;
 };
 
-// Creates and locks the folder of `output`, then stages and flushes its files
-// (side by side on the machine's cores) into `write`, adding their bytes to
-// `run_bytes` (at most `max_run_bytes`). On failure no staging file is left
-// behind.
-absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
-                         std::atomic<size_t>& run_bytes, size_t max_run_bytes,
-                         FolderWrite& write) {
+// Creates, opens and locks the folder of `output` into `write`, with a
+// Replacement for each of its files (not staged yet).
+absl::Status LockFolder(const OutputFolder& output, FolderWrite& write) {
   const std::string& directory = output.directory;
-  const std::vector<OutputFile>& files = output.files;
   write.directory = directory;
   std::error_code error;
   fs::create_directories(directory, error);
@@ -227,7 +255,7 @@ absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
   }
   // A folder where an output file belongs would make its rename fail after
   // others succeeded.
-  for (const OutputFile& file : files) {
+  for (const OutputFile& file : output.files) {
     const fs::path final_path = fs::path(directory) / file.name;
     if (fs::is_directory(fs::symlink_status(final_path, error))) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -235,70 +263,68 @@ absl::Status StageFolder(const OutputFolder& output, FileOperations& operations,
           " is a folder; remove it so the output file can be written"));
     }
   }
-  std::vector<Replacement> replacements;
-  for (const OutputFile& file : files) {
+  for (const OutputFile& file : output.files) {
     Replacement replacement;
     replacement.final_path = (fs::path(directory) / file.name).string();
     replacement.staging_path =
         (fs::path(directory) /
          absl::StrCat(".", file.name, UniqueSuffix(), ".tmp"))
             .string();
-    replacements.push_back(replacement);
+    write.replacements.push_back(std::move(replacement));
   }
   // Under the folder's lock from here on (it is released when the folder
-  // closes, on every path out), so that what is compared below is what gets
+  // closes, on every path out), so that what is compared is what gets
   // replaced.
   if (flock(write.folder.get(), LOCK_EX) != 0) {
     return absl::UnavailableError(
         absl::StrCat(directory, ": cannot lock folder: ", ErrnoText()));
   }
-  // Every file is staged before any is flushed, and the files are staged (their
-  // texts made) and flushed at the same time on the machine's cores: the disk
-  // then takes them together, and one journal commit and one cache flush can
-  // cover them all, instead of one wait per file after another.
-  std::vector<StagedFile> staged(files.size());
-  std::vector<absl::Status> statuses(files.size());
-  ParallelFor(files.size(), [&](size_t i) {
-    absl::StatusOr<StagedFile> file =
-        Stage(replacements[i].staging_path, replacements[i].final_path,
-              files[i], operations, run_bytes, max_run_bytes);
-    if (file.ok()) {
-      staged[i] = *std::move(file);
+  return absl::OkStatus();
+}
+
+// Stages the files of every folder of `writes` (the folders of `outputs`, in
+// the same order), all of them side by side on the machine's cores, and keeps
+// in each write only the replacements of files whose text changes. On failure
+// no staging file is left behind.
+absl::Status StageFolders(const std::vector<const OutputFolder*>& outputs,
+                          FileOperations& operations, size_t max_run_bytes,
+                          std::vector<FolderWrite>& writes) {
+  std::vector<std::pair<size_t, size_t>> items;  // (folder, file)
+  for (size_t folder = 0; folder < writes.size(); ++folder) {
+    for (size_t file = 0; file < writes[folder].replacements.size(); ++file) {
+      items.emplace_back(folder, file);
+    }
+  }
+  std::atomic<size_t> run_bytes{0};
+  std::vector<char> changed(items.size(), 0);
+  std::vector<absl::Status> statuses(items.size());
+  ParallelFor(items.size(), [&](size_t i) {
+    const auto [folder, file] = items[i];
+    const absl::StatusOr<bool> staged =
+        Stage(writes[folder].replacements[file], outputs[folder]->files[file],
+              operations, run_bytes, max_run_bytes);
+    if (staged.ok()) {
+      changed[i] = *staged;
     } else {
-      statuses[i] = file.status();
+      statuses[i] = staged.status();
     }
   });
   if (const absl::Status status = FirstError(statuses); !status.ok()) {
-    RollBack(replacements, 0, operations);
+    for (FolderWrite& write : writes) {
+      RollBack(write.replacements, 0, operations);
+    }
     return status;
   }
   // A file that already holds its text is left as it is, with its time: a run
   // that changes nothing writes nothing.
-  size_t kept = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (staged[i].unchanged) {
-      staged[i].fd.Close();
-      unlink(replacements[i].staging_path.c_str());
-      continue;
+  size_t item = 0;
+  for (FolderWrite& write : writes) {
+    std::vector<Replacement> kept;
+    for (Replacement& replacement : write.replacements) {
+      if (changed[item++]) kept.push_back(std::move(replacement));
     }
-    if (kept != i) {
-      replacements[kept] = std::move(replacements[i]);
-      staged[kept] = std::move(staged[i]);
-    }
-    ++kept;
+    write.replacements = std::move(kept);
   }
-  replacements.resize(kept);
-  staged.resize(kept);
-  statuses.resize(kept);
-  ParallelFor(replacements.size(), [&](size_t i) {
-    statuses[i] =
-        FlushAndClose(replacements[i].final_path, staged[i].fd, operations);
-  });
-  if (const absl::Status status = FirstError(statuses); !status.ok()) {
-    RollBack(replacements, 0, operations);
-    return status;
-  }
-  write.replacements = std::move(replacements);
   return absl::OkStatus();
 }
 
@@ -355,6 +381,25 @@ std::string RestoreRemovals(const std::vector<Removal>& removals,
   return failure;
 }
 
+// Adds to `file_systems` those of the folders `writes` changes and of the
+// parents of the folders `removals` removes.
+absl::Status AddFileSystems(const std::vector<FolderWrite>& writes,
+                            const std::vector<Removal>& removals,
+                            FileSystemSet& file_systems) {
+  for (const FolderWrite& write : writes) {
+    if (write.replacements.empty()) continue;
+    const absl::Status status =
+        file_systems.AddOpenFolder(write.folder.get(), write.directory);
+    if (!status.ok()) return status;
+  }
+  for (const Removal& removal : removals) {
+    const absl::Status status = file_systems.AddFolder(
+        fs::path(removal.directory).parent_path().string());
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 FileComparison::FileComparison(const std::string& path)
@@ -401,7 +446,7 @@ ssize_t FileOperations::Write(int fd, const void* data, size_t size) {
   return write(fd, data, size);
 }
 
-int FileOperations::Fsync(int fd) { return fsync(fd); }
+int FileOperations::Syncfs(int fd) { return syncfs(fd); }
 
 int FileOperations::Rename(const std::string& from, const std::string& to) {
   return rename(from.c_str(), to.c_str());
@@ -467,7 +512,6 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
               return a->directory < b->directory;
             });
   std::vector<FolderWrite> writes(ordered.size());
-  std::atomic<size_t> run_bytes{0};
   std::vector<Removal> removals;
   for (const std::string& folder : removed_folders) {
     removals.push_back(PlanRemoval(folder));
@@ -487,12 +531,34 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                            : absl::StrCat("; ", failure);
   };
   for (size_t i = 0; i < ordered.size(); ++i) {
-    const absl::Status status = StageFolder(*ordered[i], operations, run_bytes,
-                                            max_run_bytes, writes[i]);
-    if (!status.ok()) {
-      roll_back_all();
-      return status;
-    }
+    // Nothing is staged yet: a failure leaves nothing to undo.
+    const absl::Status status = LockFolder(*ordered[i], writes[i]);
+    if (!status.ok()) return status;
+  }
+  if (const absl::Status status =
+          StageFolders(ordered, operations, max_run_bytes, writes);
+      !status.ok()) {
+    return status;
+  }
+  // Durability (docs/reliability.md): every staged file is written and closed
+  // above without waiting for the disk; one syncfs(2) per file system then
+  // writes them all (data and inodes) and waits once, instead of one fsync per
+  // file. Only then are they renamed into place, so that no name ever points
+  // at a file whose text is not on disk; a second syncfs after the renames
+  // makes the new names (and the removals) durable, in place of one fsync per
+  // folder. syncfs reports a write-back error of any file on the file system
+  // since the folder was opened (Linux 5.8 and later), which the folders were
+  // before anything was staged; a failure of either rolls everything back.
+  FileSystemSet file_systems;
+  if (const absl::Status found = AddFileSystems(writes, removals, file_systems);
+      !found.ok()) {
+    roll_back_all();
+    return found;
+  }
+  if (const absl::Status status = file_systems.Sync(operations, "staged files");
+      !status.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat(status.message(), roll_back_all()));
   }
   for (FolderWrite& write : writes) {
     const absl::Status status = KeepPreviousFiles(write);
@@ -519,24 +585,11 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
       }
     }
   }
-  for (FolderWrite& write : writes) {
-    if (write.replacements.empty()) continue;
-    if (operations.Fsync(write.folder.get()) != 0) {
-      const std::string reason = ErrnoText();
-      return absl::UnavailableError(absl::StrCat(
-          write.directory, ": cannot flush folder: ", reason, roll_back_all()));
-    }
-  }
-  for (const Removal& removal : removals) {
-    const FileDescriptor parent(
-        open(fs::path(removal.directory).parent_path().c_str(),
-             O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (parent.get() < 0 || operations.Fsync(parent.get()) != 0) {
-      const std::string reason = ErrnoText();
-      return absl::UnavailableError(
-          absl::StrCat(fs::path(removal.directory).parent_path().string(),
-                       ": cannot flush folder: ", reason, roll_back_all()));
-    }
+  if (const absl::Status status =
+          file_systems.Sync(operations, "renamed files");
+      !status.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat(status.message(), roll_back_all()));
   }
   for (const Removal& removal : removals) {
     std::error_code error;
@@ -544,13 +597,13 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
   }
   // Freeing the previous files waits on the file system's journal; side by
   // side the waits overlap.
-  for (FolderWrite& write : writes) {
-    ParallelFor(write.replacements.size(), [&](size_t i) {
-      if (!write.replacements[i].backup_path.empty()) {
-        unlink(write.replacements[i].backup_path.c_str());
-      }
-    });
+  std::vector<const std::string*> backups;
+  for (const FolderWrite& write : writes) {
+    for (const Replacement& file : write.replacements) {
+      if (!file.backup_path.empty()) backups.push_back(&file.backup_path);
+    }
   }
+  ParallelFor(backups.size(), [&](size_t i) { unlink(backups[i]->c_str()); });
   return absl::OkStatus();
 }
 

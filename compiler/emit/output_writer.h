@@ -1,13 +1,14 @@
 // Writes an output folder as a whole, under an exclusive lock on the folder:
-// every file is staged beside its final name, its text written as it is made
-// (OutputFile::write, in pieces, so that no output is held in memory whole) and
-// compared with the file it would replace; a file whose text is already in
-// place is left as it is (with its modification time), so a run that changes
-// nothing writes nothing. The other staged files are flushed to disk (side by
-// side on the machine's cores, see ParallelFor); only when all were staged and
-// flushed are they renamed into place, keeping a link to each previous file
-// until every rename succeeded. On any failure the previous files are put back
-// and no staging or backup file is left behind.
+// every file's text is made as it is written (OutputFile::write, in pieces, so
+// that no output is held in memory whole) and compared with the file it would
+// replace; a file whose text is already in place is left as it is (with its
+// modification time, and no staging file is created), so a run that changes
+// nothing writes nothing. Each other file is staged beside its final name
+// (side by side on the machine's cores, see ParallelFor) and closed; one
+// syncfs(2) per file system then puts them all on disk. Only then are they
+// renamed into place, keeping a link to each previous file until every rename
+// succeeded, and a second syncfs makes the renames durable. On any failure the
+// previous files are put back and no staging or backup file is left behind.
 #ifndef RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 #define RBACC_COMPILER_EMIT_OUTPUT_WRITER_H_
 
@@ -34,8 +35,9 @@ class FileOperations {
 
   // write(2): the number of bytes written, or -1.
   virtual ssize_t Write(int fd, const void* data, size_t size);
-  // fsync(2) of a file or folder: 0, or -1.
-  virtual int Fsync(int fd);
+  // syncfs(2) of the file system holding the open file or folder `fd`: 0, or
+  // -1.
+  virtual int Syncfs(int fd);
   // rename(2): 0, or -1.
   virtual int Rename(const std::string& from, const std::string& to);
 };
@@ -93,15 +95,16 @@ struct OutputFolder {
   std::vector<OutputFile> files;
 };
 
-// Writes every folder of a run as one: the folders are created, locked (in
-// path order) and their files staged and flushed as WriteOutputFiles does,
-// all of them before any file is renamed into place; then the files of every
-// folder are renamed and the folders flushed. The files of all the folders may
-// hold `max_run_bytes` (kMaxOutputBytes, limits.h; tests lower it) together:
-// more is a ResourceExhaustedError naming the limit, found while staging,
-// before any file is renamed into place. Returns the first error, naming the
-// file or folder and the system's reason; every folder then holds exactly what
-// it held before (a folder the run created may be left, empty).
+// Writes every folder of a run as one: the folders are created and locked (in
+// path order), then the files of all of them staged side by side and flushed
+// with one syncfs per file system, before any file is renamed into place; then
+// the files of every folder are renamed and the file systems synced again. The
+// files of all the folders may hold `max_run_bytes` (kMaxOutputBytes, limits.h;
+// tests lower it) together: more is a ResourceExhaustedError naming the limit,
+// found while staging, before any file is renamed into place. Returns the first
+// error, naming the file or folder and the system's reason; every folder then
+// holds exactly what it held before (a folder the run created may be left,
+// empty).
 absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
                                 FileOperations& operations,
                                 size_t max_run_bytes = kMaxOutputBytes);

@@ -7,8 +7,10 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "compiler/common/parallel.h"
 #include "compiler/common/policy_rule.h"
@@ -17,6 +19,7 @@
 #include "compiler/lint/rule_linter.h"
 #include "compiler/lint/system_namespace.h"
 #include "compiler/merge/compact.h"
+#include "compiler/merge/compile.h"
 
 namespace rbacc {
 namespace {
@@ -48,11 +51,25 @@ std::vector<const v1::ApiCall*> SelectedCalls(const LoadedBundle& bundle,
 // against linting its rules.
 constexpr size_t kPlacesPerTask = 256;
 
+// Stands for the target namespaces in the messages of findings kept in a
+// DeclaredLintMemo, which selections with other namespaces share. Control
+// characters appear in no other part of a message (validation rejects them in
+// policy strings, and names are DNS labels).
+constexpr char kTargetNamespacesPlaceholder[] = "\x01target namespaces\x01";
+
+// "in namespace a" or "in namespaces a, b".
+std::string TargetNamespacesText(const Selection& selection) {
+  return absl::StrCat(
+      selection.namespaces.size() > 1 ? "in namespaces " : "in namespace ",
+      absl::StrJoin(selection.namespaces, ", "));
+}
+
 // The rule groups of the features `policy` selects, in selection order: per
-// feature its namespace_rules, cluster_rules, then each fixed_namespace_rules
-// entry.
+// feature its namespace_rules (the target namespaces' named `target_text`),
+// cluster_rules, then each fixed_namespace_rules entry.
 std::vector<RuleGroup> SelectedRuleGroups(const LoadedBundle& bundle,
-                                          const CompiledPolicy& policy) {
+                                          const CompiledPolicy& policy,
+                                          const std::string& target_text) {
   std::vector<const LoadedFeature*> features;
   std::vector<absl::string_view> paths;
   for (const std::string& name : policy.selection.features) {
@@ -67,10 +84,6 @@ std::vector<RuleGroup> SelectedRuleGroups(const LoadedBundle& bundle,
                             paths.begin());
   };
 
-  const std::string target_text =
-      absl::StrCat(policy.selection.namespaces.size() > 1 ? "in namespaces "
-                                                          : "in namespace ",
-                   absl::StrJoin(policy.selection.namespaces, ", "));
   std::vector<RuleGroup> groups;
   for (const LoadedFeature* feature : features) {
     const v1::Feature& f = feature->proto;
@@ -145,11 +158,14 @@ std::vector<LintFinding> FindingsInPlaceOrder(
   return findings;
 }
 
-}  // namespace
-
-LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
-                      const ResourceCatalog& catalog) {
-  const std::vector<RuleGroup> groups = SelectedRuleGroups(bundle, policy);
+// Lints the declared rules of the features `policy` compiled, each finding on
+// a rule of the target namespaces' Role naming them as `target_text`.
+LintResult LintDeclaredRules(const LoadedBundle& bundle,
+                             const CompiledPolicy& policy,
+                             const ResourceCatalog& catalog,
+                             const std::string& target_text) {
+  const std::vector<RuleGroup> groups =
+      SelectedRuleGroups(bundle, policy, target_text);
   std::vector<DeclaredPlace> places;
   for (const RuleGroup& group : groups) {
     for (int i = 0; i < group.rules->size(); ++i) places.push_back({&group, i});
@@ -173,6 +189,29 @@ LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
   for (LintedPlace& place : linted) {
     std::move(place.unused_allowances.begin(), place.unused_allowances.end(),
               std::back_inserter(result.unused_allowances));
+  }
+  return result;
+}
+
+}  // namespace
+
+LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
+                      const ResourceCatalog& catalog, DeclaredLintMemo* memo) {
+  const std::string target_text = TargetNamespacesText(policy.selection);
+  LintResult result;
+  if (memo == nullptr) {
+    result = LintDeclaredRules(bundle, policy, catalog, target_text);
+  } else {
+    result = *memo->Get(SharedRulesKey(policy.selection), [&] {
+      return LintDeclaredRules(bundle, policy, catalog,
+                               kTargetNamespacesPlaceholder);
+    });
+    for (LintFinding& finding : result.findings) {
+      if (absl::StrContains(finding.message, kTargetNamespacesPlaceholder)) {
+        finding.message = absl::StrReplaceAll(
+            finding.message, {{kTargetNamespacesPlaceholder, target_text}});
+      }
+    }
   }
   if (std::optional<LintFinding> cost =
           IdentityModeCostFinding(bundle, policy)) {

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/lint_checks.h"
+#include "compiler/common/shared_memo.h"
 #include "compiler/common/source_location.h"
 #include "compiler/load/bundle_loader.h"
 #include "compiler/merge/compiled_policy.h"
@@ -51,11 +52,20 @@ struct LintResult {
   std::vector<UnusedAllowance> unused_allowances;
 };
 
+// What linting the declared rules of one run's compilations of one bundle
+// found, by SharedRulesKey (compiler/merge/compile.h), with a placeholder for
+// the target namespaces: each distinct key is linted once.
+using DeclaredLintMemo = SharedMemo<LintResult>;
+
 // Lints the declared rules of the features `policy` compiled (their scopes as
-// compiled) and the namespaced rules a cluster rule already grants. Never
-// fails.
+// compiled) and the namespaced rules a cluster rule already grants. With
+// `memo`, the declared rules' findings are taken from it when a compilation
+// with the same SharedRulesKey linted them (the same findings, with this
+// one's namespaces), else linted and kept there; null lints them for this
+// compilation alone. Never fails.
 LintResult LintPolicy(const LoadedBundle& bundle, const CompiledPolicy& policy,
-                      const ResourceCatalog& catalog);
+                      const ResourceCatalog& catalog,
+                      DeclaredLintMemo* memo = nullptr);
 
 // The findings (place and check) and unused allowances (place and ID) a run
 // has reported, so that a rule several compilations lint is reported once.

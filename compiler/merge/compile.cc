@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -251,12 +252,12 @@ struct DeclaredRules {
 // Gathers the declared rules by scope, features in name order; within one the
 // namespace rules, the cluster rules, then fixed namespaces by name. For a
 // namespace-only selection, records the cluster and fixed-namespace rules in
-// policy->dropped_rules instead. Sets policy->feature_summaries. The lists are
+// shared->dropped_rules instead. Sets shared->feature_summaries. The lists are
 // sized first and filled from every core (each rule's place is looked up in
 // its file), so no list grows while it is filled.
 DeclaredRules GatherDeclaredRules(const LoadedBundle& bundle,
                                   const Selection& selection,
-                                  CompiledPolicy* policy) {
+                                  SharedRoleRules* shared) {
   DeclaredRules declared;
   std::map<std::string, std::string> citations;
   if (bundle.calls.has_value()) {
@@ -279,12 +280,12 @@ DeclaredRules GatherDeclaredRules(const LoadedBundle& bundle,
   for (const std::string& name : selection.features) {
     const LoadedFeature& feature = bundle.features.at(name);
     const v1::Feature& f = feature.proto;
-    policy->feature_summaries[name] = f.summary();
+    shared->feature_summaries[name] = f.summary();
     add_range(f.namespace_rules(), "namespace_rules", feature,
               &declared.namespace_rules, &namespace_size);
     if (selection.namespace_only()) {
       AddDropped(f.cluster_rules(), "cluster_rules", feature,
-                 RoleScope::kCluster, "", &policy->dropped_rules);
+                 RoleScope::kCluster, "", &shared->dropped_rules);
     } else {
       add_range(f.cluster_rules(), "cluster_rules", feature,
                 &declared.cluster_rules, &cluster_size);
@@ -300,7 +301,7 @@ DeclaredRules GatherDeclaredRules(const LoadedBundle& bundle,
       std::string path = absl::StrCat("fixed_namespace_rules[", i, "].rules");
       if (selection.namespace_only()) {
         AddDropped(grant.rules(), path, feature, RoleScope::kFixedNamespace,
-                   grant.namespace_(), &policy->dropped_rules);
+                   grant.namespace_(), &shared->dropped_rules);
       } else {
         add_range(grant.rules(), std::move(path), feature,
                   &declared.fixed_rules[grant.namespace_()],
@@ -345,21 +346,10 @@ void MergeFeatureConfig(const LoadedBundle& bundle, const Selection& selection,
   }
 }
 
-// Each role's rules after compaction.
-struct CompactedRoles {
-  bool has_cluster_rules = false;
-  bool has_namespace_rules = false;
-  // [0] the ClusterRole's, [1] the target namespaces' Role's, then each fixed
-  // namespace's, by name.
-  std::vector<CompactedRules> rules;
-  // Fixed namespace -> its place in `rules`.
-  std::map<std::string, size_t> fixed_places;
-};
-
-// Compacts each role's rules on its own, so all at once. A list is freed as
-// soon as it is compacted, while the others may still be compacting.
-CompactedRoles CompactRoles(DeclaredRules& declared) {
-  CompactedRoles compacted;
+// Compacts each role's rules on its own, so all at once, into `compacted`. A
+// list is freed as soon as it is compacted, while the others may still be
+// compacting.
+void CompactRoles(DeclaredRules& declared, SharedRoleRules& compacted) {
   compacted.has_cluster_rules = !declared.cluster_rules.empty();
   compacted.has_namespace_rules = !declared.namespace_rules.empty();
   std::vector<std::vector<DeclaredRule>*> to_compact = {
@@ -373,25 +363,66 @@ CompactedRoles CompactRoles(DeclaredRules& declared) {
     compacted.rules[i] = CompactRules(*to_compact[i]);
     std::vector<DeclaredRule>().swap(*to_compact[i]);
   });
-  return compacted;
 }
+
+// Gathers the declared rules of `selection` (with the launcher's rules for
+// `bootstrap_objects` of a bootstrapping mode) and compacts each role's.
+SharedRoleRules MakeRoleRules(
+    const LoadedBundle& bundle, const Selection& selection,
+    const std::vector<BootstrapObjectRef>& bootstrap_objects) {
+  SharedRoleRules role_rules;
+  DeclaredRules declared = GatherDeclaredRules(bundle, selection, &role_rules);
+  if (selection.bootstraps()) {
+    AddLauncherRules(bundle, *selection.identity_mode, bootstrap_objects,
+                     selection, &declared.namespace_rules,
+                     &declared.cluster_rules, &declared.fixed_rules);
+  }
+  CompactRoles(declared, role_rules);
+  return role_rules;
+}
+
+// The SharedRoleRules of one compilation: either kept for others in a
+// RoleRulesMemo (each role's rules are then copied) or its own (moved).
+class RoleRulesSource {
+ public:
+  explicit RoleRulesSource(std::shared_ptr<const SharedRoleRules> shared)
+      : shared_(std::move(shared)), rules_(shared_.get()) {}
+  explicit RoleRulesSource(SharedRoleRules owned)
+      : owned_(std::move(owned)), rules_(&owned_) {}
+  RoleRulesSource(const RoleRulesSource&) = delete;
+  RoleRulesSource& operator=(const RoleRulesSource&) = delete;
+
+  const SharedRoleRules& rules() const { return *rules_; }
+
+  // The compacted rules at `place`: a copy when shared, else moved out (so
+  // taken once).
+  CompactedRules Take(size_t place) {
+    if (shared_ != nullptr) return shared_->rules[place];
+    return std::move(owned_.rules[place]);
+  }
+
+ private:
+  std::shared_ptr<const SharedRoleRules> shared_;
+  SharedRoleRules owned_;
+  const SharedRoleRules* rules_;
+};
 
 // Adds the ClusterRole and each target namespace's Role (all with the same
 // rules) to policy->roles, when they have rules.
 void AddTargetRoles(const Selection& selection, const RoleNames& names,
-                    CompactedRoles& compacted, CompiledPolicy* policy) {
+                    RoleRulesSource& compacted, CompiledPolicy* policy) {
   const std::string& primary_namespace = selection.primary_namespace();
-  if (compacted.has_cluster_rules) {
+  if (compacted.rules().has_cluster_rules) {
     policy->roles.push_back(
         {RoleScope::kCluster,
          "",
          names.Expand(names.names.cluster_role(), primary_namespace),
          names.Expand(names.names.cluster_role_binding(), primary_namespace),
-         std::move(compacted.rules[0]),
+         compacted.Take(0),
          {}});
   }
-  if (!compacted.has_namespace_rules) return;
-  CompactedRules rules = std::move(compacted.rules[1]);
+  if (!compacted.rules().has_namespace_rules) return;
+  CompactedRules rules = compacted.Take(1);
   for (size_t i = 0; i < selection.namespaces.size(); ++i) {
     const std::string& namespace_name = selection.namespaces[i];
     policy->roles.push_back(
@@ -411,7 +442,7 @@ void AddTargetRoles(const Selection& selection, const RoleNames& names,
 // switches on its Helm value; lists the fixed namespaces to create whose rules
 // a namespace-only selection dropped in policy->dropped_namespaces.
 void AddFixedNamespaceRoles(const v1::Bundle& proto, const Selection& selection,
-                            const RoleNames& names, CompactedRoles& compacted,
+                            const RoleNames& names, RoleRulesSource& compacted,
                             ConfigMerger* helm_values, CompiledPolicy* policy) {
   const std::string& primary_namespace = selection.primary_namespace();
   std::vector<v1::FixedNamespace> fixed_namespaces(
@@ -429,8 +460,10 @@ void AddFixedNamespaceRoles(const v1::Bundle& proto, const Selection& selection,
     if (dropped && fixed.create()) {
       policy->dropped_namespaces.push_back(fixed.name());
     }
-    const auto place = compacted.fixed_places.find(fixed.name());
-    if (place == compacted.fixed_places.end()) continue;
+    const std::map<std::string, size_t>& fixed_places =
+        compacted.rules().fixed_places;
+    const auto place = fixed_places.find(fixed.name());
+    if (place == fixed_places.end()) continue;
     const auto mode_role_name = names.fixed_role_names.find(fixed.name());
     policy->roles.push_back(
         {RoleScope::kFixedNamespace, fixed.name(),
@@ -442,7 +475,7 @@ void AddFixedNamespaceRoles(const v1::Bundle& proto, const Selection& selection,
                           ? names.fixed_binding_names.at(fixed.name())
                           : fixed.role_binding_name(),
                       primary_namespace),
-         std::move(compacted.rules[place->second]), fixed});
+         compacted.Take(place->second), fixed});
     if (!fixed.helm_switch().empty()) {
       ConfigValue on;
       on.set_key(fixed.helm_switch());
@@ -468,10 +501,24 @@ PolicyRule ToPolicyRule(const v1::Rule& rule) {
   return policy_rule;
 }
 
+std::string SharedRulesKey(const Selection& selection) {
+  std::string key =
+      absl::StrCat(absl::StrJoin(selection.features, ","), "|",
+                   selection.namespace_only() ? "namespaced" : "", "|");
+  if (selection.identity_mode) {
+    absl::StrAppend(&key, selection.identity_mode->name());
+  }
+  if (selection.bootstraps()) {
+    absl::StrAppend(&key, "|", static_cast<int>(selection.bootstrap), "|",
+                    selection.primary_namespace());
+  }
+  return key;
+}
+
 CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
                              const Selection& selection,
                              const std::string& regenerate_command,
-                             IssueList* issues) {
+                             RoleRulesMemo* memo, IssueList* issues) {
   const v1::Bundle& proto = bundle.proto;
   CompiledPolicy policy;
   policy.bundle_name = proto.name();
@@ -494,20 +541,24 @@ CompiledPolicy CompilePolicy(const LoadedBundle& bundle,
     helm_values.SetBase(value);
   }
 
-  DeclaredRules declared = GatherDeclaredRules(bundle, selection, &policy);
   std::vector<BootstrapObjectRef> bootstrap_objects;
   if (selection.bootstraps()) {
-    const v1::IdentityMode& mode = *selection.identity_mode;
-    bootstrap_objects = SelectedBootstrapObjects(mode, selection.features,
-                                                 selection.primary_namespace());
-    AddLauncherRules(bundle, mode, bootstrap_objects, selection,
-                     &declared.namespace_rules, &declared.cluster_rules,
-                     &declared.fixed_rules);
+    bootstrap_objects =
+        SelectedBootstrapObjects(*selection.identity_mode, selection.features,
+                                 selection.primary_namespace());
   }
+  const auto make_role_rules = [&] {
+    return MakeRoleRules(bundle, selection, bootstrap_objects);
+  };
+  RoleRulesSource compacted =
+      memo != nullptr ? RoleRulesSource(memo->Get(SharedRulesKey(selection),
+                                                  make_role_rules))
+                      : RoleRulesSource(make_role_rules());
+  policy.feature_summaries = compacted.rules().feature_summaries;
+  policy.dropped_rules = compacted.rules().dropped_rules;
   MergeFeatureConfig(bundle, selection, &app_config, &helm_values, &policy,
                      issues);
 
-  CompactedRoles compacted = CompactRoles(declared);
   AddTargetRoles(selection, names, compacted, &policy);
   AddFixedNamespaceRoles(proto, selection, names, compacted, &helm_values,
                          &policy);
