@@ -102,7 +102,8 @@ class Printer {
       while (end < ordered.size() && ordered[end]->field == ordered[i]->field) {
         ++end;
       }
-      if (IsRepeatedScalar(*ordered[i]) && OneLine(ordered, i, end)) {
+      if (IsRepeatedScalar(*ordered[i]) && OneLine(ordered, i, end) &&
+          2 * indent + ListText(ordered, i, end).size() <= kMaxListLineWidth) {
         ListLine(ordered, i, end, indent);
       } else {
         for (size_t k = i; k < end; ++k) Field(*ordered[k], indent);
@@ -122,9 +123,14 @@ class Printer {
     return true;
   }
 
-  void ListLine(const std::vector<const TextField*>& ordered, size_t begin,
-                size_t end, int indent) {
-    Lines(ordered[begin]->leading, indent);
+  // The widest a repeated scalar's one-line form may be, indent included;
+  // a longer list gets a line per value.
+  static constexpr size_t kMaxListLineWidth = 100;
+
+  // The elements [begin, end) of a repeated scalar as one line, without
+  // indent: `name: value` or `name: [a, b]`.
+  static std::string ListText(const std::vector<const TextField*>& ordered,
+                              size_t begin, size_t end) {
     std::string text = absl::StrCat(ordered[begin]->name, ": ");
     if (end - begin == 1) {
       text += ordered[begin]->value;
@@ -135,7 +141,13 @@ class Printer {
       }
       text += "]";
     }
-    Line(indent, text, ordered[end - 1]->trailing);
+    return text;
+  }
+
+  void ListLine(const std::vector<const TextField*>& ordered, size_t begin,
+                size_t end, int indent) {
+    Lines(ordered[begin]->leading, indent);
+    Line(indent, ListText(ordered, begin, end), ordered[end - 1]->trailing);
   }
 
   void Field(const TextField& field, int indent) {

@@ -6,7 +6,8 @@
 // repeated field's elements keep their order), two-space indent, `name {`
 // for a message (one block per rule), and each repeated scalar field on one
 // line, `verbs: "get"` for one value and `verbs: ["get", "list"]` for several
-// (one `verbs: "get"` line per value when a comment stands between them). A
+// (one `verbs: "get"` line per value when a comment stands between them, or
+// when the one line would be wider than 100 columns, indent included). A
 // message written on one line stays on one line when it has at most three
 // scalar fields, no comment, and fits in 120 columns:
 // `labels { key: "parent" value: "skypilot" }`; any other is a block.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "compiler/common/issue.h"
 #include "gmock/gmock.h"
@@ -152,6 +153,21 @@ TEST(TextFormatFmtTest, BlocksAndBlankLines) {
 
 TEST(TextFormatFmtTest, AFileOfCommentsKeepsItsBlankLines) {
   EXPECT_EQ(FormatFeature("\n# a\n\n\n# b\n# c\n\n"), "# a\n\n# b\n# c\n");
+}
+
+TEST(TextFormatFmtTest, AListPastOneHundredColumnsGetsALinePerValue) {
+  // requires: ["f01", ..., "f12"] is 94 columns wide; with "f13", 101.
+  std::string fits = "requires: [";
+  std::string too_long;
+  for (int i = 1; i <= 13; ++i) {
+    const std::string value = absl::StrCat("\"f", i < 10 ? "0" : "", i, "\"");
+    if (i < 13) absl::StrAppend(&fits, i > 1 ? ", " : "", value);
+    absl::StrAppend(&too_long, "requires: ", value, "\n");
+  }
+  fits += "]\n";
+  ASSERT_EQ(fits.size() - 1, 94u);
+  EXPECT_EQ(FormatFeature(fits), fits);
+  EXPECT_EQ(FormatFeature(too_long), too_long);
 }
 
 TEST(TextFormatFmtTest, ALongOneLineMessageBecomesABlock) {

@@ -1,5 +1,6 @@
 #include "compiler/validate/bundle_fields.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "compiler/common/names.h"
 
 namespace rbacc {
 namespace {
@@ -120,8 +122,23 @@ void CheckFeatureConfigKeys(const v1::Bundle& bundle,
   for (const v1::ConfigValue& value : chart.values()) {
     owned.push_back(value.key());
   }
+  const std::vector<std::string> chart_keys(chart.value_keys().begin(),
+                                            chart.value_keys().end());
   for (int i = 0; i < feature.helm_values_size(); ++i) {
     const std::string& key = feature.helm_values(i).key();
+    if (!chart_keys.empty() &&
+        std::none_of(chart_keys.begin(), chart_keys.end(),
+                     [&](const std::string& chart_key) {
+                       return KeysOverlap(key, chart_key);
+                     })) {
+      issues->AddError(
+          source.Locate(absl::StrCat("helm_values[", i, "]")),
+          absl::StrCat("helm_values key \"", key, "\" is no value of chart ",
+                       chart.name(), DidYouMean(key, chart_keys),
+                       ": the chart would ignore it; use a key of "
+                       "helm_chart.value_keys in bundle.textproto"));
+      continue;
+    }
     for (size_t k = 0; k < owned.size(); ++k) {
       if (!KeysOverlap(key, owned[k])) continue;
       issues->AddError(
