@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "compiler/catalog/catalog.h"
 #include "compiler/common/issue.h"
+#include "compiler/common/parallel.h"
 #include "compiler/common/shell_word.h"
 #include "compiler/common/source_location.h"
 #include "compiler/emit/emitters.h"
@@ -196,10 +197,10 @@ absl::StatusOr<std::vector<std::string>> BundleArguments(
 
 // The compilations of `job`: one per selection its profile resolves to, and
 // for a selection with contexts first the folder above the context folders
-// (its config.yaml names them all). Empty after an issue.
+// (its config.yaml names them all). Their lint findings are not reported yet
+// (ReportJobLint). Empty after an issue. Safe to call for several jobs at once.
 std::vector<Compilation> CompileJob(const Job& job,
                                     const CompileRequest& request,
-                                    ReportedFindings* reported,
                                     IssueList* issues) {
   const LoadedBundle& bundle = *job.bundle->bundle;
   const std::vector<Selection> selections =
@@ -215,7 +216,6 @@ std::vector<Compilation> CompileJob(const Job& job,
     options.shared_work = job.shared_work;
     Compilation compilation = Compile(*job.bundle, selection, options, issues);
     if (issues->has_errors()) return {};
-    ReportLint(compilation.lint, request.lint, reported, issues);
     compiled.push_back(std::move(compilation));
   }
   if (issues->has_errors() || selections.front().context.empty()) {
@@ -500,14 +500,27 @@ absl::StatusOr<CompilationSet> PlanCompilations(const CompileRequest& request) {
     return set;
   }
 
+  // The profiles compile on every core, each with its own issues; their
+  // issues and lint findings are then reported, and their outputs placed, in
+  // job order, so that the run's messages and folders do not depend on which
+  // finished first.
+  std::vector<std::vector<Compilation>> compiled(jobs.size());
+  std::vector<IssueList> job_issues(jobs.size());
+  ParallelFor(jobs.size(), [&](size_t i) {
+    compiled[i] = CompileJob(jobs[i], request, &job_issues[i]);
+  });
   ReportedFindings reported_findings;
   std::map<std::string, std::string> written_by;
   CanonicalPaths canonical_paths;
-  for (const Job& job : jobs) {
-    std::vector<Compilation> compiled =
-        CompileJob(job, request, &reported_findings, &set.issues);
-    if (compiled.empty()) continue;
-    PlaceOutputs(job, request, std::move(compiled), &written_by,
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    set.issues.Append(std::move(job_issues[i]));
+    if (compiled[i].empty()) continue;
+    for (const Compilation& compilation : compiled[i]) {
+      ReportLint(compilation.lint, request.lint, &reported_findings,
+                 &set.issues);
+    }
+    if (set.issues.has_errors()) continue;
+    PlaceOutputs(jobs[i], request, std::move(compiled[i]), &written_by,
                  &canonical_paths, &set);
   }
   return set;
