@@ -400,6 +400,25 @@ absl::Status AddFileSystems(const std::vector<FolderWrite>& writes,
   return absl::OkStatus();
 }
 
+// Once every file is in place: deletes the removed folders (moved aside) and
+// the previous files kept as backups. Freeing the previous files waits on the
+// file system's journal; side by side the waits overlap. Failures leave
+// hidden leftovers only, so they are not reported.
+void DeletePreviousFiles(const std::vector<FolderWrite>& writes,
+                         const std::vector<Removal>& removals) {
+  for (const Removal& removal : removals) {
+    std::error_code error;
+    fs::remove_all(removal.aside_path, error);
+  }
+  std::vector<const std::string*> backups;
+  for (const FolderWrite& write : writes) {
+    for (const Replacement& file : write.replacements) {
+      if (!file.backup_path.empty()) backups.push_back(&file.backup_path);
+    }
+  }
+  ParallelFor(backups.size(), [&](size_t i) { unlink(backups[i]->c_str()); });
+}
+
 }  // namespace
 
 FileComparison::FileComparison(const std::string& path)
@@ -591,19 +610,7 @@ absl::Status WriteOutputFolders(const std::vector<OutputFolder>& folders,
     return absl::UnavailableError(
         absl::StrCat(status.message(), roll_back_all()));
   }
-  for (const Removal& removal : removals) {
-    std::error_code error;
-    fs::remove_all(removal.aside_path, error);
-  }
-  // Freeing the previous files waits on the file system's journal; side by
-  // side the waits overlap.
-  std::vector<const std::string*> backups;
-  for (const FolderWrite& write : writes) {
-    for (const Replacement& file : write.replacements) {
-      if (!file.backup_path.empty()) backups.push_back(&file.backup_path);
-    }
-  }
-  ParallelFor(backups.size(), [&](size_t i) { unlink(backups[i]->c_str()); });
+  DeletePreviousFiles(writes, removals);
   return absl::OkStatus();
 }
 
