@@ -187,7 +187,7 @@ TEST_P(InjectionTest, ConfigAndHelmValuesReadBackExactly) {
              absl::StrCat("\napp_config { key: \"kubernetes.probe\" "
                           "string_value: ",
                           TextFormatString(value()),
-                          " }\nhelm_values { key: \"probe.value\" "
+                          " }\nhelm_values { key: \"apiService.config\" "
                           "string_value: ",
                           TextFormatString(value()), " }\nsummary: "));
   std::string err;
@@ -196,7 +196,7 @@ TEST_P(InjectionTest, ConfigAndHelmValuesReadBackExactly) {
   EXPECT_EQ(absl::CEscape(config["kubernetes"]["probe"].as<std::string>()),
             Escaped());
   const YAML::Node values = YAML::LoadFile(workspace_ + "/out/values.yaml");
-  EXPECT_EQ(absl::CEscape(values["probe"]["value"].as<std::string>()),
+  EXPECT_EQ(absl::CEscape(values["apiService"]["config"].as<std::string>()),
             Escaped());
   EXPECT_EQ(RbacShape(ReadRbacFile(workspace_ + "/out/rbac.yaml")),
             baseline_shape_);
