@@ -66,10 +66,10 @@ TEST(FeatureOrderTest, BundleFeatureListOrderChangesNothingButTheDigest) {
       workspace + "/policies/skypilot/bundle.textproto";
   const std::string original = ReadFileOrDie(bundle_path);
   const std::string bundle = absl::StrReplaceAll(
-      original, {{"features: [\"base\", \"show-gpus\", \"object-store\", "
-                  "\"ingress\",",
-                  "features: [\"show-gpus\", \"object-store\", \"ingress\", "
-                  "\"base\","}});
+      original, {{"features: \"base\"\nfeatures: \"show-gpus\"\n"
+                  "features: \"object-store\"\nfeatures: \"ingress\"\n",
+                  "features: \"show-gpus\"\nfeatures: \"object-store\"\n"
+                  "features: \"ingress\"\nfeatures: \"base\"\n"}});
   ASSERT_NE(bundle, original)
       << "bundle.textproto no longer lists its features as this test expects";
   WriteFile(bundle_path, bundle);
