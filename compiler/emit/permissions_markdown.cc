@@ -67,6 +67,17 @@ void AppendVerbsCell(const std::vector<std::string>& verbs, std::string* out) {
   }
 }
 
+// Appends " named a, b" when `rule` names objects, then the cell separator and
+// its verbs cell.
+void AppendNamesAndVerbs(const PolicyRule& rule, std::string* out) {
+  if (!rule.resource_names.empty()) {
+    out->append(" named ");
+    AppendJoinedCell(rule.resource_names, ", ", out);
+  }
+  out->append(" | ");
+  AppendVerbsCell(rule.verbs, out);
+}
+
 std::string ScopeText(const ScopedRole& role) {
   switch (role.scope) {
     case RoleScope::kCluster:
@@ -182,12 +193,7 @@ void WriteRuleRows(const CompiledRule& rule, const std::string& scope,
     row.append(" | `");
     AppendCell(target, &row);
     row.append("`");
-    if (!r.resource_names.empty()) {
-      row.append(" named ");
-      AppendJoinedCell(r.resource_names, ", ", &row);
-    }
-    row.append(" | ");
-    AppendVerbsCell(r.verbs, &row);
+    AppendNamesAndVerbs(r, &row);
     absl::StrAppend(&row, " | ", scope, " | ");
     AppendJoinedCell(sources.features, ", ", &row);
     row.append(" | ");
@@ -285,12 +291,7 @@ void WriteDroppedRuleRow(const DroppedRule& dropped, std::string& row,
     AppendCell(targets[i], &row);
     row.append("`");
   }
-  if (!r.resource_names.empty()) {
-    row.append(" named ");
-    AppendJoinedCell(r.resource_names, ", ", &row);
-  }
-  row.append(" | ");
-  AppendVerbsCell(r.verbs, &row);
+  AppendNamesAndVerbs(r, &row);
   absl::StrAppend(&row, " | ", dropped.source.feature, " | ");
   AppendCell(dropped.source.reason, &row);
   row.append(" (");
