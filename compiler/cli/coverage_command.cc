@@ -36,30 +36,37 @@ void ApplyOverrides(const SelectionOverrides& from, SelectionOverrides* into) {
   apply(from.chart_release, into->chart_release);
 }
 
+// What LoadCallsBundle found.
+enum class CallsBundle { kLoaded, kNoCalls, kFailed };
+
 // The bundle `argument` names, loaded and validated (the facade's
-// LoadValidatedBundle). Prints the issues on `err`; returns false when it
-// cannot be used or records no calls.
-bool LoadCallsBundle(const std::string& workspace_root,
-                     const std::string& argument, std::ostream& err,
-                     ValidatedBundle* bundle) {
+// LoadValidatedBundle), into `bundle`. Prints the issues on `err`, and when it
+// records no calls, says so unless `quiet_without_calls`. Returns kFailed when
+// it cannot be used, kNoCalls when it records no calls.
+CallsBundle LoadCallsBundle(const std::string& workspace_root,
+                            const std::string& argument,
+                            bool quiet_without_calls, std::ostream& err,
+                            ValidatedBundle* bundle) {
   IssueList issues;
   std::map<std::string, std::string> file_texts;
   absl::StatusOr<ValidatedBundle> loaded =
       LoadValidatedBundle(workspace_root, argument, &issues, &file_texts);
   if (!loaded.ok()) {
     err << "rbacc coverage: " << loaded.status().message() << "\n";
-    return false;
+    return CallsBundle::kFailed;
   }
   if (!issues.issues().empty()) err << issues.Render(file_texts);
-  if (issues.has_errors()) return false;
+  if (issues.has_errors()) return CallsBundle::kFailed;
   if (!loaded->bundle->calls.has_value()) {
-    err << "rbacc coverage: bundle " << argument
-        << " records no calls (bundle.textproto names no calls_file); name "
-           "a bundle that does with --calls=BUNDLE\n";
-    return false;
+    if (!quiet_without_calls) {
+      err << "rbacc coverage: bundle " << argument
+          << " records no calls (bundle.textproto names no calls_file); name "
+             "a bundle that does with --calls=BUNDLE\n";
+    }
+    return CallsBundle::kNoCalls;
   }
   *bundle = *std::move(loaded);
-  return true;
+  return CallsBundle::kLoaded;
 }
 
 // The identity a binding subject stands for.
@@ -237,18 +244,31 @@ bool TargetSpecs(const CoverageOptions& options, const LoadedBundle& bundle,
 
 int RunCoverage(const CoverageOptions& options, std::ostream& out,
                 std::ostream& err) {
-  // Which bundle's calls: --calls, else the target's bundle, else the default.
+  // Which bundle's calls: --calls, else the target's bundle when it records
+  // calls, else the default.
   std::string calls_argument = options.calls_bundle;
+  bool from_target = false;
   if (calls_argument.empty() && !options.target.empty()) {
     absl::StatusOr<PolicySpec> spec =
         ParsePolicyReference(options.target, options.workspace_root);
-    if (spec.ok() && spec->yaml_path.empty()) calls_argument = spec->bundle;
+    if (spec.ok() && spec->yaml_path.empty()) {
+      calls_argument = spec->bundle;
+      from_target = calls_argument != kDefaultBundle;
+    }
   }
   if (calls_argument.empty()) calls_argument = kDefaultBundle;
   ValidatedBundle calls;
-  if (!LoadCallsBundle(options.workspace_root, calls_argument, err, &calls)) {
-    return kExitError;
+  CallsBundle found = LoadCallsBundle(options.workspace_root, calls_argument,
+                                      from_target, err, &calls);
+  if (found == CallsBundle::kNoCalls && from_target) {
+    err << "rbacc coverage: bundle " << calls_argument
+        << " records no calls; evaluating the calls of bundle "
+        << kDefaultBundle << " (--calls=BUNDLE names another)\n";
+    calls_argument = kDefaultBundle;
+    found = LoadCallsBundle(options.workspace_root, calls_argument, false, err,
+                            &calls);
   }
+  if (found != CallsBundle::kLoaded) return kExitError;
   std::vector<PolicySpec> specs;
   if (!TargetSpecs(options, *calls.bundle, calls_argument, err, &specs)) {
     return kExitError;
@@ -315,7 +335,7 @@ void CoverageCommand::DeclareFlags(FlagSet* flags) const {
   AddSelectionFlags(TargetNamespaceFlag::kNamespace, flags);
   flags->AddString("calls", "BUNDLE",
                    "The bundle whose recorded calls are evaluated. Default: "
-                   "the target's bundle, else skypilot.");
+                   "the target's bundle when it records calls, else skypilot.");
   flags->AddEnum("format", CoverageFormats(), "text",
                  "text, json or markdown (for a pull request).");
 }

@@ -87,9 +87,26 @@ TEST(CoverageCommandTest, SubjectsAreTheLauncher) {
   EXPECT_EQ(run.out.find("note: no --subjects"), std::string::npos);
 }
 
-TEST(CoverageCommandTest, BundleWithoutCallsExitsTwo) {
+TEST(CoverageCommandTest, TargetBundleWithoutCallsUsesTheDefaultBundlesCalls) {
+  CoverageOptions options;
+  options.target = "skypilot-docs:full";
+  const CoverageRun run = Coverage(options);
+  EXPECT_NE(run.err.find("bundle skypilot-docs records no calls; evaluating "
+                         "the calls of bundle skypilot"),
+            std::string::npos)
+      << run.err;
+  options.calls_bundle = "skypilot";
+  const CoverageRun named = Coverage(options);
+  EXPECT_EQ(run.exit_code, named.exit_code);
+  EXPECT_EQ(run.out, named.out);
+  EXPECT_NE(run.out.find("coverage of skypilot-docs:full"), std::string::npos)
+      << run.out;
+}
+
+TEST(CoverageCommandTest, NamedBundleWithoutCallsExitsTwo) {
   CoverageOptions options;
   options.target = "skypilot-legacy:full";
+  options.calls_bundle = "skypilot-legacy";
   const CoverageRun run = Coverage(options);
   EXPECT_EQ(run.exit_code, kExitError);
   EXPECT_NE(run.err.find("bundle skypilot-legacy records no calls"),
