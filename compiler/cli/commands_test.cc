@@ -35,11 +35,10 @@ std::vector<std::string> CommandNames() {
 }
 
 TEST(CommandsTest, TableHasEveryCommandOnce) {
-  EXPECT_EQ(CommandNames(),
-            (std::vector<std::string>{
-                "compile", "check", "lint", "list", "diff", "review", "explain",
-                "can-i", "import", "fmt", "graph", "why-forbidden",
-                "coverage"}));
+  EXPECT_EQ(CommandNames(), (std::vector<std::string>{
+                                "compile", "check", "lint", "list", "diff",
+                                "review", "explain", "can-i", "import", "fmt",
+                                "graph", "why-forbidden", "coverage"}));
 }
 
 TEST(CommandsTest, TopLevelHelpListsEveryCommandWithItsSummary) {
