@@ -40,12 +40,10 @@ void ApplyOverrides(const SelectionOverrides& from, SelectionOverrides* into) {
 enum class CallsBundle { kLoaded, kNoCalls, kFailed };
 
 // The bundle `argument` names, loaded and validated (the facade's
-// LoadValidatedBundle), into `bundle`. Prints the issues on `err`, and when it
-// records no calls, says so unless `quiet_without_calls`. Returns kFailed when
-// it cannot be used, kNoCalls when it records no calls.
+// LoadValidatedBundle), into `bundle`. Prints the issues on `err`. Returns
+// kFailed when it cannot be used, kNoCalls when it records no calls.
 CallsBundle LoadCallsBundle(const std::string& workspace_root,
-                            const std::string& argument,
-                            bool quiet_without_calls, std::ostream& err,
+                            const std::string& argument, std::ostream& err,
                             ValidatedBundle* bundle) {
   IssueList issues;
   std::map<std::string, std::string> file_texts;
@@ -57,14 +55,7 @@ CallsBundle LoadCallsBundle(const std::string& workspace_root,
   }
   if (!issues.issues().empty()) err << issues.Render(file_texts);
   if (issues.has_errors()) return CallsBundle::kFailed;
-  if (!loaded->bundle->calls.has_value()) {
-    if (!quiet_without_calls) {
-      err << "rbacc coverage: bundle " << argument
-          << " records no calls (bundle.textproto names no calls_file); name "
-             "a bundle that does with --calls=BUNDLE\n";
-    }
-    return CallsBundle::kNoCalls;
-  }
+  if (!loaded->bundle->calls.has_value()) return CallsBundle::kNoCalls;
   *bundle = *std::move(loaded);
   return CallsBundle::kLoaded;
 }
@@ -258,15 +249,20 @@ int RunCoverage(const CoverageOptions& options, std::ostream& out,
   }
   if (calls_argument.empty()) calls_argument = kDefaultBundle;
   ValidatedBundle calls;
-  CallsBundle found = LoadCallsBundle(options.workspace_root, calls_argument,
-                                      from_target, err, &calls);
+  CallsBundle found =
+      LoadCallsBundle(options.workspace_root, calls_argument, err, &calls);
   if (found == CallsBundle::kNoCalls && from_target) {
     err << "rbacc coverage: bundle " << calls_argument
         << " records no calls; evaluating the calls of bundle "
         << kDefaultBundle << " (--calls=BUNDLE names another)\n";
     calls_argument = kDefaultBundle;
-    found = LoadCallsBundle(options.workspace_root, calls_argument, false, err,
-                            &calls);
+    found =
+        LoadCallsBundle(options.workspace_root, calls_argument, err, &calls);
+  }
+  if (found == CallsBundle::kNoCalls) {
+    err << "rbacc coverage: bundle " << calls_argument
+        << " records no calls (bundle.textproto names no calls_file); name "
+           "a bundle that does with --calls=BUNDLE\n";
   }
   if (found != CallsBundle::kLoaded) return kExitError;
   std::vector<PolicySpec> specs;

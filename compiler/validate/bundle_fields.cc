@@ -122,15 +122,15 @@ void CheckFeatureConfigKeys(const v1::Bundle& bundle,
   for (const v1::ConfigValue& value : chart.values()) {
     owned.push_back(value.key());
   }
-  const std::vector<std::string> chart_keys(chart.value_keys().begin(),
-                                            chart.value_keys().end());
   for (int i = 0; i < feature.helm_values_size(); ++i) {
     const std::string& key = feature.helm_values(i).key();
-    if (!chart_keys.empty() &&
-        std::none_of(chart_keys.begin(), chart_keys.end(),
+    if (!chart.value_keys().empty() &&
+        std::none_of(chart.value_keys().begin(), chart.value_keys().end(),
                      [&](const std::string& chart_key) {
                        return KeysOverlap(key, chart_key);
                      })) {
+      const std::vector<std::string> chart_keys(chart.value_keys().begin(),
+                                                chart.value_keys().end());
       issues->AddError(
           source.Locate(absl::StrCat("helm_values[", i, "]")),
           absl::StrCat("helm_values key \"", key, "\" is no value of chart ",
