@@ -63,6 +63,7 @@ done
 cp fuzz/corpus/yaml_reader/*.yaml fuzz/corpus/import/
 
 # forbidden_message_fuzzer: why-forbidden's messages and the 10,000-deep
-# Status body.
+# Status body, and the 6,000-deep one behind a stray quote.
 cp fuzz/corpus/yaml_reader/forbidden-* fuzz/corpus/forbidden_message/
-cp tests/testdata/hostile/deep_status.json fuzz/corpus/forbidden_message/
+cp tests/testdata/hostile/deep_status.json \
+  tests/testdata/hostile/stray_quote_deep_status.json fuzz/corpus/forbidden_message/

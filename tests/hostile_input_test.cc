@@ -265,6 +265,15 @@ std::vector<HostileCase> Cases() {
        {"why-forbidden"},
        "@deep_status.json",
        "the JSON in the input nests more than 64"},
+      // A stray quote flips which braces are inside strings: the braces the
+      // depth check skipped nest 6,000 deep (found by forbidden_message_fuzzer:
+      // 29 s, each "{" read as JSON again).
+      {"WhyForbiddenDeepJsonBehindAStrayQuote",
+       Setup::kNone,
+       "",
+       {"why-forbidden"},
+       "@stray_quote_deep_status.json",
+       "no `User \"...\" cannot ...` sentence found"},
       {"ImportAliasBomb",
        Setup::kNone,
        "",

@@ -293,10 +293,18 @@ absl::StatusOr<ForbiddenMessage> ParseFirstSentence(absl::string_view text) {
       absl::StrCat("no `User \"...\" cannot ...` sentence found; ", kExpected));
 }
 
+// JsonObjectEnd's answer for an object that nests deeper than kMaxJsonDepth.
+constexpr size_t kTooDeep = absl::string_view::npos - 1;
+
 // The end of the JSON object that opens at `text[open]`, just past its
-// closing brace; npos when it does not close.
+// closing brace; npos when it does not close; kTooDeep as soon as its objects
+// and lists nest deeper than kMaxJsonDepth. Stopping there bounds the work of
+// FindStatusBodies, which starts at every "{" of the input: a "{" that the
+// input's first "{" sees inside a string (so CheckInputLimits did not count
+// it) may open any depth.
 size_t JsonObjectEnd(absl::string_view text, size_t open) {
   int depth = 0;
+  int nested = 0;
   bool in_string = false;
   for (size_t i = open; i < text.size(); ++i) {
     const char c = text[i];
@@ -308,10 +316,12 @@ size_t JsonObjectEnd(absl::string_view text, size_t open) {
       }
     } else if (c == '"') {
       in_string = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i + 1;
+    } else if (c == '{' || c == '[') {
+      if (++nested > kMaxJsonDepth) return kTooDeep;
+      if (c == '{') ++depth;
+    } else if (c == '}' || c == ']') {
+      if (nested > 0) --nested;
+      if (c == '}' && --depth == 0) return i + 1;
     }
   }
   return absl::string_view::npos;
@@ -364,6 +374,10 @@ std::vector<StatusBody> FindStatusBodies(absl::string_view text) {
   for (size_t open = text.find('{'); open != absl::string_view::npos;) {
     const size_t end = JsonObjectEnd(text, open);
     if (end == absl::string_view::npos) break;
+    if (end == kTooDeep) {
+      open = text.find('{', open + 1);
+      continue;
+    }
     try {
       const YAML::Node node =
           YAML::Load(std::string(text.substr(open, end - open)));
